@@ -1,0 +1,37 @@
+import type { ErrorCode } from '../spec/error-codes.js';
+import { createError, type LiterLLMError } from '../spec/errors.js';
+import { isRetryableStatus, mapHTTPStatus } from './map-http-status.js';
+import { parseRetryAfterMs } from './parse-retry-after.js';
+
+export interface UpstreamErrorInput {
+  provider: string;
+  status: number;
+  headers: Record<string, string>;
+  /** What the provider said, already extracted from its error body. */
+  detail: string;
+  /** A code the adapter derived from the body; defaults to the status mapping. */
+  code?: ErrorCode;
+  /** The header that carries the provider's request id. */
+  requestIdHeader?: string;
+  /** Extra wait the body asked for (HF `estimated_time`), used when no header says otherwise. */
+  retryAfterMs?: number;
+}
+
+/** Turns a non-2xx upstream response into the matching LiterLLMError. */
+export function createUpstreamError(input: UpstreamErrorInput): LiterLLMError {
+  const code = input.code ?? mapHTTPStatus(input.status);
+  const shouldRetry = input.headers['x-should-retry'];
+  let retryable = code === 'context_length_exceeded' || code === 'content_filtered' ? false : isRetryableStatus(input.status);
+  if (shouldRetry === 'true') retryable = true;
+  if (shouldRetry === 'false') retryable = false;
+  const retryAfterMs = parseRetryAfterMs(input.headers) ?? input.retryAfterMs;
+  const requestId = input.headers[input.requestIdHeader ?? 'x-request-id'];
+  return createError(code, {
+    message: `${input.provider} returned ${input.status}: ${input.detail}`,
+    provider: input.provider,
+    status: input.status,
+    retryable,
+    ...(requestId !== undefined && { requestId }),
+    ...(retryAfterMs !== undefined && { retryAfterMs }),
+  });
+}

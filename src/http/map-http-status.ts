@@ -1,0 +1,30 @@
+import type { ErrorCode } from '../spec/error-codes.js';
+
+/** Default taxonomy code for an upstream HTTP status; adapters refine it from the error body. */
+export function mapHTTPStatus(status: number): ErrorCode {
+  switch (status) {
+    case 400:
+    case 413:
+    case 415:
+    case 422:
+      return 'invalid_request';
+    case 401:
+      return 'authentication';
+    case 402:
+    case 403:
+      return 'permission_denied';
+    case 404:
+      return 'not_found';
+    case 408:
+      return 'timeout';
+    case 429:
+      return 'rate_limited';
+    default:
+      return status >= 500 || status === 409 ? 'provider_unavailable' : 'invalid_request';
+  }
+}
+
+/** Statuses worth another attempt (the OpenAI SDKs' rule: 408, 409 lock, 429, 5xx incl. 529). */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}

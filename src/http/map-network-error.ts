@@ -1,0 +1,69 @@
+import {
+  CancelledError,
+  isLiterLLMError,
+  type LiterLLMError,
+  ProviderUnavailableError,
+  TimeoutError,
+} from '../spec/errors.js';
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+
+/**
+ * Maps whatever the transport threw (undici errors, aborts, Node socket errors) into the taxonomy.
+ * An abort whose reason is already a LiterLLMError (the engine aborts with a TimeoutError when a
+ * deadline passes) keeps that reason.
+ */
+export function mapNetworkError(error: unknown, provider: string, signal?: AbortSignal): LiterLLMError {
+  if (isLiterLLMError(error)) return error;
+  if (signal?.aborted) {
+    const reason: unknown = signal.reason;
+    if (isLiterLLMError(reason)) return reason;
+    return new CancelledError({ message: `call to ${provider} was cancelled by the caller`, provider, cause: error });
+  }
+  const code = findErrorCode(error);
+  const description = describe(error, code);
+  if (code !== undefined && TIMEOUT_CODES.has(code)) {
+    return new TimeoutError({ message: `${provider} timed out: ${description}`, provider, cause: error });
+  }
+  if (code !== undefined && TRANSIENT_CODES.has(code)) {
+    return new ProviderUnavailableError({ message: `could not reach ${provider}: ${description}`, provider, cause: error });
+  }
+  if (isAbortError(error)) {
+    return new CancelledError({ message: `call to ${provider} was cancelled`, provider, cause: error });
+  }
+  return new ProviderUnavailableError({
+    message: `request to ${provider} failed: ${description}`,
+    provider,
+    retryable: code !== 'ENOTFOUND',
+    cause: error,
+  });
+}
+
+function findErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function describe(error: unknown, code: string | undefined): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return code !== undefined && !message.includes(code) ? `${message} (${code})` : message;
+}
+
+function isAbortError(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'RequestAbortedError');
+}

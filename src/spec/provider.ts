@@ -1,0 +1,35 @@
+import type { ChatRequest } from './chat-request.js';
+import type { ChatResponse } from './chat-response.js';
+import type { EmbedRequest, EmbedResponse } from './embed.js';
+import type { StreamEvent } from './stream-event.js';
+
+export type ProviderType = 'openai' | 'anthropic' | 'huggingface' | 'openai-compatible';
+
+/** Per-attempt options the engine passes to an adapter. */
+export interface CallOptions {
+  /** Aborts the upstream request; the adapter maps the abort to CancelledError or TimeoutError. */
+  signal?: AbortSignal;
+  /** Extra upstream headers (trace context, caller-chosen headers). */
+  headers?: Record<string, string>;
+}
+
+/**
+ * A provider adapter: a pure mapping between canonical and wire types plus exactly one HTTP
+ * attempt. Retries, limits, routing and telemetry live above it, in the engine.
+ * Every failure is thrown as a LiterLLMError.
+ */
+export interface Provider {
+  /** The config key (`openai`, `my-vllm`). Errors and responses carry it. */
+  readonly name: string;
+  readonly type: ProviderType;
+  chat(request: ChatRequest, options?: CallOptions): Promise<ChatResponse>;
+  /**
+   * Resolves once the upstream answered with a success status (so an HTTP error is thrown here,
+   * before any event); the iterable then yields events as they arrive. Ending iteration early
+   * (`return()`/`break`) aborts the upstream request.
+   */
+  chatStream(request: ChatRequest, options?: CallOptions): Promise<AsyncIterable<StreamEvent>>;
+  embed(request: EmbedRequest, options?: CallOptions): Promise<EmbedResponse>;
+  /** Closes pooled connections, letting in-flight requests finish. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,2 @@
+export * from './load-fixture.js';
+export * from './mock-provider-server.js';
