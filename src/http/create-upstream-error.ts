@@ -15,6 +15,13 @@ export interface UpstreamErrorInput {
   requestIdHeader?: string;
   /** Extra wait the body asked for (HF `estimated_time`), used when no header says otherwise. */
   retryAfterMs?: number;
+  /** The request field the provider blamed (OpenAI `param`). */
+  param?: string;
+  /**
+   * The adapter's verdict from the body, overriding the status default and `x-should-retry`
+   * (OpenAI `insufficient_quota` is a 429 that no retry can fix).
+   */
+  retryable?: boolean;
 }
 
 /** Turns a non-2xx upstream response into the matching LiterLLMError. */
@@ -24,6 +31,7 @@ export function createUpstreamError(input: UpstreamErrorInput): LiterLLMError {
   let retryable = code === 'context_length_exceeded' || code === 'content_filtered' ? false : isRetryableStatus(input.status);
   if (shouldRetry === 'true') retryable = true;
   if (shouldRetry === 'false') retryable = false;
+  if (input.retryable !== undefined) retryable = input.retryable;
   const retryAfterMs = parseRetryAfterMs(input.headers) ?? input.retryAfterMs;
   const requestId = input.headers[input.requestIdHeader ?? 'x-request-id'];
   return createError(code, {
@@ -33,5 +41,6 @@ export function createUpstreamError(input: UpstreamErrorInput): LiterLLMError {
     retryable,
     ...(requestId !== undefined && { requestId }),
     ...(retryAfterMs !== undefined && { retryAfterMs }),
+    ...(input.param !== undefined && { param: input.param }),
   });
 }
