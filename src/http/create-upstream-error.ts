@@ -38,6 +38,7 @@ export function createUpstreamError(input: UpstreamErrorInput): LiterLLMError {
     message: `${input.provider} returned ${input.status}: ${input.detail}`,
     provider: input.provider,
     status: input.status,
+    headers: input.headers,
     retryable,
     ...(requestId !== undefined && { requestId }),
     ...(retryAfterMs !== undefined && { retryAfterMs }),

@@ -16,6 +16,8 @@ export interface LiterLLMErrorOptions {
   retryAfterMs?: number;
   /** For invalid input: the field at fault, as a path (`messages[2].content`). */
   param?: string;
+  /** Upstream response headers (rate-limit feedback for the engine); never serialised. */
+  headers?: Record<string, string>;
   cause?: unknown;
 }
 
@@ -31,6 +33,7 @@ export class LiterLLMError extends Error {
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
   readonly param: string | undefined;
+  readonly headers: Record<string, string> | undefined;
   readonly [BRAND] = true;
 
   constructor(code: ErrorCode, options: LiterLLMErrorOptions) {
@@ -43,6 +46,7 @@ export class LiterLLMError extends Error {
     this.retryable = options.retryable ?? DEFAULT_RETRYABLE[code];
     this.retryAfterMs = options.retryAfterMs;
     this.param = options.param;
+    this.headers = options.headers;
   }
 
   /** A plain object for logs and wire protocols (no stack, no cause). */
