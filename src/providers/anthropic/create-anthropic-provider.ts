@@ -1,0 +1,110 @@
+import { HTTPTransport } from '../../http/http-transport.js';
+import { type ErrorResponse, sendJSONRequest, sendSSERequest } from '../../http/send-request.js';
+import type { ChatRequest } from '../../spec/chat-request.js';
+import type { ChatResponse } from '../../spec/chat-response.js';
+import type { EmbedResponse } from '../../spec/embed.js';
+import { InvalidRequestError } from '../../spec/errors.js';
+import type { CallOptions, Provider } from '../../spec/provider.js';
+import type { StreamEvent } from '../../spec/stream-event.js';
+import type { ProviderSettings } from '../provider-settings.js';
+import type { AnthropicMessagesResponse } from './anthropic-api.js';
+import { ANTHROPIC_REQUEST_ID_HEADER, mapAnthropicErrorResponse } from './anthropic-error.js';
+import { convertAnthropicStream } from './convert-anthropic-stream.js';
+import { convertFromAnthropicResponse } from './convert-from-anthropic-response.js';
+import { convertToAnthropicRequest } from './convert-to-anthropic-request.js';
+
+export interface AnthropicProviderSettings extends ProviderSettings {
+  /** max_tokens when the request gives none (the API requires it). Default 4096. */
+  defaultMaxTokens?: number;
+  /** The `anthropic-version` header. Default `2023-06-01`. */
+  anthropicVersion?: string;
+}
+
+export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
+export const ANTHROPIC_DEFAULT_VERSION = '2023-06-01';
+const DEFAULT_MAX_TOKENS = 4096;
+
+/**
+ * The Anthropic Messages API adapter. `baseURL` is the host root, as in Anthropic's own SDKs
+ * (`https://api.anthropic.com`); the adapter appends `/v1/messages`. A baseURL that already ends
+ * in `/v1` is accepted too, since OpenAI habits make that a common slip.
+ */
+export function createAnthropicProvider(settings: AnthropicProviderSettings = {}): Provider {
+  const name = settings.name ?? 'anthropic';
+  const url = `${resolveBaseURL(settings.baseURL)}/v1/messages`;
+  const transport = settings.transport ?? new HTTPTransport(settings.transportOptions);
+  const ownsTransport = settings.transport === undefined;
+  const defaultMaxTokens = settings.defaultMaxTokens ?? DEFAULT_MAX_TOKENS;
+  const secrets = [settings.apiKey];
+  const baseHeaders: Record<string, string> = {
+    'anthropic-version': settings.anthropicVersion ?? ANTHROPIC_DEFAULT_VERSION,
+    'content-type': 'application/json',
+    ...(settings.apiKey !== undefined && { 'x-api-key': settings.apiKey }),
+  };
+  const mapErrorResponse = (response: ErrorResponse) => mapAnthropicErrorResponse(response, name);
+
+  function headersFor(accept: string, options: CallOptions | undefined): Record<string, string> {
+    return { ...baseHeaders, accept, ...settings.headers, ...options?.headers };
+  }
+
+  return {
+    name,
+    type: 'anthropic',
+
+    async chat(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
+      const { body, warnings } = convertToAnthropicRequest(request, { provider: name, defaultMaxTokens, stream: false });
+      const result = await sendJSONRequest<AnthropicMessagesResponse>({
+        transport,
+        provider: name,
+        url,
+        headers: headersFor('application/json', options),
+        body,
+        ...(options?.signal !== undefined && { signal: options.signal }),
+        mapErrorResponse,
+        secrets,
+      });
+      return convertFromAnthropicResponse(result.body, {
+        provider: name,
+        requestId: result.headers[ANTHROPIC_REQUEST_ID_HEADER],
+        warnings,
+      });
+    },
+
+    async chatStream(request: ChatRequest, options?: CallOptions): Promise<AsyncIterable<StreamEvent>> {
+      const { body, warnings } = convertToAnthropicRequest(request, { provider: name, defaultMaxTokens, stream: true });
+      const result = await sendSSERequest({
+        transport,
+        provider: name,
+        url,
+        headers: headersFor('text/event-stream', options),
+        body,
+        ...(options?.signal !== undefined && { signal: options.signal }),
+        mapErrorResponse,
+        secrets,
+      });
+      return convertAnthropicStream(result.events, {
+        provider: name,
+        requestId: result.headers[ANTHROPIC_REQUEST_ID_HEADER],
+        warnings,
+      });
+    },
+
+    async embed(): Promise<EmbedResponse> {
+      throw new InvalidRequestError({
+        message: 'Anthropic has no embeddings API; route embeddings to another provider',
+        provider: name,
+        param: 'model',
+      });
+    },
+
+    async close(): Promise<void> {
+      if (ownsTransport) await transport.close();
+    },
+  };
+}
+
+function resolveBaseURL(baseURL: string | undefined): string {
+  let resolved = (baseURL ?? ANTHROPIC_DEFAULT_BASE_URL).replace(/\/+$/, '');
+  if (resolved.endsWith('/v1')) resolved = resolved.slice(0, -3);
+  return resolved;
+}
