@@ -13,6 +13,8 @@ export interface UpstreamErrorInput {
   code?: ErrorCode;
   /** The header that carries the provider's request id. */
   requestIdHeader?: string;
+  /** A request id found in the body (Anthropic `request_id`), used when the header is absent. */
+  requestId?: string;
   /** Extra wait the body asked for (HF `estimated_time`), used when no header says otherwise. */
   retryAfterMs?: number;
   /** The request field the provider blamed (OpenAI `param`). */
@@ -33,7 +35,7 @@ export function createUpstreamError(input: UpstreamErrorInput): LiterLLMError {
   if (shouldRetry === 'false') retryable = false;
   if (input.retryable !== undefined) retryable = input.retryable;
   const retryAfterMs = parseRetryAfterMs(input.headers) ?? input.retryAfterMs;
-  const requestId = input.headers[input.requestIdHeader ?? 'x-request-id'];
+  const requestId = input.headers[input.requestIdHeader ?? 'x-request-id'] ?? input.requestId;
   return createError(code, {
     message: `${input.provider} returned ${input.status}: ${input.detail}`,
     provider: input.provider,

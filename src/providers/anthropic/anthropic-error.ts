@@ -16,16 +16,13 @@ export function mapAnthropicErrorResponse(response: ErrorResponse, provider: str
   const body = parseErrorBody(response.text);
   const detail = body?.error;
   const code = detail === undefined ? undefined : mapAnthropicErrorType(detail);
-  let headers = response.headers;
-  if (headers[ANTHROPIC_REQUEST_ID_HEADER] === undefined && typeof body?.request_id === 'string') {
-    headers = { ...headers, [ANTHROPIC_REQUEST_ID_HEADER]: body.request_id };
-  }
   return createUpstreamError({
     provider,
     status: response.status,
-    headers,
+    headers: response.headers,
     detail: detail === undefined ? preview(response.text) : describe(detail),
     requestIdHeader: ANTHROPIC_REQUEST_ID_HEADER,
+    ...(typeof body?.request_id === 'string' && { requestId: body.request_id }),
     ...(code !== undefined && { code }),
   });
 }
