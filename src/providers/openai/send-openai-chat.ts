@@ -1,0 +1,85 @@
+import type { HTTPTransport } from '../../http/http-transport.js';
+import { sendJSONRequest, sendSSERequest, type ErrorResponse } from '../../http/send-request.js';
+import type { ChatRequest } from '../../spec/chat-request.js';
+import type { ChatResponse } from '../../spec/chat-response.js';
+import type { LiterLLMError } from '../../spec/errors.js';
+import type { CallOptions } from '../../spec/provider.js';
+import type { StreamEvent } from '../../spec/stream-event.js';
+import { convertFromOpenAIChatResponse } from './convert-from-openai-chat-response.js';
+import { convertOpenAIChatStream, type OpenAIStreamContext } from './convert-openai-chat-stream.js';
+import { convertToOpenAIChatRequest, type OpenAIChatRequestOptions } from './convert-to-openai-chat-request.js';
+import type { OpenAIChatResponse } from './openai-api.js';
+
+/**
+ * One Chat Completions endpoint: where it is, how to authenticate, how its errors read. Shared by
+ * the OpenAI adapter and every adapter that speaks the same wire (Hugging Face TGI and router).
+ */
+export interface OpenAIChatEndpoint extends Omit<OpenAIChatRequestOptions, 'stream' | 'includeUsage'> {
+  transport: HTTPTransport;
+  url: string;
+  /** Authorization and settings headers; content-type and accept are added per call. */
+  headers: Record<string, string>;
+  secrets: readonly (string | undefined)[];
+  includeUsage: boolean;
+  requestIdHeader: string;
+  mapErrorResponse: (response: ErrorResponse) => LiterLLMError;
+  mapStreamError?: OpenAIStreamContext['mapStreamError'];
+}
+
+export async function sendOpenAIChat(endpoint: OpenAIChatEndpoint, request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
+  const { body, warnings } = convertToOpenAIChatRequest(request, { ...endpoint, stream: false });
+  const result = await sendJSONRequest<OpenAIChatResponse>({
+    transport: endpoint.transport,
+    provider: endpoint.provider,
+    url: endpoint.url,
+    headers: buildHeaders(endpoint, 'application/json', options),
+    body,
+    ...(options.signal !== undefined && { signal: options.signal }),
+    mapErrorResponse: endpoint.mapErrorResponse,
+    secrets: endpoint.secrets,
+  });
+  const requestId = result.headers[endpoint.requestIdHeader];
+  return convertFromOpenAIChatResponse(result.body, {
+    provider: endpoint.provider,
+    warnings,
+    ...(requestId !== undefined && { requestId }),
+  });
+}
+
+export async function sendOpenAIChatStream(
+  endpoint: OpenAIChatEndpoint,
+  request: ChatRequest,
+  options: CallOptions = {},
+): Promise<AsyncIterable<StreamEvent>> {
+  const { body, warnings } = convertToOpenAIChatRequest(request, { ...endpoint, stream: true });
+  const result = await sendSSERequest({
+    transport: endpoint.transport,
+    provider: endpoint.provider,
+    url: endpoint.url,
+    headers: buildHeaders(endpoint, 'text/event-stream', options),
+    body,
+    ...(options.signal !== undefined && { signal: options.signal }),
+    mapErrorResponse: endpoint.mapErrorResponse,
+    secrets: endpoint.secrets,
+  });
+  const requestId = result.headers[endpoint.requestIdHeader];
+  return convertOpenAIChatStream(result.events, {
+    provider: endpoint.provider,
+    warnings,
+    ...(requestId !== undefined && { requestId }),
+    ...(endpoint.mapStreamError !== undefined && { mapStreamError: endpoint.mapStreamError }),
+  });
+}
+
+/** Adapter headers first, then settings headers (already in endpoint.headers), then per-call headers. */
+export function buildHeaders(endpoint: { headers: Record<string, string> }, accept: string, options: CallOptions): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept, ...endpoint.headers };
+  if (options.headers !== undefined) assignLowerCase(headers, options.headers);
+  return headers;
+}
+
+/** Header names are case-insensitive; lower-casing them lets a later value replace an earlier one. */
+export function assignLowerCase(target: Record<string, string>, headers: Record<string, string>): Record<string, string> {
+  for (const name in headers) target[name.toLowerCase()] = headers[name]!;
+  return target;
+}
