@@ -167,14 +167,15 @@ export async function* convertAnthropicStream(
       }
       case 'message_stop': {
         finished = true;
-        const anthropic: JSONObject = { stopSequence, usage: usage as JSONObject, ...metadata };
-        if (otherContent.length > 0) anthropic['otherContent'] = otherContent;
+        // The same keys as a non-streamed response's providerMetadata.
+        const providerMetadata: JSONObject = { stop_sequence: stopSequence, usage: usage as JSONObject, ...metadata };
+        if (otherContent.length > 0) providerMetadata['other_content'] = otherContent;
         yield {
           type: 'finish',
           finishReason: mapAnthropicFinishReason(stopReason),
           rawFinishReason: stopReason,
           usage: mapAnthropicUsage(usage),
-          providerMetadata: { anthropic },
+          providerMetadata,
         };
         break;
       }

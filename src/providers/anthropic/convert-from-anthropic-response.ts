@@ -12,12 +12,12 @@ export interface ConvertFromAnthropicResponseOptions {
 }
 
 /** Top-level response fields the canonical response already carries. */
-const MAPPED_FIELDS = new Set(['id', 'type', 'role', 'model', 'content', 'stop_reason', 'usage']);
+const MAPPED_FIELDS = new Set(['id', 'type', 'role', 'model', 'content', 'stop_reason', 'stop_sequence', 'usage']);
 
 /**
  * Messages API response → ChatResponse. Content keeps the provider's order; blocks with no
  * canonical part (server_tool_use, web search results, compaction, ...) are kept, with their
- * position, under `providerMetadata.anthropic.otherContent` instead of being dropped.
+ * position, under `providerMetadata.other_content` instead of being dropped.
  */
 export function convertFromAnthropicResponse(body: AnthropicMessagesResponse, options: ConvertFromAnthropicResponseOptions): ChatResponse {
   const content: AssistantContentPart[] = [];
@@ -37,12 +37,14 @@ export function convertFromAnthropicResponse(body: AnthropicMessagesResponse, op
     else if (part.type === 'tool-call') toolCalls.push(part);
   }
 
-  const anthropic: JSONObject = { stopSequence: body.stop_sequence ?? null };
-  if (body.usage !== undefined) anthropic['usage'] = body.usage as JSONObject;
-  if (otherContent.length > 0) anthropic['otherContent'] = otherContent;
+  // Wire names, like the other adapters: stop_sequence, the raw usage (service_tier, the
+  // cache_creation breakdown, server_tool_use counts), container, context_management, and
+  // whatever the API adds next; plus other_content for the blocks above.
+  const providerMetadata: JSONObject = { stop_sequence: body.stop_sequence ?? null };
+  if (body.usage !== undefined) providerMetadata['usage'] = body.usage as JSONObject;
+  if (otherContent.length > 0) providerMetadata['other_content'] = otherContent;
   for (const key in body) {
-    // container, context_management, stop_details and whatever the API adds next.
-    if (!MAPPED_FIELDS.has(key) && key !== 'stop_sequence' && body[key] !== undefined) anthropic[key] = body[key] as JSONValue;
+    if (!MAPPED_FIELDS.has(key) && body[key] !== undefined) providerMetadata[key] = body[key] as JSONValue;
   }
 
   const stopReason = body.stop_reason ?? null;
@@ -58,7 +60,7 @@ export function convertFromAnthropicResponse(body: AnthropicMessagesResponse, op
     usage: mapAnthropicUsage(body.usage),
     warnings: options.warnings,
     ...(options.requestId !== undefined && { requestId: options.requestId }),
-    providerMetadata: { anthropic },
+    providerMetadata,
   };
 }
 
