@@ -103,7 +103,8 @@ export async function* convertOpenAIChatStream(events: AsyncIterable<SSEEvent>, 
           ...(requestId !== undefined && { requestId }),
         });
       }
-      if (chunk.error !== undefined && chunk.error !== null) throw toStreamError(chunk, context);
+      // `{"error": ...}` (OpenAI, TGI) or vLLM's `{"object": "error", "message": ...}`.
+      if ((chunk.error !== undefined && chunk.error !== null) || chunk.object === 'error') throw toStreamError(chunk, context);
       if (event.event === 'error') throw toStreamError({ error: chunk as unknown }, context);
 
       if (id === '' && typeof chunk.id === 'string') id = chunk.id;

@@ -9,6 +9,6 @@ export * from './map-openai-error.js';
 export * from './map-openai-finish-reason.js';
 export * from './map-openai-usage.js';
 export type * from './openai-api.js';
-export * from './openai-provider.js';
+export * from './create-openai-provider.js';
 export type * from './openai-provider-settings.js';
 export * from './send-openai-chat.js';
