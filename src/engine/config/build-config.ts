@@ -1,0 +1,119 @@
+import type { ParsedConfigFile } from './config-file-schema.js';
+import { CONFIG_DEFAULTS, isBuiltInProviderName } from './config-defaults.js';
+import type {
+  LiterLLMConfig,
+  ProviderConfig,
+  ProviderType,
+  RouteConfig,
+  RouteFallback,
+  ServerConfig,
+} from './liter-llm-config.js';
+import { resolveFallback } from './resolve-fallback.js';
+
+type ProviderFile = NonNullable<ParsedConfigFile['providers']>[string];
+type RouteFile = NonNullable<ParsedConfigFile['routes']>[string];
+
+/**
+ * Applies every default and turns the file's snake_case into the camelCase config. Only called on
+ * a config that passed the schema and the cross-field rules, so references are known to resolve.
+ */
+export function buildConfig(file: ParsedConfigFile): LiterLLMConfig {
+  const providerEntries = Object.entries(file.providers ?? {});
+  const routeEntries = Object.entries(file.routes ?? {});
+  const providerNames = providerEntries.map(([name]) => name);
+  const routeNames = routeEntries.map(([name]) => name);
+  const config: LiterLLMConfig = {
+    providers: Object.fromEntries(providerEntries.map(([name, provider]) => [name, buildProvider(name, provider)])),
+    routes: Object.fromEntries(
+      routeEntries.map(([name, route]) => [name, buildRoute(name, route, routeNames, providerNames)]),
+    ),
+    limits: { store: file.limits?.store ?? CONFIG_DEFAULTS.limitsStore },
+    server: buildServer(file.server),
+  };
+  if (file.limits?.redis_url !== undefined) config.limits.redisURL = file.limits.redis_url;
+  if (file.config_source !== undefined) {
+    config.configSource = {};
+    const etcd = file.config_source.etcd;
+    if (etcd !== undefined) {
+      config.configSource.etcd = { endpoints: etcd.endpoints, prefix: etcd.prefix ?? CONFIG_DEFAULTS.etcdPrefix };
+    }
+  }
+  return config;
+}
+
+function buildProvider(name: string, file: ProviderFile): ProviderConfig {
+  // The rules guarantee a type for custom names and a base_url for openai-compatible.
+  const type: ProviderType = file.type ?? (isBuiltInProviderName(name) ? name : 'openai-compatible');
+  const baseURL = file.base_url ?? (type === 'openai-compatible' ? '' : CONFIG_DEFAULTS.baseURL[type]);
+  const maxConcurrency = file.max_concurrency ?? CONFIG_DEFAULTS.maxConcurrency;
+  const timeoutMs = file.timeout_ms ?? CONFIG_DEFAULTS.timeoutMs;
+  const provider: ProviderConfig = {
+    name,
+    type,
+    // Adapters append paths (`/chat/completions`), so a trailing slash would double up.
+    baseURL: baseURL.replace(/\/+$/, ''),
+    headers: Object.fromEntries(Object.entries(file.headers ?? {}).map(([key, value]) => [key, String(value)])),
+    maxConcurrency,
+    maxConnections: file.max_connections ?? maxConcurrency,
+    maxQueueWaitMs: file.max_queue_wait_ms ?? CONFIG_DEFAULTS.maxQueueWaitMs,
+    timeoutMs,
+    connectTimeoutMs: file.connect_timeout_ms ?? CONFIG_DEFAULTS.connectTimeoutMs,
+    firstByteTimeoutMs: file.first_byte_timeout_ms ?? timeoutMs,
+    streamIdleTimeoutMs: file.stream_idle_timeout_ms ?? CONFIG_DEFAULTS.streamIdleTimeoutMs,
+    maxRetries: file.max_retries ?? CONFIG_DEFAULTS.maxRetries,
+    models: file.models ?? [],
+  };
+  // Keys mounted from Kubernetes secrets often end in a newline, which no server accepts in a header.
+  const apiKey = file.api_key?.trim();
+  if (apiKey !== undefined && apiKey !== '') provider.apiKey = apiKey;
+  if (file.rate_limit_per_minute !== undefined) provider.rateLimitPerMinute = file.rate_limit_per_minute;
+  if (file.tokens_per_minute !== undefined) provider.tokensPerMinute = file.tokens_per_minute;
+  if (file.default_max_tokens !== undefined) provider.defaultMaxTokens = file.default_max_tokens;
+  if (file.chat_api !== undefined) provider.chatAPI = file.chat_api;
+  if (file.embed_api !== undefined) provider.embedAPI = file.embed_api;
+  return provider;
+}
+
+function buildRoute(
+  name: string,
+  file: RouteFile,
+  routeNames: readonly string[],
+  providerNames: readonly string[],
+): RouteConfig {
+  const fallbacks: RouteFallback[] = [];
+  for (const text of file.fallbacks ?? []) {
+    const resolution = resolveFallback(text, routeNames, providerNames);
+    if (resolution.ok) fallbacks.push(resolution.fallback);
+  }
+  const route: RouteConfig = {
+    name,
+    targets: file.targets.map((target) => ({
+      provider: target.provider,
+      model: target.model,
+      weight: target.weight ?? CONFIG_DEFAULTS.weight,
+    })),
+    strategy: file.strategy ?? CONFIG_DEFAULTS.strategy,
+    fallbacks,
+  };
+  if (file.max_retries !== undefined) route.maxRetries = file.max_retries;
+  if (file.circuit_breaker !== undefined) {
+    route.circuitBreaker = {
+      failureThreshold: file.circuit_breaker.failure_threshold ?? CONFIG_DEFAULTS.circuitBreaker.failureThreshold,
+      cooldownMs: file.circuit_breaker.cooldown_ms ?? CONFIG_DEFAULTS.circuitBreaker.cooldownMs,
+    };
+  }
+  return route;
+}
+
+function buildServer(file: ParsedConfigFile['server']): ServerConfig {
+  const written = file?.api_keys ?? [];
+  const entries = typeof written === 'string' ? written.split(',') : written;
+  const apiKeys = [...new Set(entries.map((key) => key.trim()).filter((key) => key !== ''))];
+  return {
+    host: file?.host ?? CONFIG_DEFAULTS.host,
+    port: file?.port ?? CONFIG_DEFAULTS.port,
+    apiKeys,
+    maxBodyBytes: file?.max_body_bytes ?? CONFIG_DEFAULTS.maxBodyBytes,
+    drainTimeoutMs: file?.drain_timeout_ms ?? CONFIG_DEFAULTS.drainTimeoutMs,
+  };
+}

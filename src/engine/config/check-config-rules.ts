@@ -1,0 +1,154 @@
+import { isBuiltInProviderName, PROVIDER_TYPES } from './config-defaults.js';
+import type { PathIssue } from './path-issue.js';
+import { describeUnknownProvider, resolveFallback } from './resolve-fallback.js';
+
+// RFC 9110 token characters.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * The rules that span keys or sections: provider types and their required keys, references from
+ * routes to providers and to other routes, fallback cycles, redis without a URL. They read the raw
+ * (interpolated) object defensively, so they report even when the schema found other mistakes.
+ */
+export function checkConfigRules(config: unknown): PathIssue[] {
+  const root = asRecord(config);
+  if (root === undefined) return [];
+  const providers = asRecord(root.providers) ?? {};
+  const routes = asRecord(root.routes) ?? {};
+  return [...checkProviders(providers), ...checkRoutes(routes, Object.keys(providers)), ...checkLimits(root.limits)];
+}
+
+function checkProviders(providers: Record<string, unknown>): PathIssue[] {
+  const issues: PathIssue[] = [];
+  for (const [name, value] of Object.entries(providers)) {
+    if (name === '') issues.push({ path: ['providers', name], message: 'a provider name cannot be empty' });
+    if (name.includes('/')) {
+      issues.push({
+        path: ['providers', name],
+        message: 'a provider name cannot contain "/" (models are addressed as provider/model)',
+      });
+    }
+    const settings = asRecord(value);
+    if (settings === undefined) continue;
+    const explicitType = settings.type;
+    const type = explicitType ?? (isBuiltInProviderName(name) ? name : undefined);
+    if (explicitType === undefined && type === undefined) {
+      issues.push({
+        path: ['providers', name, 'type'],
+        message:
+          `is required: "${name}" is not a built-in provider name (use openai-compatible for Ollama, ` +
+          'vLLM, llama.cpp and similar servers; or openai, anthropic, huggingface)',
+      });
+    }
+    if (type === 'openai-compatible' && settings.base_url === undefined) {
+      issues.push({
+        path: ['providers', name, 'base_url'],
+        message: 'is required for openai-compatible providers (for example http://localhost:11434/v1)',
+      });
+    }
+    const isKnownType = typeof type === 'string' && (PROVIDER_TYPES as readonly string[]).includes(type);
+    if (isKnownType) issues.push(...checkTypeSpecificKeys(name, type as string, settings));
+    const headers = asRecord(settings.headers);
+    if (headers !== undefined) issues.push(...checkHeaders(name, headers));
+  }
+  return issues;
+}
+
+function checkTypeSpecificKeys(name: string, type: string, settings: Record<string, unknown>): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const onlyFor: Record<string, string> = {
+    default_max_tokens: 'anthropic',
+    chat_api: 'huggingface',
+    embed_api: 'huggingface',
+  };
+  for (const [key, owner] of Object.entries(onlyFor)) {
+    if (settings[key] !== undefined && type !== owner) {
+      issues.push({ path: ['providers', name, key], message: `only applies to ${owner} providers (this one is ${type})` });
+    }
+  }
+  return issues;
+}
+
+function checkHeaders(provider: string, headers: Record<string, unknown>): PathIssue[] {
+  const issues: PathIssue[] = [];
+  for (const [header, value] of Object.entries(headers)) {
+    const path = ['providers', provider, 'headers', header];
+    if (!HEADER_NAME.test(header)) issues.push({ path, message: 'is not a valid HTTP header name' });
+    if (typeof value === 'string' && /[\r\n\0]/.test(value)) {
+      issues.push({ path, message: 'a header value cannot contain line breaks or NUL' });
+    }
+  }
+  return issues;
+}
+
+function checkRoutes(routes: Record<string, unknown>, providerNames: readonly string[]): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const routeNames = Object.keys(routes);
+  const edges = new Map<string, { route: string; index: number }[]>();
+  for (const [name, value] of Object.entries(routes)) {
+    if (name === '') issues.push({ path: ['routes', name], message: 'a route name cannot be empty' });
+    const route = asRecord(value);
+    if (route === undefined) continue;
+    const targets = Array.isArray(route.targets) ? route.targets : [];
+    targets.forEach((target, index) => {
+      const provider = asRecord(target)?.provider;
+      if (typeof provider === 'string' && provider !== '' && !providerNames.includes(provider)) {
+        issues.push({
+          path: ['routes', name, 'targets', index, 'provider'],
+          message: describeUnknownProvider(provider, providerNames),
+        });
+      }
+    });
+    const fallbacks = Array.isArray(route.fallbacks) ? route.fallbacks : [];
+    const routeEdges: { route: string; index: number }[] = [];
+    fallbacks.forEach((fallback, index) => {
+      if (typeof fallback !== 'string' || fallback === '') return;
+      const resolution = resolveFallback(fallback, routeNames, providerNames);
+      if (!resolution.ok) issues.push({ path: ['routes', name, 'fallbacks', index], message: resolution.message });
+      else if (resolution.fallback.type === 'route') routeEdges.push({ route: resolution.fallback.route, index });
+    });
+    edges.set(name, routeEdges);
+  }
+  issues.push(...findFallbackCycles(routeNames, edges));
+  return issues;
+}
+
+/** One issue per fallback that closes a cycle, found by depth-first search in file order. */
+function findFallbackCycles(
+  routeNames: readonly string[],
+  edges: ReadonlyMap<string, readonly { route: string; index: number }[]>,
+): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const state = new Map<string, 'active' | 'done'>();
+  const stack: string[] = [];
+  const visit = (name: string): void => {
+    state.set(name, 'active');
+    stack.push(name);
+    for (const edge of edges.get(name) ?? []) {
+      const next = state.get(edge.route);
+      if (next === 'active') {
+        const cycle = [...stack.slice(stack.indexOf(edge.route)), edge.route];
+        issues.push({
+          path: ['routes', name, 'fallbacks', edge.index],
+          message: `fallback cycle: ${cycle.join(' -> ')}`,
+        });
+      } else if (next === undefined) visit(edge.route);
+    }
+    stack.pop();
+    state.set(name, 'done');
+  };
+  for (const name of routeNames) if (!state.has(name)) visit(name);
+  return issues;
+}
+
+function checkLimits(value: unknown): PathIssue[] {
+  const limits = asRecord(value);
+  if (limits?.store === 'redis' && (limits.redis_url === undefined || limits.redis_url === '')) {
+    return [{ path: ['limits', 'redis_url'], message: 'is required when store is "redis" (for example redis://127.0.0.1:6379)' }];
+  }
+  return [];
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}

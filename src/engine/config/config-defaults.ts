@@ -1,0 +1,35 @@
+import type { ProviderType } from './liter-llm-config.js';
+
+/** The defaults applied to every omitted key; the README and the example file quote them. */
+export const CONFIG_DEFAULTS = {
+  baseURL: {
+    openai: 'https://api.openai.com/v1',
+    anthropic: 'https://api.anthropic.com',
+    huggingface: 'https://router.huggingface.co',
+  } satisfies Record<Exclude<ProviderType, 'openai-compatible'>, string>,
+  maxConcurrency: 64,
+  maxQueueWaitMs: 0,
+  timeoutMs: 60_000,
+  connectTimeoutMs: 10_000,
+  streamIdleTimeoutMs: 30_000,
+  maxRetries: 2,
+  weight: 1,
+  strategy: 'weighted',
+  circuitBreaker: { failureThreshold: 5, cooldownMs: 30_000 },
+  limitsStore: 'memory',
+  etcdPrefix: '/liter-llm/',
+  // 0.0.0.0, not 127.0.0.1: in a container or a Kubernetes pod the gateway must accept connections
+  // from outside its own network namespace; put it behind server.api_keys or a network policy.
+  host: '0.0.0.0',
+  port: 8080,
+  maxBodyBytes: 10 * 1024 * 1024,
+  drainTimeoutMs: 10_000,
+} as const;
+
+export const PROVIDER_TYPES = ['openai', 'anthropic', 'huggingface', 'openai-compatible'] as const;
+export const ROUTE_STRATEGIES = ['weighted', 'round-robin', 'least-busy', 'lowest-latency'] as const;
+
+/** Provider names whose type defaults to the name. */
+export function isBuiltInProviderName(name: string): name is Exclude<ProviderType, 'openai-compatible'> {
+  return name === 'openai' || name === 'anthropic' || name === 'huggingface';
+}

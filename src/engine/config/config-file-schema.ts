@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { PROVIDER_TYPES, ROUTE_STRATEGIES } from './config-defaults.js';
+
+// The file's shape, snake_case, validation only: no defaults and no cross-field rules here
+// (build-config.ts applies defaults, check-config-rules.ts checks references between sections).
+// Every schema carries its own plain-words message; map-zod-issues.ts appends what was found.
+
+function integer(message: string, min: number, max?: number) {
+  const base = z.number({ error: message }).int({ error: message }).min(min, { error: message });
+  return max === undefined ? base : base.max(max, { error: message });
+}
+
+const positiveInteger = () => integer('expected a positive integer', 1);
+const nonNegativeInteger = () => integer('expected an integer >= 0', 0);
+const retryCount = () => integer('expected an integer from 0 to 10', 0, 10);
+
+const text = () => z.string({ error: 'expected a string' });
+const nonEmptyText = () => text().min(1, { error: 'expected a non-empty string' });
+
+function urlWithProtocols(protocols: readonly string[], message: string) {
+  return z.string({ error: message }).refine((value) => hasProtocol(value, protocols), { error: message });
+}
+
+function hasProtocol(value: string, protocols: readonly string[]): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return protocols.includes(url.protocol) && url.hostname !== '';
+}
+
+const httpURL = () => urlWithProtocols(['http:', 'https:'], 'expected an http:// or https:// URL');
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: `expected one of: ${values.join(', ')}` });
+}
+
+function list<T extends z.ZodType>(item: T, message = 'expected a list') {
+  return z.array(item, { error: message });
+}
+
+function mapping<T extends z.ZodType>(value: T, message: string) {
+  return z.record(z.string(), value, { error: message });
+}
+
+function section<T extends z.core.$ZodLooseShape>(shape: T, message = 'expected a mapping') {
+  return z.strictObject(shape, { error: message });
+}
+
+// Header values are often written bare (`X-Retries: 1`); they are sent as text.
+const headerValue = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string' });
+
+export const providerFileSchema = section(
+  {
+    type: oneOf(PROVIDER_TYPES).optional(),
+    base_url: httpURL().optional(),
+    api_key: text().optional(),
+    headers: mapping(headerValue, 'expected a mapping of header names to values').optional(),
+    max_concurrency: positiveInteger().optional(),
+    max_connections: positiveInteger().optional(),
+    rate_limit_per_minute: positiveInteger().optional(),
+    tokens_per_minute: positiveInteger().optional(),
+    max_queue_wait_ms: nonNegativeInteger().optional(),
+    timeout_ms: positiveInteger().optional(),
+    connect_timeout_ms: positiveInteger().optional(),
+    first_byte_timeout_ms: positiveInteger().optional(),
+    stream_idle_timeout_ms: positiveInteger().optional(),
+    max_retries: retryCount().optional(),
+    models: list(nonEmptyText(), 'expected a list of model ids').optional(),
+    default_max_tokens: positiveInteger().optional(),
+    chat_api: oneOf(['openai', 'tgi-generate']).optional(),
+    embed_api: oneOf(['tei', 'feature-extraction']).optional(),
+  },
+  'expected a mapping of provider settings',
+);
+
+const weight = z
+  .number({ error: 'expected a positive number' })
+  .positive({ error: 'expected a positive number' });
+
+export const routeTargetFileSchema = section(
+  { provider: nonEmptyText(), model: nonEmptyText(), weight: weight.optional() },
+  'expected a mapping with provider, model and optionally weight',
+);
+
+export const routeFileSchema = section(
+  {
+    targets: list(routeTargetFileSchema, 'expected a list of targets').min(1, {
+      error: 'expected at least one target',
+    }),
+    strategy: oneOf(ROUTE_STRATEGIES).optional(),
+    fallbacks: list(nonEmptyText(), 'expected a list of route names or provider/model').optional(),
+    max_retries: retryCount().optional(),
+    circuit_breaker: section({
+      failure_threshold: positiveInteger().optional(),
+      cooldown_ms: positiveInteger().optional(),
+    }).optional(),
+  },
+  'expected a mapping of route settings',
+);
+
+export const configFileSchema = section(
+  {
+    providers: mapping(providerFileSchema, 'expected a mapping of provider names to settings').optional(),
+    routes: mapping(routeFileSchema, 'expected a mapping of route names to settings').optional(),
+    limits: section({
+      store: oneOf(['memory', 'redis']).optional(),
+      redis_url: urlWithProtocols(['redis:', 'rediss:'], 'expected a redis:// or rediss:// URL').optional(),
+    }).optional(),
+    config_source: section({
+      etcd: section({
+        endpoints: list(httpURL(), 'expected a list of http:// or https:// URLs').min(1, {
+          error: 'expected at least one endpoint',
+        }),
+        prefix: nonEmptyText().optional(),
+      }).optional(),
+    }).optional(),
+    server: section({
+      host: nonEmptyText().optional(),
+      port: integer('expected a port number from 0 to 65535', 0, 65_535).optional(),
+      // A string is a comma-separated list, so one environment variable can hold several keys.
+      api_keys: z.union([z.string(), list(z.string())], { error: 'expected a list of strings' }).optional(),
+      max_body_bytes: positiveInteger().optional(),
+      drain_timeout_ms: nonNegativeInteger().optional(),
+    }).optional(),
+  },
+  'expected a mapping at the top level',
+);
+
+/** What the schema accepts, as a JS object shaped exactly like the file. */
+export type LiterLLMConfigFile = z.input<typeof configFileSchema>;
+export type ParsedConfigFile = z.output<typeof configFileSchema>;

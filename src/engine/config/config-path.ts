@@ -1,0 +1,22 @@
+export type ConfigPath = readonly (string | number)[];
+
+const PLAIN_SEGMENT = /^[A-Za-z0-9_-]+$/;
+
+/** `['routes', 'chat', 'targets', 1, 'provider']` → `routes.chat.targets[1].provider`; odd keys are quoted. */
+export function formatConfigPath(path: ConfigPath): string {
+  let text = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else if (PLAIN_SEGMENT.test(segment)) text += text === '' ? segment : `.${segment}`;
+    else text += `[${JSON.stringify(segment)}]`;
+  }
+  return text;
+}
+
+// Values under these keys may be credentials: redis_url can carry a password, headers an Authorization.
+const SECRET_KEYS = new Set(['api_key', 'api_keys', 'headers', 'redis_url']);
+
+/** Whether a value at this (snake_case) path must never be echoed in a message. */
+export function isSecretPath(path: ConfigPath): boolean {
+  return path.some((segment) => typeof segment === 'string' && SECRET_KEYS.has(segment));
+}

@@ -1,0 +1,51 @@
+import type { ProviderType, RouteStrategy } from './liter-llm-config.js';
+
+/**
+ * A config written in code (camelCase), for validateConfigInput / createEngine. Everything with a
+ * default is optional; the keys are the file's keys in camelCase (base_url → baseURL, chat_api → chatAPI).
+ */
+export interface LiterLLMConfigInput {
+  providers?: Record<string, ProviderConfigInput>;
+  routes?: Record<string, RouteConfigInput>;
+  limits?: { store?: 'memory' | 'redis'; redisURL?: string };
+  configSource?: { etcd?: { endpoints: string[]; prefix?: string } };
+  server?: {
+    host?: string;
+    port?: number;
+    /** A string is a comma-separated list. Empty entries are dropped. */
+    apiKeys?: string[] | string;
+    maxBodyBytes?: number;
+    drainTimeoutMs?: number;
+  };
+}
+
+export interface ProviderConfigInput {
+  /** Defaults to the provider's name when that is openai, anthropic or huggingface. */
+  type?: ProviderType;
+  baseURL?: string;
+  apiKey?: string;
+  headers?: Record<string, string | number | boolean>;
+  maxConcurrency?: number;
+  maxConnections?: number;
+  rateLimitPerMinute?: number;
+  tokensPerMinute?: number;
+  maxQueueWaitMs?: number;
+  timeoutMs?: number;
+  connectTimeoutMs?: number;
+  firstByteTimeoutMs?: number;
+  streamIdleTimeoutMs?: number;
+  maxRetries?: number;
+  models?: string[];
+  defaultMaxTokens?: number;
+  chatAPI?: 'openai' | 'tgi-generate';
+  embedAPI?: 'tei' | 'feature-extraction';
+}
+
+export interface RouteConfigInput {
+  targets: { provider: string; model: string; weight?: number }[];
+  strategy?: RouteStrategy;
+  /** Route names or `provider/model`. */
+  fallbacks?: string[];
+  maxRetries?: number;
+  circuitBreaker?: { failureThreshold?: number; cooldownMs?: number };
+}

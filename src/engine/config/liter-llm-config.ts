@@ -1,0 +1,104 @@
+import type { ProviderType } from '../../spec/provider.js';
+
+export type { ProviderType };
+
+/**
+ * The validated configuration: camelCase, every default applied. Produced by parseConfig,
+ * loadConfigFile, validateConfigObject, validateConfigInput and createDefaultConfig; never built by hand.
+ */
+export interface LiterLLMConfig {
+  /** Keyed by provider name (the part before the first slash of `provider/model`). */
+  providers: Record<string, ProviderConfig>;
+  /** Keyed by public model name. */
+  routes: Record<string, RouteConfig>;
+  limits: LimitsConfig;
+  /** Absent when routes and flags come from the file only. */
+  configSource?: ConfigSourceConfig;
+  server: ServerConfig;
+}
+
+export interface ProviderConfig {
+  /** The config key, repeated here so a provider can be handed around on its own. */
+  name: string;
+  type: ProviderType;
+  /** Without a trailing slash. */
+  baseURL: string;
+  /** Absent for servers that need no key (Ollama, a local TGI) or when its variable was unset. */
+  apiKey?: string;
+  headers: Record<string, string>;
+  maxConcurrency: number;
+  maxConnections: number;
+  /** Absent = unlimited. */
+  rateLimitPerMinute?: number;
+  /** Absent = unlimited. */
+  tokensPerMinute?: number;
+  maxQueueWaitMs: number;
+  /** Total time for one upstream attempt. */
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  firstByteTimeoutMs: number;
+  streamIdleTimeoutMs: number;
+  maxRetries: number;
+  /** Model ids listed by /v1/models; empty when the config does not say. */
+  models: string[];
+  /** Anthropic only: max_tokens sent when a request has none (Anthropic requires it). */
+  defaultMaxTokens?: number;
+  /** Hugging Face only: which chat wire API the server speaks. */
+  chatAPI?: 'openai' | 'tgi-generate';
+  /** Hugging Face only: which embedding wire API the server speaks. */
+  embedAPI?: 'tei' | 'feature-extraction';
+}
+
+export type RouteStrategy = 'weighted' | 'round-robin' | 'least-busy' | 'lowest-latency';
+
+export interface RouteConfig {
+  name: string;
+  targets: RouteTarget[];
+  strategy: RouteStrategy;
+  /** In order; every entry was checked to resolve to a route or a configured provider. */
+  fallbacks: RouteFallback[];
+  /** Overrides the providers' max_retries for calls through this route. */
+  maxRetries?: number;
+  /** Absent = no circuit breaker for this route. */
+  circuitBreaker?: CircuitBreakerConfig;
+}
+
+export interface RouteTarget {
+  provider: string;
+  model: string;
+  weight: number;
+}
+
+/** A fallback as written (`text`), already resolved. A route name wins over a provider/model reading. */
+export type RouteFallback =
+  | { type: 'route'; route: string; text: string }
+  | { type: 'model'; provider: string; model: string; text: string };
+
+export interface CircuitBreakerConfig {
+  failureThreshold: number;
+  cooldownMs: number;
+}
+
+export interface LimitsConfig {
+  store: 'memory' | 'redis';
+  /** Always present when store is redis. */
+  redisURL?: string;
+}
+
+export interface ConfigSourceConfig {
+  etcd?: EtcdSourceConfig;
+}
+
+export interface EtcdSourceConfig {
+  endpoints: string[];
+  prefix: string;
+}
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** Empty = callers are not authenticated. */
+  apiKeys: string[];
+  maxBodyBytes: number;
+  drainTimeoutMs: number;
+}

@@ -1,0 +1,45 @@
+import { LineCounter, parseDocument, type YAMLError } from 'yaml';
+import type { ConfigIssue, ConfigResult } from './config-issue.js';
+import { locateYAMLPath } from './locate-yaml-path.js';
+import { maskEnvReferences, unmaskEnvReferences, unmaskText } from './mask-env-references.js';
+import type { ConfigEnv } from './path-issue.js';
+import { validateConfigValue } from './validate-config-value.js';
+
+export interface ParseConfigOptions {
+  /** Where `${VAR}` values come from. Defaults to process.env. */
+  env?: ConfigEnv;
+  /** A file name for messages about the text as a whole (YAML syntax errors). */
+  sourceName?: string;
+}
+
+/** Parses and validates config text (YAML; JSON is YAML too). Never throws. */
+export function parseConfig(text: string, options: ParseConfigOptions = {}): ConfigResult {
+  const lineCounter = new LineCounter();
+  // uniqueKeys: a key written twice is a mistake, not "the last one wins".
+  const document = parseDocument(maskEnvReferences(text), { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const where = options.sourceName === undefined ? '' : ` in ${options.sourceName}`;
+  const describe = (error: YAMLError, kind: string): ConfigIssue => {
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    // Only yaml's first sentence: its longer form quotes the source line, which may hold a key.
+    const reason = unmaskText(error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
+    return { path: '', message: `${kind}${where} at line ${line}, column ${col}: ${reason}`, line, column: col };
+  };
+  const warnings = document.warnings.map((warning) => describe(warning, 'YAML warning'));
+  if (document.errors.length > 0) {
+    return { ok: false, errors: document.errors.map((error) => describe(error, 'YAML syntax error')), warnings };
+  }
+  let value: unknown;
+  try {
+    // Aliases are capped so a "billion laughs" document cannot exhaust memory.
+    value = unmaskEnvReferences(document.toJS({ maxAliasCount: 100 }));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return { ok: false, errors: [{ path: '', message: `invalid YAML${where}: ${reason}` }], warnings };
+  }
+  const result = validateConfigValue(value, {
+    env: options.env ?? process.env,
+    keyStyle: 'snake',
+    locate: (path) => locateYAMLPath(document, lineCounter, path),
+  });
+  return { ...result, warnings: [...warnings, ...result.warnings] };
+}

@@ -1,0 +1,95 @@
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { ConfigIssue } from './config-issue.js';
+import type { LiterLLMConfig } from './liter-llm-config.js';
+import { describeReadError } from './load-config-file.js';
+import { parseConfig } from './parse-config.js';
+import type { ConfigEnv } from './path-issue.js';
+
+export interface WatchConfigFileOptions {
+  /** A new, valid version. Handlers must not throw. */
+  onChange(config: LiterLLMConfig, warnings: ConfigIssue[]): void;
+  /** A new version that is invalid or unreadable; keep using the last good config. */
+  onError(issues: ConfigIssue[]): void;
+  env?: ConfigEnv;
+  /** Quiet time after the last file-system event before the file is read. */
+  debounceMs?: number;
+}
+
+export interface ConfigWatcher {
+  close(): void;
+}
+
+/**
+ * Calls onChange or onError each time the file's content changes. The content at start is the
+ * baseline (the caller loaded it) and does not fire; saving identical content does not fire.
+ *
+ * Watches the directory, not the file: editors save by writing a new file and renaming it over the
+ * old one, and Kubernetes updates a mounted ConfigMap by swapping a `..data` symlink, both of which
+ * a watch on the file itself would miss. Any event in the directory leads to one read after the
+ * debounce, and the content comparison filters out the rest. The watcher does not keep the process alive.
+ */
+export function watchConfigFile(path: string, options: WatchConfigFileOptions): ConfigWatcher {
+  const file = resolve(path);
+  const debounceMs = options.debounceMs ?? 100;
+  let lastText = readOrUndefined(file);
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  let generation = 0;
+
+  const reload = async (): Promise<void> => {
+    const current = ++generation;
+    let text: string | undefined;
+    let readError: unknown;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      readError = error;
+    }
+    // A later event started a newer read, or the watcher was closed meanwhile: this one is stale.
+    if (closed || current !== generation) return;
+    if (text === undefined) {
+      lastText = undefined;
+      options.onError([{ path: '', message: describeReadError(path, readError) }]);
+      return;
+    }
+    if (text === lastText) return;
+    lastText = text;
+    const result = parseConfig(text, { env: options.env ?? process.env, sourceName: path });
+    if (result.ok) options.onChange(result.config, result.warnings);
+    else options.onError(result.errors);
+  };
+
+  let watcher: FSWatcher;
+  try {
+    watcher = watch(dirname(file), { persistent: false }, () => {
+      if (closed) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void reload(), debounceMs);
+    });
+  } catch (error) {
+    // No directory to watch: report it the same way as an unreadable file, and watch nothing.
+    queueMicrotask(() => options.onError([{ path: '', message: describeReadError(path, error) }]));
+    return { close() {} };
+  }
+  watcher.on('error', (error) => {
+    if (!closed) options.onError([{ path: '', message: `stopped watching ${path}: ${error.message}` }]);
+  });
+
+  return {
+    close() {
+      closed = true;
+      clearTimeout(timer);
+      watcher.close();
+    },
+  };
+}
+
+function readOrUndefined(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
