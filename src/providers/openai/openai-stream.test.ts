@@ -131,7 +131,9 @@ describe('OpenAI streams replayed from recordings', () => {
 
   it('reads past [DONE] to the end of the body, so a finished stream is never counted as aborted', async () => {
     const before = server.abortedRequests;
-    server.enqueue({ ...loadFixture(fixturePath('openai-chat/chat-stream-text.sse')).response, chunkSize: 500 });
+    const response = loadFixture(fixturePath('openai-chat/chat-stream-text.sse')).response;
+    // [DONE] arrives, then the body ends a little later: stopping at [DONE] would abort the request.
+    server.enqueue({ ...response, body: [response.body as string, '\n'], chunkDelayMs: 60 });
     const events = await collect(await openai.chatStream(question));
     expect(events.at(-1)!.type).toBe('finish');
     await new Promise((resolve) => setTimeout(resolve, 20));
