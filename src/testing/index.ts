@@ -1,2 +1,3 @@
 export * from './load-fixture.js';
 export * from './mock-provider-server.js';
+export * from './echo-anthropic-handler.js';
