@@ -1,0 +1,26 @@
+# The two commands a new machine needs: `make serve` (the gateway on embedded defaults) and
+# `make test` (every test suite). Both install what they need first.
+.PHONY: install build serve test lint clean bench
+
+NODE_MODULES_STAMP := node_modules/.install-stamp
+
+$(NODE_MODULES_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(NODE_MODULES_STAMP)
+
+build: install
+	npx tsc -b
+
+serve: build
+	node dist/cli/main.js serve $(ARGS)
+
+test: build
+	bash scripts/test-all.sh
+
+bench: build
+	node bench/run-gateway-bench.mjs $(ARGS)
+
+clean:
+	rm -rf dist node_modules

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+import { isLiterLLMError } from '../spec/errors.js';
+import { UsageError } from './parse-cli-args.js';
+import { runChatCommand } from './run-chat-command.js';
+import { runCheckConfigCommand } from './run-check-config-command.js';
+import { runEmbedCommand } from './run-embed-command.js';
+import { runMockProviderCommand } from './run-mock-provider-command.js';
+
+const USAGE = `Usage:
+  liter-llm serve [--config FILE] [--host H] [--port P]     the OpenAI/Anthropic-compatible gateway
+  liter-llm chat --model M [--config FILE] [--stream] [--system S] [--max-tokens N] [--temperature T] PROMPT
+  liter-llm embed --model M [--config FILE] TEXT...
+  liter-llm check-config FILE
+  liter-llm mock-provider --provider openai|anthropic|huggingface [--port P]
+                                                            a local echo server speaking that provider's API
+
+Models are "provider/model" (openai/gpt-4o-mini) or a route name from the config. Without --config,
+providers are enabled from OPENAI_API_KEY, ANTHROPIC_API_KEY, HF_TOKEN (and *_BASE_URL to point
+them at another server).`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  chat: async () => runChatCommand,
+  embed: async () => runEmbedCommand,
+  'check-config': async () => runCheckConfigCommand,
+  'mock-provider': async () => runMockProviderCommand,
+  serve: async () => (await import('./run-serve-command.js')).runServeCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') {
+    const { readFileSync } = await import('node:fs');
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    process.stderr.write(`liter-llm: unknown command "${name}"\n\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await (
+      await load()
+    )(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`liter-llm ${name}: ${error.message}\nRun "liter-llm --help" for usage.\n`);
+      return 2;
+    }
+    if (isLiterLLMError(error)) {
+      process.stderr.write(`liter-llm ${name}: ${error.code}: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`liter-llm ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`liter-llm: ${String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

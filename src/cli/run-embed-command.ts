@@ -1,0 +1,37 @@
+import { parseArgs } from 'node:util';
+import { createEngine } from '../create-engine.js';
+import { loadCLIConfig } from './load-cli-config.js';
+import { parseCLIArgs, UsageError } from './parse-cli-args.js';
+
+export async function runEmbedCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseCLIArgs(() =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        model: { type: 'string', short: 'm' },
+        config: { type: 'string', short: 'c' },
+        dimensions: { type: 'string' },
+      },
+    }),
+  );
+  if (!values.model) throw new UsageError('--model is required (e.g. --model openai/text-embedding-3-small)');
+  if (positionals.length === 0) throw new UsageError('at least one TEXT to embed is required');
+  const dimensions = values.dimensions === undefined ? undefined : Number(values.dimensions);
+  if (dimensions !== undefined && (!Number.isInteger(dimensions) || dimensions <= 0)) {
+    throw new UsageError(`--dimensions expects a positive integer, got "${values.dimensions}"`);
+  }
+  const engine = createEngine(await loadCLIConfig(values.config));
+  try {
+    const response = await engine.embed({
+      model: values.model,
+      input: positionals,
+      ...(dimensions !== undefined && { dimensions }),
+    });
+    process.stdout.write(`${JSON.stringify(response.embeddings)}\n`);
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { InvalidRequestError } from './spec/errors.js';
+import { describeReadError } from './engine/config/load-config-file.js';
+import { formatConfigIssues } from './engine/config/format-config-issues.js';
+import type { LiterLLMConfig } from './engine/config/liter-llm-config.js';
+import type { LiterLLMConfigInput } from './engine/config/liter-llm-config-input.js';
+import { parseConfig } from './engine/config/parse-config.js';
+import type { ConfigResult } from './engine/config/config-issue.js';
+import { validateConfigInput } from './engine/config/validate-config-input.js';
+import { createEngineCore, type EngineCoreOptions, type ReloadableEngine } from './engine/create-engine-core.js';
+import { defaultProviderFactories } from './default-provider-factories.js';
+
+export interface CreateEngineOptions extends Partial<EngineCoreOptions> {
+  /** Variables for `${VAR}` in a config file (default: process.env). */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * Creates an engine from a config file path, a config object written in code (camelCase keys,
+ * defaults filled in), or an already validated config. An invalid config throws an
+ * InvalidRequestError listing every problem with its path.
+ */
+export function createEngine(config: string | LiterLLMConfigInput | LiterLLMConfig, options: CreateEngineOptions = {}): ReloadableEngine {
+  const resolved = resolveConfig(config, options.env ?? process.env);
+  return createEngineCore(resolved, {
+    ...options,
+    providerFactories: { ...defaultProviderFactories, ...options.providerFactories },
+  });
+}
+
+function resolveConfig(config: string | LiterLLMConfigInput | LiterLLMConfig, env: Record<string, string | undefined>): LiterLLMConfig {
+  if (typeof config === 'string') {
+    let text: string;
+    try {
+      text = readFileSync(config, 'utf8');
+    } catch (error) {
+      throw new InvalidRequestError({ message: describeReadError(config, error) });
+    }
+    return unwrap(parseConfig(text, { env, sourceName: config }), config);
+  }
+  if (isValidatedConfig(config)) return config;
+  return unwrap(validateConfigInput(config), 'config');
+}
+
+function unwrap(result: ConfigResult, source: string): LiterLLMConfig {
+  if (result.ok) return result.config;
+  throw new InvalidRequestError({
+    message: `invalid config ${source}:\n${formatConfigIssues(result.errors)}`,
+    ...(result.errors[0] && { param: result.errors[0].path }),
+  });
+}
+
+/** A config that came out of the validators: every provider carries its own name and a complete server block. */
+function isValidatedConfig(config: LiterLLMConfigInput | LiterLLMConfig): config is LiterLLMConfig {
+  const candidate = config as Partial<LiterLLMConfig>;
+  return (
+    typeof candidate.server?.maxBodyBytes === 'number' &&
+    Array.isArray(candidate.server.apiKeys) &&
+    typeof candidate.limits?.store === 'string' &&
+    Object.entries(candidate.providers ?? {}).every(([name, provider]) => provider.name === name && typeof provider.baseURL === 'string')
+  );
+}

@@ -1,0 +1,285 @@
+import { randomUUID } from 'node:crypto';
+import type { ChatRequest } from '../spec/chat-request.js';
+import type { AttemptRecord, ChatResponse } from '../spec/chat-response.js';
+import type { EmbedRequest, EmbedResponse } from '../spec/embed.js';
+import type { LiterLLMError } from '../spec/errors.js';
+import type { StreamEvent } from '../spec/stream-event.js';
+import type { LiterLLMConfig } from './config/liter-llm-config.js';
+import { createDeadline } from './deadline.js';
+import type { ChatStream, Engine, ModelInfo, ProviderStats, RequestOptions } from './engine.js';
+import { engineChannels, type OperationName, type RequestContext } from './engine-events.js';
+import { buildEngineState, type EngineState } from './engine-state.js';
+import { type AttemptInput, asLiterLLMError, executeCall } from './execute-call.js';
+import { createMemoryRateLimitStore } from './limits/create-memory-rate-limit-store.js';
+import { estimateTokens } from './limits/estimate-tokens.js';
+import type { RateLimitStore } from './limits/rate-limit-store.js';
+import { planCandidates } from './plan-candidates.js';
+import type { ProviderFactories } from './provider-factories.js';
+import type { ProviderRuntime } from './provider-runtime.js';
+import { resolveModel } from './resolve-model.js';
+import { validateChatRequest, validateEmbedRequest } from './validate-request.js';
+
+export interface EngineCoreOptions {
+  /** Adapter factories by provider type (the package entry point passes the real ones). */
+  providerFactories: ProviderFactories;
+  /** Where rate-limit buckets live (memory by default; Redis for shared budgets). */
+  rateLimitStore?: RateLimitStore;
+  /** Randomness for back-off jitter and weighted routing (tests make it deterministic). */
+  random?: () => number;
+}
+
+/** The engine with hot reload; `createEngine` in the package root wires the real adapters. */
+export interface ReloadableEngine extends Engine {
+  /** Swaps in a new, already validated config: new calls use it, calls in flight finish on the old one. */
+  reload(config: LiterLLMConfig): void;
+  readonly config: LiterLLMConfig;
+}
+
+interface StreamSession {
+  iterator: AsyncIterator<StreamEvent>;
+  buffered: StreamEvent[];
+  input: AttemptInput;
+}
+
+export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOptions): ReloadableEngine {
+  const store = options.rateLimitStore ?? createMemoryRateLimitStore();
+  let state: EngineState = buildEngineState(config, options.providerFactories, store).state;
+  const retired = new Set<ProviderRuntime>();
+  let closed = false;
+
+  function startContext(operation: OperationName, model: string, requestOptions: RequestOptions | undefined): RequestContext {
+    const context: RequestContext = {
+      requestId: requestOptions?.requestId ?? randomUUID(),
+      operation,
+      requestedModel: model,
+      route: state.routeNames.has(model) ? model : undefined,
+      startedAt: performance.now(),
+      attempts: 0,
+      rateLimitWaitMs: 0,
+      observers: {},
+      ...(requestOptions?.traceparent !== undefined && { traceparent: requestOptions.traceparent }),
+      ...(requestOptions?.tracestate !== undefined && { tracestate: requestOptions.tracestate }),
+    };
+    if (engineChannels.requestStart.hasSubscribers) engineChannels.requestStart.publish(context);
+    return context;
+  }
+
+  function endContext(context: RequestContext, error?: LiterLLMError): void {
+    if (error) context.error = error;
+    if (engineChannels.requestEnd.hasSubscribers) engineChannels.requestEnd.publish(context);
+  }
+
+  function upstreamHeaders(requestOptions: RequestOptions | undefined): Record<string, string> {
+    const headers: Record<string, string> = { ...requestOptions?.headers };
+    if (requestOptions?.traceparent) headers['traceparent'] = requestOptions.traceparent;
+    if (requestOptions?.tracestate) headers['tracestate'] = requestOptions.tracestate;
+    return headers;
+  }
+
+  function assertOpen(): void {
+    if (closed) throw asLiterLLMError(new Error('the engine is closed'));
+  }
+
+  async function runJSONCall<T extends { usage: { inputTokens: number; outputTokens?: number } }>(
+    operation: OperationName,
+    model: string,
+    estimated: number,
+    requestOptions: RequestOptions | undefined,
+    call: (runtime: ProviderRuntime, model: string, input: AttemptInput) => Promise<T>,
+  ): Promise<T & { attempts: AttemptRecord[] }> {
+    const context = startContext(operation, model, requestOptions);
+    const callState = state;
+    const deadline = createDeadline(requestOptions?.signal, requestOptions?.timeoutMs, () => `the call to ${model}`);
+    const attempts: AttemptRecord[] = [];
+    try {
+      const resolved = resolveModel(model, callState.routeNames, callState.providerNames);
+      const skipped: LiterLLMError[] = [];
+      const result = await executeCall({
+        context,
+        candidates: planCandidates(resolved, callState, requestOptions?.maxRetries, skipped),
+        skipped,
+        signal: deadline.signal,
+        estimatedTokens: estimated,
+        headers: upstreamHeaders(requestOptions),
+        attempts,
+        ...(options.random && { random: options.random }),
+        run: async (input) => {
+          try {
+            const value = await call(input.candidate.runtime, input.candidate.model, input);
+            input.lease.settleTokens(value.usage.inputTokens + (value.usage.outputTokens ?? 0));
+            return value;
+          } finally {
+            input.lease.release();
+            input.deadline.clear();
+          }
+        },
+      });
+      context.usage = 'outputTokens' in result.usage ? (result.usage as ChatResponse['usage']) : undefined;
+      endContext(context);
+      return Object.assign(result, { attempts });
+    } catch (thrown) {
+      const error = asLiterLLMError(thrown);
+      endContext(context, error);
+      throw error;
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  const engine: ReloadableEngine = {
+    get config() {
+      return state.config;
+    },
+
+    async chat(request: ChatRequest, requestOptions?: RequestOptions): Promise<ChatResponse> {
+      assertOpen();
+      validateChatRequest(request);
+      const response = await runJSONCall('chat', request.model, estimateTokens(request), requestOptions, (runtime, model, input) =>
+        runtime.provider.chat({ ...request, model }, { signal: input.signal, headers: input.context.headers }),
+      );
+      return response;
+    },
+
+    chatStream(request: ChatRequest, requestOptions?: RequestOptions): ChatStream {
+      const requestId = requestOptions?.requestId ?? randomUUID();
+      const callOptions: RequestOptions = { ...requestOptions, requestId };
+      return {
+        requestId,
+        [Symbol.asyncIterator]: () => streamChat(request, callOptions)[Symbol.asyncIterator](),
+      };
+    },
+
+    async embed(request: EmbedRequest, requestOptions?: RequestOptions): Promise<EmbedResponse> {
+      assertOpen();
+      validateEmbedRequest(request);
+      return runJSONCall('embeddings', request.model, estimateTokens(request), requestOptions, (runtime, model, input) =>
+        runtime.provider.embed({ ...request, model }, { signal: input.signal, headers: input.context.headers }),
+      );
+    },
+
+    listModels(): ModelInfo[] {
+      const models: ModelInfo[] = [];
+      for (const name of state.routeNames) models.push({ id: name, kind: 'route' });
+      for (const runtime of state.providers.values()) {
+        for (const model of runtime.config.models) {
+          models.push({ id: `${runtime.config.name}/${model}`, kind: 'provider-model', provider: runtime.config.name });
+        }
+      }
+      return models;
+    },
+
+    stats(): ProviderStats[] {
+      return [...state.providers.values()].map((runtime) => ({
+        name: runtime.config.name,
+        inFlight: runtime.limiter.inFlight,
+        queued: runtime.limiter.queued,
+        maxConcurrency: runtime.config.maxConcurrency,
+      }));
+    },
+
+    reload(next: LiterLLMConfig): void {
+      assertOpen();
+      const result = buildEngineState(next, options.providerFactories, store, state);
+      state = result.state;
+      for (const runtime of result.retired) {
+        retired.add(runtime);
+        // undici's close() lets requests in flight finish before the sockets close.
+        void runtime.transport.close().finally(() => retired.delete(runtime));
+      }
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      const runtimes = [...state.providers.values(), ...retired];
+      await Promise.allSettled(runtimes.map((runtime) => runtime.provider.close().then(() => runtime.transport.close())));
+    },
+  };
+
+  async function* streamChat(request: ChatRequest, requestOptions: RequestOptions): AsyncGenerator<StreamEvent> {
+    assertOpen();
+    validateChatRequest(request);
+    const context = startContext('chat_stream', request.model, requestOptions);
+    const callState = state;
+    const deadline = createDeadline(requestOptions.signal, requestOptions.timeoutMs, () => `the call to ${request.model}`);
+    let session: StreamSession | undefined;
+    let finished = false;
+    let failure: LiterLLMError | undefined;
+    try {
+      const resolved = resolveModel(request.model, callState.routeNames, callState.providerNames);
+      const skipped: LiterLLMError[] = [];
+      session = await executeCall<StreamSession>({
+        context,
+        candidates: planCandidates(resolved, callState, requestOptions.maxRetries, skipped),
+        skipped,
+        signal: deadline.signal,
+        estimatedTokens: estimateTokens(request),
+        headers: upstreamHeaders(requestOptions),
+        attempts: [],
+        ...(options.random && { random: options.random }),
+        run: (input) => openStream(request, input),
+      });
+      context.timeToFirstTokenMs = performance.now() - context.startedAt;
+      if (engineChannels.firstToken.hasSubscribers) engineChannels.firstToken.publish(context);
+      const { iterator, buffered } = session;
+      for (let event = buffered.shift(); event !== undefined; event = buffered.shift()) {
+        if (event.type === 'finish') onFinish(event, context, session);
+        yield event;
+      }
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) break;
+        if (next.value.type === 'finish') onFinish(next.value, context, session);
+        yield next.value;
+      }
+      finished = true;
+    } catch (thrown) {
+      failure = asLiterLLMError(thrown);
+      throw failure;
+    } finally {
+      if (session) {
+        // Ending early (break/return) or failing: the adapter's return() aborts the upstream request.
+        if (!finished) await session.iterator.return?.().catch(() => undefined);
+        session.input.lease.release();
+        session.input.deadline.clear();
+      }
+      deadline.clear();
+      if (!finished && !failure) failure = asLiterLLMError(new Error('the stream was closed by the consumer before it finished'));
+      endContext(context, finished ? undefined : failure);
+    }
+  }
+
+  return engine;
+}
+
+/**
+ * One streaming attempt: resolves once the first content event arrives. Until then nothing has
+ * reached the caller (the `start` event is held back), so a failure here can still be retried or
+ * fall back; after it, a failure ends the stream.
+ */
+async function openStream(request: ChatRequest, input: AttemptInput): Promise<StreamSession> {
+  const iterable = await input.candidate.runtime.provider.chatStream(
+    { ...request, model: input.candidate.model },
+    { signal: input.signal, headers: input.context.headers },
+  );
+  const iterator = iterable[Symbol.asyncIterator]();
+  const buffered: StreamEvent[] = [];
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) break;
+      buffered.push(next.value);
+      if (next.value.type !== 'start') break;
+    }
+  } catch (error) {
+    await iterator.return?.().catch(() => undefined);
+    throw error;
+  }
+  return { iterator, buffered, input };
+}
+
+function onFinish(event: Extract<StreamEvent, { type: 'finish' }>, context: RequestContext, session: StreamSession): void {
+  context.usage = event.usage;
+  context.finishReason = event.finishReason;
+  session.input.lease.settleTokens(event.usage.inputTokens + event.usage.outputTokens);
+}

@@ -1,0 +1,35 @@
+import { TimeoutError } from '../spec/errors.js';
+
+export interface Deadline {
+  signal: AbortSignal;
+  /** Stops the timer but keeps forwarding the caller's abort (a stream that has started). */
+  stopTimer(): void;
+  /** Stops the timer and the forwarding; call when the guarded work has ended. */
+  clear(): void;
+}
+
+/**
+ * A signal that aborts when the caller aborts or when `timeoutMs` passes, whichever comes first.
+ * On timeout the reason is a TimeoutError, so adapters report `timeout` rather than `cancelled`.
+ */
+export function createDeadline(parent: AbortSignal | undefined, timeoutMs: number | undefined, describe: () => string): Deadline {
+  if (timeoutMs === undefined || timeoutMs <= 0 || !Number.isFinite(timeoutMs)) {
+    return { signal: parent ?? new AbortController().signal, stopTimer: () => {}, clear: () => {} };
+  }
+  const controller = new AbortController();
+  const onParentAbort = () => controller.abort(parent?.reason);
+  if (parent?.aborted) onParentAbort();
+  else parent?.addEventListener('abort', onParentAbort, { once: true });
+  const timer = setTimeout(() => {
+    controller.abort(new TimeoutError({ message: `${describe()} timed out after ${timeoutMs} ms` }));
+  }, timeoutMs);
+  timer.unref?.();
+  return {
+    signal: controller.signal,
+    stopTimer: () => clearTimeout(timer),
+    clear: () => {
+      clearTimeout(timer);
+      parent?.removeEventListener('abort', onParentAbort);
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
+import type { LiterLLMError } from '../spec/errors.js';
+import type { Usage } from '../spec/chat-response.js';
+
+/**
+ * The engine publishes what happens on diagnostics channels (as undici does), so telemetry can
+ * observe without the engine importing it, and publishing costs nothing when nobody listens.
+ */
+export const engineChannels = {
+  requestStart: diagnosticsChannel.channel('liter-llm:request:start'),
+  requestEnd: diagnosticsChannel.channel('liter-llm:request:end'),
+  attemptStart: diagnosticsChannel.channel('liter-llm:attempt:start'),
+  attemptEnd: diagnosticsChannel.channel('liter-llm:attempt:end'),
+  firstToken: diagnosticsChannel.channel('liter-llm:request:first-token'),
+  rateLimited: diagnosticsChannel.channel('liter-llm:rate-limited'),
+  retry: diagnosticsChannel.channel('liter-llm:retry'),
+} as const;
+
+export type OperationName = 'chat' | 'chat_stream' | 'embeddings';
+
+/** Shared, mutable per-call record: subscribers may attach their own state (spans) to it. */
+export interface RequestContext {
+  requestId: string;
+  operation: OperationName;
+  /** What the caller asked for (`provider/model` or a route name). */
+  requestedModel: string;
+  route: string | undefined;
+  startedAt: number;
+  /** Filled in as the call progresses. */
+  provider?: string;
+  model?: string;
+  responseModel?: string;
+  usage?: Usage;
+  finishReason?: string;
+  error?: LiterLLMError;
+  attempts: number;
+  rateLimitWaitMs: number;
+  timeToFirstTokenMs?: number;
+  /** W3C trace context from the caller (gateway), passed upstream. */
+  traceparent?: string;
+  tracestate?: string;
+  /** Free slot for observers (telemetry keeps its span here). */
+  observers: Record<string, unknown>;
+}
+
+export interface AttemptContext {
+  request: RequestContext;
+  attempt: number;
+  provider: string;
+  model: string;
+  startedAt: number;
+  /** Headers to add to the upstream request (trace context); observers may add to it. */
+  headers: Record<string, string>;
+  status?: number;
+  error?: LiterLLMError;
+  durationMs?: number;
+  observers: Record<string, unknown>;
+}

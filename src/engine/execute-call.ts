@@ -1,0 +1,152 @@
+import type { AttemptRecord } from '../spec/chat-response.js';
+import { isLiterLLMError, type LiterLLMError, ProviderUnavailableError, InternalError } from '../spec/errors.js';
+import { abortableSleep, abortReason } from './abortable-sleep.js';
+import type { Candidate } from './candidate.js';
+import { createDeadline, type Deadline } from './deadline.js';
+import { type AttemptContext, engineChannels, type RequestContext } from './engine-events.js';
+import type { Lease } from './limits/provider-limiter.js';
+import { parseRateLimitHeaders } from './limits/parse-rate-limit-headers.js';
+import { retryDelayMs } from './retry/retry-delay.js';
+
+export interface AttemptInput {
+  candidate: Candidate;
+  /** Aborts on caller cancel, call deadline or this attempt's own timeout. */
+  signal: AbortSignal;
+  /**
+   * The attempt's deadline. The executor stops its timer once the attempt succeeds; the attempt
+   * function must `clear()` it when its result is fully consumed (at once for JSON, at the end of a stream).
+   */
+  deadline: Deadline;
+  /** The limiter lease; the attempt function releases it when its result is fully consumed. */
+  lease: Lease;
+  context: AttemptContext;
+}
+
+export interface ExecuteCallParams<T> {
+  context: RequestContext;
+  candidates: Iterable<Candidate>;
+  /** Why routes offered no candidate (circuits open), for the final error. */
+  skipped: LiterLLMError[];
+  /** The caller's signal combined with the whole-call deadline. */
+  signal: AbortSignal;
+  estimatedTokens: number;
+  headers: Record<string, string>;
+  attempts: AttemptRecord[];
+  run: (input: AttemptInput) => Promise<T>;
+  random?: () => number;
+}
+
+/**
+ * The policy loop around single attempts: limiter admission, per-attempt deadline, retries with
+ * back-off for retryable errors, then the next candidate (fallback). Non-retryable errors end the
+ * call at once; so do the caller's cancel and the whole-call deadline.
+ */
+export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
+  const { context, signal } = params;
+  let lastError: LiterLLMError | undefined;
+  for (const candidate of params.candidates) {
+    const { runtime, model } = candidate;
+    const provider = runtime.config.name;
+    for (let retry = 0; ; retry++) {
+      if (signal.aborted) throw abortReason(signal);
+      if (candidate.route && candidate.target && !candidate.route.allows(candidate.target)) {
+        lastError = new ProviderUnavailableError({ message: `${provider}/${model} is out of service (circuit open)`, provider });
+        break;
+      }
+      const lease = await admit(candidate, params, context);
+      if (!isLease(lease)) {
+        lastError = lease;
+        break;
+      }
+      context.attempts++;
+      context.provider = provider;
+      context.model = model;
+      const attempt: AttemptContext = {
+        request: context,
+        attempt: context.attempts,
+        provider,
+        model,
+        startedAt: performance.now(),
+        headers: { ...params.headers },
+        observers: {},
+      };
+      if (engineChannels.attemptStart.hasSubscribers) engineChannels.attemptStart.publish(attempt);
+      const deadline = createDeadline(signal, runtime.config.timeoutMs, () => `${provider} (${model})`);
+      try {
+        const value = await params.run({ candidate, signal: deadline.signal, deadline, lease, context: attempt });
+        deadline.stopTimer();
+        finishAttempt(params, candidate, attempt, undefined);
+        return value;
+      } catch (thrown) {
+        deadline.clear();
+        lease.release();
+        const error = asLiterLLMError(thrown, provider);
+        finishAttempt(params, candidate, attempt, error);
+        if (error.code === 'rate_limited' && error.status !== undefined) {
+          runtime.limiter.applyFeedback({ ...parseRateLimitHeaders(error.headers ?? {}), ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }) });
+        }
+        if (signal.aborted) throw abortReason(signal);
+        if (!error.retryable) throw error;
+        lastError = error;
+        const delay = retry < candidate.maxRetries ? retryDelayMs(error, retry, {}, params.random) : undefined;
+        if (delay === undefined) break;
+        if (engineChannels.retry.hasSubscribers) engineChannels.retry.publish({ context, provider, model, delayMs: delay, error });
+        await abortableSleep(delay, signal);
+      }
+    }
+  }
+  throw (
+    lastError ??
+    params.skipped[0] ??
+    new ProviderUnavailableError({ message: `no provider is available for "${context.requestedModel}"` })
+  );
+}
+
+/** A lease, or the local RateLimitedError that sends the call to its fallback. */
+async function admit<T>(candidate: Candidate, params: ExecuteCallParams<T>, context: RequestContext): Promise<Lease | LiterLLMError> {
+  const waitStart = performance.now();
+  try {
+    const lease = await candidate.runtime.limiter.acquire({ estimatedTokens: params.estimatedTokens, signal: params.signal });
+    context.rateLimitWaitMs += performance.now() - waitStart;
+    return lease;
+  } catch (thrown) {
+    context.rateLimitWaitMs += performance.now() - waitStart;
+    const error = asLiterLLMError(thrown, candidate.runtime.config.name);
+    if (error.code !== 'rate_limited') throw error;
+    if (engineChannels.rateLimited.hasSubscribers) {
+      engineChannels.rateLimited.publish({ context, provider: candidate.runtime.config.name, error });
+    }
+    return error;
+  }
+}
+
+function isLease(value: Lease | LiterLLMError): value is Lease {
+  return !isLiterLLMError(value);
+}
+
+function finishAttempt<T>(params: ExecuteCallParams<T>, candidate: Candidate, attempt: AttemptContext, error: LiterLLMError | undefined): void {
+  const durationMs = performance.now() - attempt.startedAt;
+  attempt.durationMs = durationMs;
+  if (error) {
+    attempt.error = error;
+    if (error.status !== undefined) attempt.status = error.status;
+  }
+  params.attempts.push({
+    provider: attempt.provider,
+    model: attempt.model,
+    outcome: error ? error.code : 'ok',
+    ...(attempt.status !== undefined && { status: attempt.status }),
+    durationMs: Math.round(durationMs * 100) / 100,
+  });
+  if (candidate.route && candidate.target) candidate.route.record(candidate.target, error, durationMs);
+  if (engineChannels.attemptEnd.hasSubscribers) engineChannels.attemptEnd.publish(attempt);
+}
+
+export function asLiterLLMError(thrown: unknown, provider?: string): LiterLLMError {
+  if (isLiterLLMError(thrown)) return thrown;
+  return new InternalError({
+    message: `unexpected failure${provider ? ` calling ${provider}` : ''}: ${thrown instanceof Error ? thrown.message : String(thrown)}`,
+    ...(provider !== undefined && { provider }),
+    cause: thrown,
+  });
+}

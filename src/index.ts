@@ -1,0 +1,11 @@
+export * from './spec/index.js';
+export { createEngine, type CreateEngineOptions } from './create-engine.js';
+export { chat } from './quick-chat.js';
+export type { ChatStream, Engine, ModelInfo, ProviderStats, RequestOptions } from './engine/engine.js';
+export type { ReloadableEngine } from './engine/create-engine-core.js';
+export { engineChannels, type AttemptContext, type RequestContext } from './engine/engine-events.js';
+export * from './engine/config/index.js';
+export { createAnthropicProvider, type AnthropicProviderSettings } from './providers/anthropic/index.js';
+export { createOpenAIProvider, type OpenAIProviderSettings } from './providers/openai/index.js';
+export { createHuggingFaceProvider } from './providers/huggingface/index.js';
+export { HTTPTransport, type HTTPTransportOptions } from './http/http-transport.js';
