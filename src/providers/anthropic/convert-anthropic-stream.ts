@@ -61,7 +61,8 @@ export async function* convertAnthropicStream(
     if (finished) continue; // drain to the end so the connection can be reused
     const event = parseEvent(sse, provider);
     const type = event.type ?? sse.event;
-    if (!started && (type === 'message_start' || type?.startsWith('content_block') === true)) {
+    // message_start always comes first; should anything else lead, `start` is still sent first.
+    if (!started && type !== 'ping' && type !== 'error') {
       const message = type === 'message_start' ? event.message : undefined;
       started = true;
       yield startEvent(message, options);
