@@ -5,7 +5,8 @@ import type { Warning } from './warning.js';
 /**
  * The canonical stream. Always: one `start`, then deltas, then exactly one `finish` (a failed
  * stream throws a LiterLLMError from the iterator instead of sending `finish`).
- * Tool-call events carry the provider's index so parallel calls can be told apart.
+ * Tool-call events carry an index, counted 0, 1, … among the tool calls of the response (as
+ * OpenAI numbers them), so parallel calls can be told apart and re-encoded without gaps.
  */
 export type StreamEvent =
   | { type: 'start'; id: string; provider: string; model: string; requestId?: string; warnings: Warning[] }
