@@ -1,8 +1,9 @@
-import type { ProviderType, RouteStrategy } from './liter-llm-config.js';
+import type { ProviderType, RouteFallback, RouteStrategy } from './liter-llm-config.js';
 
 /**
  * A config written in code (camelCase), for validateConfigInput / createEngine. Everything with a
  * default is optional; the keys are the file's keys in camelCase (base_url → baseURL, chat_api → chatAPI).
+ * A validated LiterLLMConfig is also a valid input, and validating it again gives an equal config.
  */
 export interface LiterLLMConfigInput {
   providers?: Record<string, ProviderConfigInput>;
@@ -20,6 +21,8 @@ export interface LiterLLMConfigInput {
 }
 
 export interface ProviderConfigInput {
+  /** Ignored when equal to the provider's key (a LiterLLMConfig carries it). */
+  name?: string;
   /** Defaults to the provider's name when that is openai, anthropic or huggingface. */
   type?: ProviderType;
   baseURL?: string;
@@ -42,10 +45,12 @@ export interface ProviderConfigInput {
 }
 
 export interface RouteConfigInput {
+  /** Ignored when equal to the route's key (a LiterLLMConfig carries it). */
+  name?: string;
   targets: { provider: string; model: string; weight?: number }[];
   strategy?: RouteStrategy;
-  /** Route names or `provider/model`. */
-  fallbacks?: string[];
+  /** Route names or `provider/model`; resolved fallbacks (from a LiterLLMConfig) count by their text. */
+  fallbacks?: (string | RouteFallback)[];
   maxRetries?: number;
   circuitBreaker?: { failureThreshold?: number; cooldownMs?: number };
 }

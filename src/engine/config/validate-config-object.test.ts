@@ -105,3 +105,23 @@ describe('validateConfigInput (camelCase, written in code)', () => {
     ]);
   });
 });
+
+describe('a validated config is a valid input', () => {
+  test('validateConfigInput(config) gives an equal config', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { parseConfig } = await import('./parse-config.js');
+    const text = await readFile(new URL('../../../examples/liter-llm.yaml', import.meta.url), 'utf8');
+    const parsed = parseConfig(text, { env: { OPENAI_API_KEY: 'sk-1', LITER_LLM_KEY: 'gw' } });
+    if (!parsed.ok) throw new Error('the example must be valid');
+    const again = validateConfigInput(parsed.config);
+    expect(errorsOf(again)).toEqual([]);
+    expect(again.ok && again.config).toEqual(parsed.config);
+  });
+
+  test('a name that differs from its key is still reported', () => {
+    const result = validateConfigInput({ providers: { openai: { name: 'other' } } });
+    expect(errorsOf(result)).toEqual([
+      expect.stringMatching(/^providers\.openai\.name: unknown key/),
+    ]);
+  });
+});

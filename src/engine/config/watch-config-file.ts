@@ -28,7 +28,8 @@ export interface ConfigWatcher {
  * Watches the directory, not the file: editors save by writing a new file and renaming it over the
  * old one, and Kubernetes updates a mounted ConfigMap by swapping a `..data` symlink, both of which
  * a watch on the file itself would miss. Any event in the directory leads to one read after the
- * debounce, and the content comparison filters out the rest. The watcher does not keep the process alive.
+ * debounce, and the content comparison filters out the rest. An empty file is reported as an error
+ * rather than applied. The watcher does not keep the process alive.
  */
 export function watchConfigFile(path: string, options: WatchConfigFileOptions): ConfigWatcher {
   const file = resolve(path);
@@ -56,6 +57,12 @@ export function watchConfigFile(path: string, options: WatchConfigFileOptions): 
     }
     if (text === lastText) return;
     lastText = text;
+    // An empty file is valid on its own but, seen by a watcher, it is nearly always a save caught
+    // half-way (truncated, not yet written); applying it would drop every provider.
+    if (text.trim() === '') {
+      options.onError([{ path: '', message: `config file ${path} is empty` }]);
+      return;
+    }
     const result = parseConfig(text, { env: options.env ?? process.env, sourceName: path });
     if (result.ok) options.onChange(result.config, result.warnings);
     else options.onError(result.errors);

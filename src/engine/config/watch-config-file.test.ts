@@ -1,0 +1,136 @@
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { ConfigIssue } from './config-issue.js';
+import type { LiterLLMConfig } from './liter-llm-config.js';
+import { watchConfigFile, type ConfigWatcher } from './watch-config-file.js';
+
+type WatchEvent = { type: 'change'; config: LiterLLMConfig } | { type: 'error'; issues: ConfigIssue[] };
+
+/** Collects the watcher's callbacks so a test can wait for the next one, or make sure none comes. */
+function createRecorder() {
+  const events: WatchEvent[] = [];
+  let wake: (() => void) | undefined;
+  const push = (event: WatchEvent): void => {
+    events.push(event);
+    wake?.();
+  };
+  return {
+    onChange: (config: LiterLLMConfig) => push({ type: 'change', config }),
+    onError: (issues: ConfigIssue[]) => push({ type: 'error', issues }),
+    async next(timeoutMs = 2_000): Promise<WatchEvent> {
+      const deadline = Date.now() + timeoutMs;
+      while (events.length === 0) {
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) throw new Error('no watch event arrived');
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, remaining);
+        });
+      }
+      return events.shift()!;
+    },
+    async expectNothing(ms = 200): Promise<void> {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      expect(events).toEqual([]);
+    },
+  };
+}
+
+const version = (port: number): string => `providers:\n  openai: {}\nserver:\n  port: ${port}\n`;
+
+let directory: string;
+let file: string;
+let watcher: ConfigWatcher | undefined;
+
+beforeEach(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'liter-llm-watch-'));
+  file = join(directory, 'liter-llm.yaml');
+  await writeFile(file, version(8001));
+});
+
+afterEach(async () => {
+  watcher?.close();
+  watcher = undefined;
+  await rm(directory, { recursive: true, force: true });
+});
+
+describe('watchConfigFile', () => {
+  test('valid changes call onChange, invalid ones call onError every time, identical content calls nothing', async () => {
+    const recorder = createRecorder();
+    watcher = watchConfigFile(file, { ...recorder, env: {}, debounceMs: 40 });
+
+    await writeFile(file, version(8002));
+    const first = await recorder.next();
+    expect(first.type === 'change' && first.config.server.port).toBe(8002);
+
+    await writeFile(file, 'providers:\n  openai:\n    max_concurrency: ten\n');
+    expect(await recorder.next()).toEqual({
+      type: 'error',
+      issues: [
+        { path: 'providers.openai.max_concurrency', message: 'expected a positive integer, got "ten"', line: 3, column: 5 },
+      ],
+    });
+
+    await writeFile(file, 'providers: [\n');
+    const second = await recorder.next();
+    expect(second.type).toBe('error');
+    expect(second.type === 'error' && second.issues[0]?.message).toMatch(/^YAML syntax error in .+liter-llm\.yaml at line/);
+
+    await writeFile(file, version(8003));
+    const fixed = await recorder.next();
+    expect(fixed.type === 'change' && fixed.config.server.port).toBe(8003);
+
+    await writeFile(file, version(8003));
+    await recorder.expectNothing();
+  });
+
+  test('the content at start does not fire, and a save by rename (as editors do) is seen', async () => {
+    const recorder = createRecorder();
+    watcher = watchConfigFile(file, { ...recorder, env: {}, debounceMs: 40 });
+    // Touching the file with the same bytes, and writing other files in the directory, change nothing.
+    await writeFile(file, version(8001));
+    await writeFile(join(directory, 'notes.txt'), 'unrelated');
+    await recorder.expectNothing();
+
+    const temporary = join(directory, '.liter-llm.yaml.swp');
+    await writeFile(temporary, version(8004));
+    await rename(temporary, file);
+    const event = await recorder.next();
+    expect(event.type === 'change' && event.config.server.port).toBe(8004);
+  });
+
+  test('a burst of writes is debounced into one read of the final content', async () => {
+    const recorder = createRecorder();
+    watcher = watchConfigFile(file, { ...recorder, env: { PORT: '8100' }, debounceMs: 50 });
+    for (let port = 8010; port < 8020; port += 1) await writeFile(file, version(port));
+    await writeFile(file, 'server:\n  port: ${PORT}\n');
+    const event = await recorder.next();
+    expect(event.type === 'change' && event.config.server.port).toBe(8100);
+    await recorder.expectNothing(150);
+  });
+
+  test('an empty file (a save caught half-way) is an error, not a config without providers', async () => {
+    const recorder = createRecorder();
+    watcher = watchConfigFile(file, { ...recorder, env: {}, debounceMs: 40 });
+    await writeFile(file, '');
+    expect(await recorder.next()).toEqual({
+      type: 'error',
+      issues: [{ path: '', message: `config file ${file} is empty` }],
+    });
+  });
+
+  test('a deleted file is reported; close() stops every callback', async () => {
+    const recorder = createRecorder();
+    watcher = watchConfigFile(file, { ...recorder, env: {}, debounceMs: 40 });
+    await rm(file);
+    expect(await recorder.next()).toEqual({
+      type: 'error',
+      issues: [{ path: '', message: `cannot read config file ${file}: no such file` }],
+    });
+    watcher.close();
+    await writeFile(file, version(8005));
+    await recorder.expectNothing();
+  });
+});
