@@ -24,9 +24,7 @@ export function buildConfig(file: ParsedConfigFile): LiterLLMConfig {
   const routeNames = routeEntries.map(([name]) => name);
   const config: LiterLLMConfig = {
     providers: Object.fromEntries(providerEntries.map(([name, provider]) => [name, buildProvider(name, provider)])),
-    routes: Object.fromEntries(
-      routeEntries.map(([name, route]) => [name, buildRoute(name, route, routeNames, providerNames)]),
-    ),
+    routes: Object.fromEntries(routeEntries.map(([name, route]) => [name, buildRoute(name, route, routeNames, providerNames)])),
     limits: { store: file.limits?.store ?? CONFIG_DEFAULTS.limitsStore },
     server: buildServer(file.server),
   };
@@ -74,12 +72,7 @@ function buildProvider(name: string, file: ProviderFile): ProviderConfig {
   return provider;
 }
 
-function buildRoute(
-  name: string,
-  file: RouteFile,
-  routeNames: readonly string[],
-  providerNames: readonly string[],
-): RouteConfig {
+function buildRoute(name: string, file: RouteFile, routeNames: readonly string[], providerNames: readonly string[]): RouteConfig {
   const fallbacks: RouteFallback[] = [];
   for (const text of file.fallbacks ?? []) {
     const resolution = resolveFallback(text, routeNames, providerNames);

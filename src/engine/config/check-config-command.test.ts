@@ -41,7 +41,10 @@ describe('checkConfigCommand', () => {
 
   test('an invalid config: a count, then every error on its own line, exit 1', async () => {
     const file = join(directory, 'bad.yaml');
-    await writeFile(file, 'providers:\n  openai:\n    max_concurrency: ten\nroutes:\n  chat: { targets: [ { provider: opnai, model: m } ] }\n');
+    await writeFile(
+      file,
+      'providers:\n  openai:\n    max_concurrency: ten\nroutes:\n  chat: { targets: [ { provider: opnai, model: m } ] }\n',
+    );
     expect(await checkConfigCommand(file, {})).toEqual({
       exitCode: 1,
       output:

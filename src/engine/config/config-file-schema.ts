@@ -72,9 +72,7 @@ export const providerFileSchema = section(
   'expected a mapping of provider settings',
 );
 
-const weight = z
-  .number({ error: 'expected a positive number' })
-  .positive({ error: 'expected a positive number' });
+const weight = z.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' });
 
 export const routeTargetFileSchema = section(
   { provider: nonEmptyText(), model: nonEmptyText(), weight: weight.optional() },

@@ -15,5 +15,4 @@ export interface ConfigIssue {
  * environment variable is unset); they are worth printing.
  */
 export type ConfigResult =
-  | { ok: true; config: LiterLLMConfig; warnings: ConfigIssue[] }
-  | { ok: false; errors: ConfigIssue[]; warnings: ConfigIssue[] };
+  { ok: true; config: LiterLLMConfig; warnings: ConfigIssue[] } | { ok: false; errors: ConfigIssue[]; warnings: ConfigIssue[] };

@@ -7,7 +7,9 @@ const ACRONYMS = new Set(['url', 'api']);
 /** `base_url` → `baseURL`, `max_queue_wait_ms` → `maxQueueWaitMs`, `api_key` → `apiKey`. */
 export function convertSnakeToCamel(key: string): string {
   const [first = '', ...rest] = key.split('_');
-  return first + rest.map((word) => (ACRONYMS.has(word) ? word.toUpperCase() : word.charAt(0).toUpperCase() + word.slice(1))).join('');
+  return (
+    first + rest.map((word) => (ACRONYMS.has(word) ? word.toUpperCase() : word.charAt(0).toUpperCase() + word.slice(1))).join('')
+  );
 }
 
 /** `baseURL` → `base_url`, `maxConcurrency` → `max_concurrency`; snake_case passes through. */

@@ -26,11 +26,7 @@ const NUMBER = /^-?\d+(\.\d+)?$/;
  * - A null mapping value (a key written with nothing after it) counts as absent, except for sections,
  *   providers and routes, which become empty mappings (`anthropic:` alone enables it with defaults).
  */
-export function interpolateEnv(
-  value: unknown,
-  env: ConfigEnv | undefined,
-  schema: z.core.$ZodType,
-): InterpolationResult {
+export function interpolateEnv(value: unknown, env: ConfigEnv | undefined, schema: z.core.$ZodType): InterpolationResult {
   const result: InterpolationResult = { value: undefined, errors: [], warnings: [], failedPaths: [] };
   result.value = visit(value, [], { env, schema, result });
   return result;

@@ -71,8 +71,7 @@ export interface RouteTarget {
 
 /** A fallback as written (`text`), already resolved. A route name wins over a provider/model reading. */
 export type RouteFallback =
-  | { type: 'route'; route: string; text: string }
-  | { type: 'model'; provider: string; model: string; text: string };
+  { type: 'route'; route: string; text: string } | { type: 'model'; provider: string; model: string; text: string };
 
 export interface CircuitBreakerConfig {
   failureThreshold: number;

@@ -12,11 +12,7 @@ import { suggestClosest } from './suggest-closest.js';
  * (`expected a positive integer, got "ten"`), a suggestion for misspelt keys and enum values,
  * and never the value itself under a secret key.
  */
-export function mapZodIssues(
-  issues: readonly z.core.$ZodIssue[],
-  schema: z.core.$ZodType,
-  keyStyle: KeyStyle,
-): PathIssue[] {
+export function mapZodIssues(issues: readonly z.core.$ZodIssue[], schema: z.core.$ZodType, keyStyle: KeyStyle): PathIssue[] {
   const mapped: PathIssue[] = [];
   for (const issue of issues) {
     const path = issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment));

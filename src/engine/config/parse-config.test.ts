@@ -52,7 +52,8 @@ describe('parseConfig: one test per kind of mistake, each naming its path', () =
   });
 
   test('a misspelt enum value gets a suggestion too', () => {
-    const text = 'providers:\n  openai: {}\nroutes:\n  chat:\n    strategy: round_robin\n    targets: [ { provider: openai, model: m } ]\n';
+    const text =
+      'providers:\n  openai: {}\nroutes:\n  chat:\n    strategy: round_robin\n    targets: [ { provider: openai, model: m } ]\n';
     expect(errorsOf(parseConfig(text, { env }))).toEqual([
       'routes.chat.strategy: expected one of: weighted, round-robin, least-busy, lowest-latency, got "round_robin" (did you mean round-robin?)',
     ]);

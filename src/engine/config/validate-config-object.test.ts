@@ -83,7 +83,10 @@ describe('validateConfigInput (camelCase, written in code)', () => {
       headers: { 'X-Api_Version': '2' },
     });
     expect(result.config.providers.huggingface).toMatchObject({ chatAPI: 'tgi-generate', embedAPI: 'feature-extraction' });
-    expect(result.config.routes.fast_chat).toMatchObject({ maxRetries: 1, circuitBreaker: { failureThreshold: 2, cooldownMs: 30_000 } });
+    expect(result.config.routes.fast_chat).toMatchObject({
+      maxRetries: 1,
+      circuitBreaker: { failureThreshold: 2, cooldownMs: 30_000 },
+    });
     expect(result.config.limits).toEqual({ store: 'redis', redisURL: 'redis://cache:6379' });
     expect(result.config.configSource).toEqual({ etcd: { endpoints: ['http://etcd:2379'], prefix: '/gw/' } });
     expect(result.config.server).toMatchObject({ apiKeys: ['k'], maxBodyBytes: 1024, drainTimeoutMs: 5 });
@@ -120,8 +123,6 @@ describe('a validated config is a valid input', () => {
 
   test('a name that differs from its key is still reported', () => {
     const result = validateConfigInput({ providers: { openai: { name: 'other' } } });
-    expect(errorsOf(result)).toEqual([
-      expect.stringMatching(/^providers\.openai\.name: unknown key/),
-    ]);
+    expect(errorsOf(result)).toEqual([expect.stringMatching(/^providers\.openai\.name: unknown key/)]);
   });
 });
