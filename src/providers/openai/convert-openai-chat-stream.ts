@@ -25,6 +25,7 @@ export interface OpenAIStreamContext {
 }
 
 interface ToolCallState {
+  /** The canonical index (0-based among the tool calls), not the wire index. */
   index: number;
   id: string;
   name: string;
@@ -39,7 +40,7 @@ const KNOWN_CHOICE_FIELDS = new Set(['index', 'delta', 'finish_reason', 'logprob
 
 /**
  * Turns a Chat Completions event stream into canonical StreamEvents: one `start`, deltas,
- * `tool-call-start/delta/end` per tool index, then exactly one `finish` carrying the usage of the
+ * `tool-call-start/delta/end` per tool call (indexes renumbered 0, 1, … in order of appearance), then exactly one `finish` carrying the usage of the
  * final usage chunk (which arrives after the finish_reason, with `choices: []`).
  *
  * The stream counts as complete once a finish_reason or `[DONE]` arrived (TGI 1.x sends no
@@ -58,7 +59,7 @@ export async function* convertOpenAIChatStream(events: AsyncIterable<SSEEvent>, 
   let refusal = '';
   let sawDone = false;
   let logprobs: JSONValue[] | undefined;
-  const toolCalls = new Map<number, ToolCallState>();
+  const toolCalls = new Map<number, ToolCallState>(); // keyed by the wire index
   const metadata: JSONObject = {};
 
   function startEvent(): StreamEvent {
@@ -189,12 +190,15 @@ export async function* convertOpenAIChatStream(events: AsyncIterable<SSEEvent>, 
 }
 
 function* updateToolCall(toolCalls: Map<number, ToolCallState>, call: OpenAIResponseToolCall, position: number): Generator<StreamEvent> {
-  const index = typeof call.index === 'number' ? call.index : position;
-  let state = toolCalls.get(index);
+  const wireIndex = typeof call.index === 'number' ? call.index : position;
+  let state = toolCalls.get(wireIndex);
   if (state === undefined) {
-    state = { index, id: '', name: '', arguments: '', started: false, ended: false };
-    toolCalls.set(index, state);
+    // Canonical indexes count 0, 1, … in order of appearance, whatever the server numbered them
+    // (an Anthropic-backed gateway starts at 1: gateway-tool-call-index-1.sse).
+    state = { index: toolCalls.size, id: '', name: '', arguments: '', started: false, ended: false };
+    toolCalls.set(wireIndex, state);
   }
+  const index = state.index;
   // A stray fragment after the finish must not reopen a call that was already ended.
   if (state.ended) return;
   if (!state.started) {

@@ -199,7 +199,7 @@ describe('OpenAI streams replayed from recordings', () => {
     expect(finishOf(events)).toMatchObject({ finishReason: 'tool_calls', usage: { inputTokens: 149, outputTokens: 60, totalTokens: 209 } });
   });
 
-  it('follows a tool call whose index starts at 1, after text (gateway-tool-call-index-1)', async () => {
+  it('renumbers a tool call whose wire index starts at 1 to canonical index 0 (gateway-tool-call-index-1)', async () => {
     server.enqueue(loadFixture(fixturePath('openai-compatible/gateway-tool-call-index-1.sse')).response);
     const events = await collect(await compatible.chatStream(question));
     expect(events.map((event) => event.type)).toEqual([
@@ -213,8 +213,9 @@ describe('OpenAI streams replayed from recordings', () => {
       'finish',
     ]);
     expect(textOf(events)).toBe('Reading it.');
-    expect(events[3]).toEqual({ type: 'tool-call-start', index: 1, id: 'toolu_sanitized', name: 'read_file' });
-    expect(events[6]).toEqual({ type: 'tool-call-end', index: 1, id: 'toolu_sanitized', name: 'read_file', arguments: '{"path": "a.txt"}' });
+    expect(events[3]).toEqual({ type: 'tool-call-start', index: 0, id: 'toolu_sanitized', name: 'read_file' });
+    expect(events[4]).toEqual({ type: 'tool-call-delta', index: 0, argumentsDelta: '{"pa' });
+    expect(events[6]).toEqual({ type: 'tool-call-end', index: 0, id: 'toolu_sanitized', name: 'read_file', arguments: '{"path": "a.txt"}' });
     expect(finishOf(events)).toEqual({
       type: 'finish',
       finishReason: 'tool_calls',
