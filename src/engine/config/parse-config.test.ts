@@ -175,6 +175,24 @@ describe('parseConfig: one test per kind of mistake, each naming its path', () =
     ]);
   });
 
+  test('a second YAML document', () => {
+    expect(errorsOf(parseConfig('server: { port: 1 }\n---\nserver: { port: 2 }\n', { env }))).toEqual([
+      'YAML syntax error at line 2, column 1: a config holds one YAML document, but a second one starts here',
+    ]);
+  });
+
+  test('an alias bomb is refused', () => {
+    const text = [
+      'x-a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]',
+      'x-b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'x-c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'x-d: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
+    ].join('\n');
+    expect(errorsOf(parseConfig(text, { env }))).toEqual([
+      'invalid YAML: Excessive alias count indicates a resource exhaustion attack',
+    ]);
+  });
+
   test('a top level that is not a mapping', () => {
     expect(errorsOf(parseConfig('- openai\n- anthropic\n', { env }))).toEqual([
       'expected a mapping at the top level, got a list',
@@ -376,6 +394,22 @@ describe('parseConfig: defaults', () => {
     expect(config.providers.huggingface).toMatchObject({ chatAPI: 'tgi-generate', embedAPI: 'tei' });
     expect(config.limits).toEqual({ store: 'redis', redisURL: 'rediss://:pw@cache:6380/0' });
     expect(config.configSource).toEqual({ etcd: { endpoints: ['http://etcd:2379'], prefix: '/liter-llm/' } });
+  });
+
+  test('anchors and merge keys share settings; top-level x- keys only hold anchors', () => {
+    const text = [
+      'x-small: &small { max_concurrency: 4, timeout_ms: 5000 }',
+      'providers:',
+      '  vllm-a: { <<: *small, type: openai-compatible, base_url: "http://a:8000/v1" }',
+      '  vllm-b:',
+      '    <<: *small',
+      '    type: openai-compatible',
+      '    base_url: http://b:8000/v1',
+      '    timeout_ms: 9000',
+    ].join('\n');
+    const config = configOf(parseConfig(text, { env }));
+    expect(config.providers['vllm-a']).toMatchObject({ maxConcurrency: 4, timeoutMs: 5000 });
+    expect(config.providers['vllm-b']).toMatchObject({ maxConcurrency: 4, timeoutMs: 9000 });
   });
 
   test('JSON is accepted', () => {
