@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CancelledError, RateLimitedError, TimeoutError } from '../../spec/errors.js';
+import { CancelledError, type LiterLLMError, RateLimitedError, TimeoutError } from '../../spec/errors.js';
 import { type Permit, Semaphore } from './semaphore.js';
 
 /** Records the order in which acquisitions resolve. */
@@ -102,7 +102,7 @@ describe('Semaphore', () => {
     const signal = AbortSignal.abort();
     const error = await semaphore.acquire({ signal }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CancelledError);
-    expect((error as CancelledError).code).toBe('cancelled');
+    expect((error as LiterLLMError).code).toBe('cancelled');
     expect(semaphore.inFlight).toBe(0);
   });
 
@@ -114,7 +114,7 @@ describe('Semaphore', () => {
     await vi.advanceTimersByTimeAsync(99);
     expect(semaphore.waiting).toBe(1);
     await vi.advanceTimersByTimeAsync(1);
-    const error = (await outcome) as RateLimitedError;
+    const error = (await outcome) as LiterLLMError;
     expect(error).toBeInstanceOf(RateLimitedError);
     expect(error.code).toBe('rate_limited');
     expect(error.retryable).toBe(true);

@@ -1,0 +1,152 @@
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CancelledError, isLiterLLMError, RateLimitedError } from '../../spec/errors.js';
+import { createMemoryRateLimitStore } from './create-memory-rate-limit-store.js';
+import { ProviderLimiter } from './provider-limiter.js';
+import type { RateLimitStore } from './rate-limit-store.js';
+
+const settingsArbitrary = fc.record({
+  maxConcurrency: fc.integer({ min: 1, max: 5 }),
+  rateLimitPerMinute: fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined, freq: 4 }),
+  tokensPerMinute: fc.option(fc.integer({ min: 100, max: 1500 }), { nil: undefined }),
+  maxQueueWaitMs: fc.constantFrom(0, 250, 5000, 60_000, Number.POSITIVE_INFINITY),
+  asyncStore: fc.boolean(),
+});
+
+const callArbitrary = fc.record({
+  arrivalDelayMs: fc.integer({ min: 0, max: 1500 }),
+  durationMs: fc.integer({ min: 0, max: 8000 }),
+  estimatedTokens: fc.integer({ min: 0, max: 400 }),
+  /** Tokens used beyond the estimate (charges only, so the token window bound stays exact). */
+  extraTokens: fc.integer({ min: 0, max: 200 }),
+  abortAfterMs: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 4 },
+    { arbitrary: fc.integer({ min: 0, max: 10_000 }), weight: 1 },
+  ),
+  releaseTwice: fc.boolean(),
+});
+
+const feedbackArbitrary = fc.record({
+  atMs: fc.integer({ min: 0, max: 60_000 }),
+  retryAfterMs: fc.integer({ min: 1, max: 5000 }),
+});
+
+/** A store with only the async interface (one microtask per call), like a Redis-backed one. */
+function createAsyncOnlyStore(): RateLimitStore {
+  const memory = createMemoryRateLimitStore();
+  return {
+    take: (key, cost, limit, now) => Promise.resolve().then(() => memory.takeSync(key, cost, limit, now)),
+    adjust: (key, delta, limit, now) => Promise.resolve().then(() => memory.adjustSync(key, delta, limit, now)),
+    pause: (key, untilMs, now) => Promise.resolve().then(() => memory.pauseSync(key, untilMs, now)),
+  };
+}
+
+/** Largest sum of `amount` over any 60 s window starting at an event. */
+function maxPerMinute(events: Array<{ at: number; amount: number }>): number {
+  let max = 0;
+  for (const start of events) {
+    let sum = 0;
+    for (const event of events) if (event.at >= start.at && event.at < start.at + 60_000) sum += event.amount;
+    max = Math.max(max, sum);
+  }
+  return max;
+}
+
+describe('ProviderLimiter under random schedules', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(0);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('never exceeds its limits, never overtakes, never leaks, and settles every call once', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        settingsArbitrary,
+        fc.array(callArbitrary, { minLength: 1, maxLength: 40 }),
+        fc.array(feedbackArbitrary, { maxLength: 3 }),
+        async (settings, calls, feedback) => {
+          vi.setSystemTime(0);
+          const { asyncStore, ...limits } = settings;
+          const limiter = new ProviderLimiter({
+            provider: 'p',
+            now: () => Date.now(),
+            ...limits,
+            ...(asyncStore && { store: createAsyncOnlyStore() }),
+          });
+          const settledCount = calls.map(() => 0);
+          const admittedOrder: number[] = [];
+          const requests: Array<{ at: number; amount: number }> = [];
+          const tokens: Array<{ at: number; amount: number }> = [];
+          let held = 0;
+          let maxHeld = 0;
+          const problems: string[] = [];
+
+          let arrival = 0;
+          calls.forEach((call, index) => {
+            arrival += call.arrivalDelayMs;
+            setTimeout(() => {
+              const requestedAt = Date.now();
+              const controller = new AbortController();
+              if (call.abortAfterMs !== undefined) setTimeout(() => controller.abort(), call.abortAfterMs);
+              limiter.acquire({ estimatedTokens: call.estimatedTokens, signal: controller.signal }).then(
+                (lease) => {
+                  settledCount[index]!++;
+                  const now = Date.now();
+                  if (now - requestedAt > settings.maxQueueWaitMs) problems.push(`call ${index} waited ${now - requestedAt} ms`);
+                  admittedOrder.push(index);
+                  requests.push({ at: now, amount: 1 });
+                  tokens.push({ at: now, amount: call.estimatedTokens });
+                  held++;
+                  maxHeld = Math.max(maxHeld, held);
+                  if (limiter.inFlight > settings.maxConcurrency) problems.push(`inFlight ${limiter.inFlight}`);
+                  setTimeout(() => {
+                    lease.settleTokens(call.estimatedTokens + call.extraTokens);
+                    lease.release();
+                    held--;
+                    if (call.releaseTwice) lease.release();
+                  }, call.durationMs);
+                },
+                (error: unknown) => {
+                  settledCount[index]!++;
+                  const waited = Date.now() - requestedAt;
+                  if (!isLiterLLMError(error)) problems.push(`call ${index} failed with ${String(error)}`);
+                  else if (error instanceof RateLimitedError) {
+                    if (waited > settings.maxQueueWaitMs) problems.push(`call ${index} refused after ${waited} ms`);
+                    if (error.retryAfterMs !== undefined && !(error.retryAfterMs > 0)) problems.push(`retryAfterMs ${error.retryAfterMs}`);
+                  } else if (!(error instanceof CancelledError)) problems.push(`call ${index} failed with ${error.code}`);
+                },
+              );
+            }, arrival);
+          });
+          for (const event of feedback) setTimeout(() => limiter.applyFeedback({ retryAfterMs: event.retryAfterMs }), event.atMs);
+
+          await vi.runAllTimersAsync();
+
+          expect(problems).toEqual([]);
+          expect(settledCount.every((count) => count === 1)).toBe(true);
+          expect(maxHeld).toBeLessThanOrEqual(settings.maxConcurrency);
+          // FIFO: admitted calls went in arrival order.
+          expect(admittedOrder).toEqual([...admittedOrder].sort((a, b) => a - b));
+          // Token buckets: at most capacity + one minute of refill in any minute.
+          if (settings.rateLimitPerMinute !== undefined) {
+            expect(maxPerMinute(requests)).toBeLessThanOrEqual(2 * settings.rateLimitPerMinute);
+          }
+          if (settings.tokensPerMinute !== undefined) {
+            expect(maxPerMinute(tokens)).toBeLessThanOrEqual(2 * settings.tokensPerMinute);
+          }
+          // Nothing went out while the provider had asked to wait.
+          for (const event of feedback) {
+            const inPause = requests.filter(({ at }) => at >= event.atMs && at < event.atMs + event.retryAfterMs);
+            expect(inPause).toEqual([]);
+          }
+          // No leaks.
+          expect(limiter.inFlight).toBe(0);
+          expect(limiter.queued).toBe(0);
+          expect(limiter.admitted).toBe(admittedOrder.length);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});

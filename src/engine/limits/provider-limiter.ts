@@ -1,0 +1,622 @@
+import { InternalError, isLiterLLMError, type LiterLLMError, RateLimitedError } from '../../spec/errors.js';
+import { createAbortError } from './abort-error.js';
+import { createMemoryRateLimitStore } from './create-memory-rate-limit-store.js';
+import type { RateLimitFeedback } from './parse-rate-limit-headers.js';
+import { isSyncRateLimitStore, type RateLimit, type RateLimitStore, type SyncRateLimitStore } from './rate-limit-store.js';
+import { type Permit, Semaphore } from './semaphore.js';
+import { WaitQueue, type WaitQueueNode } from './wait-queue.js';
+
+/** Used when a provider's config does not set `max_queue_wait_ms`. */
+export const DEFAULT_MAX_QUEUE_WAIT_MS = 30_000;
+
+/** The per-provider limits from the config; every one is optional. */
+export interface ProviderLimitSettings {
+  /** Concurrent upstream calls, never exceeded. Absent: no cap. */
+  maxConcurrency?: number;
+  /** Requests per minute: a bucket of this many requests, refilled continuously. */
+  rateLimitPerMinute?: number;
+  /** Tokens per minute (estimated at admission, corrected by `Lease.settleTokens`). */
+  tokensPerMinute?: number;
+  /** Longest a call may queue for admission before RateLimitedError; 0 fails at once. Infinity: no limit. */
+  maxQueueWaitMs?: number;
+}
+
+export interface ProviderLimiterOptions extends ProviderLimitSettings {
+  /** Provider name (config key), named in errors and used in store keys. */
+  provider: string;
+  /** Where the buckets live; defaults to a private in-memory store. */
+  store?: RateLimitStore;
+  /** Store key prefix (defaults to the provider name); replicas sharing a store share budgets by key. */
+  keyPrefix?: string;
+  now?: () => number;
+}
+
+export interface LimiterAcquireOptions {
+  /** Tokens the call is expected to use (see `estimateTokens`); counted against tokens per minute. */
+  estimatedTokens?: number;
+  /** Aborting while queued leaves the queue and rejects (CancelledError or the signal's LiterLLMError reason). */
+  signal?: AbortSignal;
+}
+
+/** An admitted call's hold on the limiter. */
+export interface Lease {
+  /** Frees the concurrency slot. Idempotent: only the first call counts. */
+  release(): void;
+  /**
+   * Charges the tokens the call really used instead of the estimate (refund or debt). May be called
+   * after `release()` and more than once; each call sets the total charge.
+   */
+  settleTokens(actualTokens: number): void;
+  readonly estimatedTokens: number;
+}
+
+/** Which limit held a call back. */
+export type LimitKind = 'requests' | 'tokens' | 'concurrency' | 'retry-after';
+
+interface QueuedCall extends WaitQueueNode<QueuedCall> {
+  cost: number;
+  enqueuedAt: number;
+  /** Latest admission time this call accepts (enqueuedAt + maxQueueWaitMs). */
+  deadline: number;
+  resolve: (lease: Lease) => void;
+  reject: (error: LiterLLMError) => void;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** Weight of the newest lease duration in the hold-time average (for concurrency retry hints). */
+const HOLD_TIME_SMOOTHING = 0.2;
+
+/**
+ * Admission control for one provider: a concurrency cap, a requests-per-minute bucket and an
+ * optional tokens-per-minute bucket, behind ONE FIFO queue, so a call waiting for tokens and then
+ * for a slot is never overtaken by a later call. A call that cannot be admitted within
+ * `maxQueueWaitMs` fails with RateLimitedError (naming the provider and the limit, with
+ * `retryAfterMs` when it can be known). Upstream feedback (`applyFeedback`) pauses admission.
+ *
+ * Buckets live in a RateLimitStore; with the in-memory store the uncontended path is synchronous
+ * and allocates only the Lease.
+ */
+export class ProviderLimiter {
+  readonly provider: string;
+  private readonly store: RateLimitStore;
+  private readonly syncStore: SyncRateLimitStore | undefined;
+  private readonly now: () => number;
+  private readonly requestsKey: string;
+  private readonly tokensKey: string;
+  private readonly semaphore: Semaphore;
+  private requestsLimit: RateLimit | undefined;
+  private tokensLimit: RateLimit | undefined;
+  private maxQueueWaitMs: number;
+  private readonly queue = new WaitQueue<QueuedCall>();
+  private queuedTokenTotal = 0;
+
+  /** Local gate set by provider feedback; applies even when no bucket is configured. */
+  private pausedUntil = Number.NEGATIVE_INFINITY;
+  private pausedBy: LimitKind = 'retry-after';
+  /** Why the head of the queue is waiting, and (for buckets) when it is next worth trying. */
+  private blockedBy: LimitKind = 'concurrency';
+  private blockedUntil = Number.NEGATIVE_INFINITY;
+  private pumpTimer: ReturnType<typeof setTimeout> | undefined;
+  private pumpDueAt = Number.NEGATIVE_INFINITY;
+  /** An async store call for the head is outstanding; nobody else may be admitted meanwhile. */
+  private pumping = false;
+
+  private rejectedCount = 0;
+  private admittedCount = 0;
+  private holdTimeMs: number | undefined;
+
+  private readonly onLeaseRelease = (permit: Permit, acquiredAt: number): void => {
+    permit.release();
+    const held = this.now() - acquiredAt;
+    this.holdTimeMs = this.holdTimeMs === undefined ? held : this.holdTimeMs + HOLD_TIME_SMOOTHING * (held - this.holdTimeMs);
+    this.pump();
+  };
+
+  private readonly onLeaseSettle = (delta: number): void => {
+    const limit = this.tokensLimit;
+    if (limit === undefined) return;
+    this.adjust(this.tokensKey, delta, limit, this.now());
+    if (delta > 0) this.pump();
+  };
+
+  constructor(options: ProviderLimiterOptions) {
+    this.provider = options.provider;
+    this.store = options.store ?? createMemoryRateLimitStore();
+    this.syncStore = isSyncRateLimitStore(this.store) ? this.store : undefined;
+    this.now = options.now ?? Date.now;
+    const prefix = options.keyPrefix ?? options.provider;
+    this.requestsKey = `${prefix}:requests`;
+    this.tokensKey = `${prefix}:tokens`;
+    checkSettings(options);
+    this.semaphore = new Semaphore(options.maxConcurrency ?? Number.POSITIVE_INFINITY, { name: options.provider });
+    this.requestsLimit = toLimit(options.rateLimitPerMinute);
+    this.tokensLimit = toLimit(options.tokensPerMinute);
+    this.maxQueueWaitMs = options.maxQueueWaitMs ?? DEFAULT_MAX_QUEUE_WAIT_MS;
+  }
+
+  /** Calls holding a lease. */
+  get inFlight(): number {
+    return this.semaphore.inFlight;
+  }
+
+  /** Calls waiting for admission. */
+  get queued(): number {
+    return this.queue.size;
+  }
+
+  /** Calls refused with RateLimitedError (at once or after queueing); cancellations are not counted. */
+  get rejected(): number {
+    return this.rejectedCount;
+  }
+
+  /** Calls admitted since creation. */
+  get admitted(): number {
+    return this.admittedCount;
+  }
+
+  /** Waits (FIFO) until every limit admits the call, then returns its lease. */
+  acquire(options: LimiterAcquireOptions = {}): Promise<Lease> {
+    const { signal } = options;
+    const cost = options.estimatedTokens !== undefined && options.estimatedTokens > 0 ? options.estimatedTokens : 0;
+    if (signal?.aborted) return Promise.reject(createAbortError(signal, `a ${this.provider} slot`, this.provider));
+    if (this.tokensLimit !== undefined && cost > this.tokensLimit.capacity) {
+      this.rejectedCount++;
+      return Promise.reject(this.createTooLargeError(cost));
+    }
+    const now = this.now();
+    const outcome = this.syncStore !== undefined ? this.admitOrRefuseSync(cost, now) : this.refuseBehindQueue(now);
+    if (outcome !== undefined) {
+      if (outcome instanceof ProviderLease) return Promise.resolve(outcome);
+      this.rejectedCount++;
+      return Promise.reject(outcome as LiterLLMError);
+    }
+    return new Promise<Lease>((resolve, reject) => {
+      const call: QueuedCall = {
+        previous: undefined,
+        next: undefined,
+        queued: false,
+        cost,
+        enqueuedAt: now,
+        deadline: now + this.maxQueueWaitMs,
+        resolve,
+        reject,
+        signal,
+        onAbort: undefined,
+        timer: undefined,
+      };
+      if (this.maxQueueWaitMs > 0 && Number.isFinite(this.maxQueueWaitMs)) {
+        call.timer = setTimeout(() => this.expire(call), this.maxQueueWaitMs);
+      }
+      if (signal) {
+        call.onAbort = () => this.abandon(call, createAbortError(signal, `a ${this.provider} slot`, this.provider));
+        signal.addEventListener('abort', call.onAbort, { once: true });
+      }
+      this.queue.push(call);
+      this.queuedTokenTotal += cost;
+      this.pump();
+    });
+  }
+
+  /**
+   * Slows admission after what the provider said (429 or x-ratelimit-* headers): nothing goes out
+   * before retry-after; a budget reported exhausted (remaining 0) pauses until its reset.
+   */
+  applyFeedback(feedback: RateLimitFeedback, now = this.now()): void {
+    if (feedback.retryAfterMs !== undefined && feedback.retryAfterMs > 0) {
+      const until = now + feedback.retryAfterMs;
+      this.gate(until, 'retry-after');
+      // Tell replicas sharing the store too: the requests bucket gates every call.
+      if (this.requestsLimit !== undefined) this.pauseKey(this.requestsKey, until, now);
+      else if (this.tokensLimit !== undefined) this.pauseKey(this.tokensKey, until, now);
+    }
+    if (feedback.remainingRequests === 0 && feedback.resetRequestsMs !== undefined && feedback.resetRequestsMs > 0) {
+      const until = now + feedback.resetRequestsMs;
+      if (this.requestsLimit !== undefined) this.pauseKey(this.requestsKey, until, now);
+      else this.gate(until, 'requests');
+    }
+    if (feedback.remainingTokens === 0 && feedback.resetTokensMs !== undefined && feedback.resetTokensMs > 0) {
+      const until = now + feedback.resetTokensMs;
+      if (this.tokensLimit !== undefined) this.pauseKey(this.tokensKey, until, now);
+      else this.gate(until, 'tokens');
+    }
+  }
+
+  /** New limits (config hot reload) without losing the queue, leases or bucket levels. */
+  resize(settings: ProviderLimitSettings): void {
+    checkSettings(settings);
+    this.semaphore.resize(settings.maxConcurrency ?? Number.POSITIVE_INFINITY);
+    this.requestsLimit = toLimit(settings.rateLimitPerMinute);
+    this.tokensLimit = toLimit(settings.tokensPerMinute);
+    this.maxQueueWaitMs = settings.maxQueueWaitMs ?? DEFAULT_MAX_QUEUE_WAIT_MS;
+    this.pump();
+  }
+
+  /**
+   * With a synchronous store: the lease when the call can go now (queue empty), the error when it
+   * must be refused at once, undefined when it should queue.
+   */
+  private admitOrRefuseSync(cost: number, now: number): Lease | LiterLLMError | undefined {
+    if (this.queue.size === 0) {
+      const lease = this.tryAdmitSync(cost, now);
+      if (lease !== undefined) return lease;
+      // blockedBy / blockedUntil now say why this call cannot go at once.
+      if (this.maxQueueWaitMs <= 0 || this.blockedUntil - now > this.maxQueueWaitMs) {
+        return this.createRejection(this.blockedBy, this.blockedHintMs(now, 0), 0);
+      }
+      return undefined;
+    }
+    // Behind a queue: refuse now when the buckets alone already make the wait too long.
+    const estimate = this.estimateQueueWait(this.queue.size + 1, this.queuedTokenTotal + cost, now);
+    if (estimate !== undefined && estimate.waitMs > this.maxQueueWaitMs) return this.createRejection(estimate.kind, estimate.waitMs, 0);
+    return this.refuseBehindQueue(now);
+  }
+
+  /** Queueing is off and others are waiting: the call cannot jump them. */
+  private refuseBehindQueue(now: number): LiterLLMError | undefined {
+    if (this.maxQueueWaitMs > 0 || this.queue.size === 0) return undefined;
+    return this.createRejection(this.blockedBy, this.blockedHintMs(now, this.queue.size), 0);
+  }
+
+  /** Admits queued calls from the head while every limit allows; otherwise arranges a wake-up. */
+  private pump(): void {
+    if (this.pumping) return;
+    for (;;) {
+      const head = this.queue.head;
+      if (head === undefined) {
+        this.clearPumpTimer();
+        return;
+      }
+      const now = this.now();
+      if (this.tokensLimit !== undefined && head.cost > this.tokensLimit.capacity) {
+        // Only after a resize shrank the budget below what this call needs.
+        this.settle(head);
+        this.rejectedCount++;
+        head.reject(this.createTooLargeError(head.cost));
+        continue;
+      }
+      let lease: Lease | undefined;
+      if (this.syncStore !== undefined) {
+        lease = this.tryAdmitSync(head.cost, now);
+      } else if (this.checkLocalLimits(now)) {
+        this.admitAsync(head, now);
+        return;
+      }
+      if (lease !== undefined) {
+        this.settle(head);
+        head.resolve(lease);
+        continue;
+      }
+      if (this.rejectIfLate(head, now)) continue;
+      this.waitForUnblock();
+      return;
+    }
+  }
+
+  /** The pause gate and the concurrency cap, which live in this process whatever the store. */
+  private checkLocalLimits(now: number): boolean {
+    if (now < this.pausedUntil) {
+      this.block(this.pausedBy, this.pausedUntil);
+      return false;
+    }
+    if (this.semaphore.inFlight >= this.semaphore.max) {
+      this.block('concurrency', Number.NEGATIVE_INFINITY);
+      return false;
+    }
+    return true;
+  }
+
+  /** Checks every limit and takes from all of them, or from none (setting blockedBy). */
+  private tryAdmitSync(cost: number, now: number): Lease | undefined {
+    const store = this.syncStore as SyncRateLimitStore;
+    if (!this.checkLocalLimits(now)) return undefined;
+    const requestsLimit = this.requestsLimit;
+    if (requestsLimit !== undefined) {
+      const result = store.takeSync(this.requestsKey, 1, requestsLimit, now);
+      if (!result.ok) return this.block('requests', now + result.waitMs);
+    }
+    const tokensLimit = this.tokensLimit;
+    if (tokensLimit !== undefined) {
+      const result = store.takeSync(this.tokensKey, cost, tokensLimit, now);
+      if (!result.ok) {
+        if (requestsLimit !== undefined) store.adjustSync(this.requestsKey, 1, requestsLimit, now);
+        return this.block('tokens', now + result.waitMs);
+      }
+    }
+    return this.grant(cost, now);
+  }
+
+  /**
+   * The same admission against a store that answers asynchronously (e.g. Redis). While the store
+   * answers, `pumping` keeps everyone else out, so the head cannot be overtaken.
+   */
+  private admitAsync(head: QueuedCall, now: number): void {
+    this.pumping = true;
+    const requestsLimit = this.requestsLimit;
+    const tokensLimit = this.tokensLimit;
+    const cost = head.cost;
+    const takeAll = async (): Promise<{ kind: LimitKind; waitMs: number } | undefined> => {
+      if (requestsLimit !== undefined) {
+        const result = await this.store.take(this.requestsKey, 1, requestsLimit, now);
+        if (!result.ok) return { kind: 'requests', waitMs: result.waitMs };
+      }
+      if (tokensLimit !== undefined) {
+        const result = await this.store.take(this.tokensKey, cost, tokensLimit, now);
+        if (!result.ok) {
+          if (requestsLimit !== undefined) await this.store.adjust(this.requestsKey, 1, requestsLimit, now);
+          return { kind: 'tokens', waitMs: result.waitMs };
+        }
+      }
+      return undefined;
+    };
+    takeAll().then(
+      (blocked) => {
+        this.pumping = false;
+        const later = this.now();
+        if (blocked !== undefined) {
+          this.block(blocked.kind, later + blocked.waitMs);
+          if (head.queued && !this.rejectIfLate(head, later)) {
+            this.waitForUnblock();
+            return;
+          }
+        } else {
+          const lease = head.queued ? this.grant(cost, later) : undefined;
+          if (lease !== undefined) {
+            this.settle(head);
+            head.resolve(lease);
+          } else {
+            // The call left (abort, deadline) or the cap shrank while the store answered: give the tokens back.
+            if (requestsLimit !== undefined) this.adjust(this.requestsKey, 1, requestsLimit, later);
+            if (tokensLimit !== undefined) this.adjust(this.tokensKey, cost, tokensLimit, later);
+          }
+        }
+        this.pump();
+      },
+      (error: unknown) => {
+        this.pumping = false;
+        if (head.queued) {
+          this.settle(head);
+          head.reject(
+            isLiterLLMError(error)
+              ? error
+              : new InternalError({
+                  message: `${this.provider} rate-limit store failed: ${describe(error)}`,
+                  provider: this.provider,
+                  cause: error,
+                }),
+          );
+        }
+        this.pump();
+      },
+    );
+  }
+
+  private grant(cost: number, now: number): Lease | undefined {
+    const permit = this.semaphore.tryAcquire();
+    if (permit === undefined) return this.block('concurrency', Number.NEGATIVE_INFINITY);
+    this.admittedCount++;
+    return new ProviderLease(permit, cost, now, this.onLeaseRelease, this.onLeaseSettle);
+  }
+
+  private block(kind: LimitKind, until: number): undefined {
+    this.blockedBy = kind;
+    this.blockedUntil = until;
+    return undefined;
+  }
+
+  /** The head is blocked: wake up when its tokens are due, or on the next release for the cap. */
+  private waitForUnblock(): void {
+    if (this.blockedBy !== 'concurrency' && Number.isFinite(this.blockedUntil)) this.schedulePump(this.blockedUntil);
+    else this.clearPumpTimer();
+  }
+
+  /** Refuses the blocked head when it cannot be admitted before its deadline anyway. */
+  private rejectIfLate(call: QueuedCall, now: number): boolean {
+    const late = this.blockedBy === 'concurrency' ? now >= call.deadline : this.blockedUntil > call.deadline;
+    if (!late) return false;
+    this.rejectedCount++;
+    this.settle(call);
+    call.reject(this.createRejection(this.blockedBy, this.blockedHintMs(now, 0), now - call.enqueuedAt));
+    return true;
+  }
+
+  /** Takes a call out of the queue and drops its timer and abort listener. */
+  private settle(call: QueuedCall): void {
+    if (call.queued) {
+      this.queue.remove(call);
+      this.queuedTokenTotal -= call.cost;
+    }
+    if (call.timer !== undefined) clearTimeout(call.timer);
+    if (call.onAbort) call.signal?.removeEventListener('abort', call.onAbort);
+    call.timer = undefined;
+    call.onAbort = undefined;
+  }
+
+  private abandon(call: QueuedCall, error: LiterLLMError): void {
+    if (!call.queued) return;
+    const wasHead = this.queue.head === call;
+    this.settle(call);
+    call.reject(error);
+    // The next call may be admissible right away (e.g. the head was waiting for more tokens).
+    if (wasHead) this.pump();
+  }
+
+  private expire(call: QueuedCall): void {
+    if (!call.queued) return;
+    const now = this.now();
+    this.rejectedCount++;
+    // One deadline per limiter and FIFO order: the call timing out is (nearly always) the head,
+    // so the head's blocking limit is this call's too.
+    this.abandon(call, this.createRejection(this.blockedBy, this.blockedHintMs(now, 0), now - call.enqueuedAt));
+  }
+
+  /**
+   * When a call held back by `blockedBy` could expect to go (undefined when unknown). For the
+   * concurrency cap: the average lease hold time, once per full round of the `ahead` queued calls.
+   */
+  private blockedHintMs(now: number, ahead: number): number | undefined {
+    if (this.blockedBy === 'concurrency') {
+      if (this.holdTimeMs === undefined) return undefined;
+      const max = this.semaphore.max;
+      const rounds = max > 0 && Number.isFinite(max) ? Math.floor(ahead / max) + 1 : 1;
+      return Math.max(1, Math.ceil(this.holdTimeMs * rounds));
+    }
+    const wait = Math.ceil(this.blockedUntil - now);
+    return Number.isFinite(wait) ? Math.max(1, wait) : undefined;
+  }
+
+  /** Lower bound of the wait for the last of `requests` queued calls needing `tokens` in total. */
+  private estimateQueueWait(requests: number, tokens: number, now: number): { kind: LimitKind; waitMs: number } | undefined {
+    const store = this.syncStore as SyncRateLimitStore;
+    let kind: LimitKind | undefined;
+    let waitMs = 0;
+    if (this.pausedUntil > now) {
+      kind = this.pausedBy;
+      waitMs = this.pausedUntil - now;
+    }
+    if (this.requestsLimit !== undefined) {
+      const wait = store.estimateWaitMsSync(this.requestsKey, requests, this.requestsLimit, now);
+      if (wait > waitMs) {
+        kind = 'requests';
+        waitMs = wait;
+      }
+    }
+    if (this.tokensLimit !== undefined) {
+      const wait = store.estimateWaitMsSync(this.tokensKey, tokens, this.tokensLimit, now);
+      if (wait > waitMs) {
+        kind = 'tokens';
+        waitMs = wait;
+      }
+    }
+    return kind === undefined ? undefined : { kind, waitMs: Math.ceil(waitMs) };
+  }
+
+  private gate(until: number, kind: LimitKind): void {
+    if (until > this.pausedUntil) {
+      this.pausedUntil = until;
+      this.pausedBy = kind;
+    }
+  }
+
+  private pauseKey(key: string, until: number, now: number): void {
+    if (this.syncStore !== undefined) this.syncStore.pauseSync(key, until, now);
+    else this.store.pause(key, until, now).catch(ignoreStoreError);
+  }
+
+  private adjust(key: string, delta: number, limit: RateLimit, now: number): void {
+    if (this.syncStore !== undefined) this.syncStore.adjustSync(key, delta, limit, now);
+    else this.store.adjust(key, delta, limit, now).catch(ignoreStoreError);
+  }
+
+  private schedulePump(dueAt: number): void {
+    if (this.pumpTimer !== undefined) {
+      if (this.pumpDueAt === dueAt) return;
+      clearTimeout(this.pumpTimer);
+    }
+    this.pumpDueAt = dueAt;
+    this.pumpTimer = setTimeout(() => {
+      this.pumpTimer = undefined;
+      this.pump();
+    }, Math.max(0, dueAt - this.now()));
+  }
+
+  private clearPumpTimer(): void {
+    if (this.pumpTimer === undefined) return;
+    clearTimeout(this.pumpTimer);
+    this.pumpTimer = undefined;
+  }
+
+  private createRejection(kind: LimitKind, retryAfterMs: number | undefined, waitedMs: number): LiterLLMError {
+    let reason: string;
+    switch (kind) {
+      case 'requests':
+        reason = `rate limit reached: requests per minute (${this.requestsLimit?.capacity ?? 'provider limit'})`;
+        break;
+      case 'tokens':
+        reason = `rate limit reached: tokens per minute (${this.tokensLimit?.capacity ?? 'provider limit'})`;
+        break;
+      case 'concurrency':
+        reason = `concurrency limit reached: ${this.semaphore.max} calls in flight`;
+        break;
+      case 'retry-after':
+        reason = 'rate limited upstream: the provider asked to retry later';
+        break;
+    }
+    const wait =
+      waitedMs > 0
+        ? `waited ${waitedMs} ms in the queue`
+        : this.maxQueueWaitMs > 0
+          ? `the wait would exceed the max queue wait of ${this.maxQueueWaitMs} ms`
+          : 'queueing is off (max queue wait 0)';
+    const retry = retryAfterMs === undefined ? '' : `; retry in ${retryAfterMs} ms`;
+    return new RateLimitedError({
+      message: `${this.provider} ${reason}; ${wait}${retry}`,
+      provider: this.provider,
+      ...(retryAfterMs !== undefined && { retryAfterMs }),
+    });
+  }
+
+  private createTooLargeError(cost: number): LiterLLMError {
+    return new RateLimitedError({
+      message: `${this.provider}: this call needs about ${cost} tokens, more than the tokens per minute limit (${this.tokensLimit?.capacity}) allows at once`,
+      provider: this.provider,
+      retryable: false,
+    });
+  }
+}
+
+class ProviderLease implements Lease {
+  private released = false;
+  private charged: number;
+
+  constructor(
+    private readonly permit: Permit,
+    readonly estimatedTokens: number,
+    private readonly acquiredAt: number,
+    private readonly onRelease: (permit: Permit, acquiredAt: number) => void,
+    private readonly onSettle: (delta: number) => void,
+  ) {
+    this.charged = estimatedTokens;
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.onRelease(this.permit, this.acquiredAt);
+  }
+
+  settleTokens(actualTokens: number): void {
+    if (!(actualTokens >= 0) || !Number.isFinite(actualTokens)) return;
+    const refund = this.charged - actualTokens;
+    this.charged = actualTokens;
+    if (refund !== 0) this.onSettle(refund);
+  }
+}
+
+function toLimit(perMinute: number | undefined): RateLimit | undefined {
+  return perMinute === undefined ? undefined : { capacity: perMinute, refillPerMs: perMinute / 60_000 };
+}
+
+function checkSettings(settings: ProviderLimitSettings): void {
+  const { maxConcurrency, rateLimitPerMinute, tokensPerMinute, maxQueueWaitMs } = settings;
+  if (maxConcurrency !== undefined && !(maxConcurrency >= 1 && (Number.isInteger(maxConcurrency) || maxConcurrency === Number.POSITIVE_INFINITY))) {
+    throw new RangeError(`max concurrency must be a whole number >= 1, got ${maxConcurrency}`);
+  }
+  if (rateLimitPerMinute !== undefined && !(rateLimitPerMinute > 0 && Number.isFinite(rateLimitPerMinute))) {
+    throw new RangeError(`rate limit per minute must be a number > 0, got ${rateLimitPerMinute}`);
+  }
+  if (tokensPerMinute !== undefined && !(tokensPerMinute > 0 && Number.isFinite(tokensPerMinute))) {
+    throw new RangeError(`tokens per minute must be a number > 0, got ${tokensPerMinute}`);
+  }
+  if (maxQueueWaitMs !== undefined && !(maxQueueWaitMs >= 0)) {
+    throw new RangeError(`max queue wait must be a number of milliseconds >= 0, got ${maxQueueWaitMs}`);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A failed refund or pause only makes the shared budget slightly off; the call itself is unaffected. */
+function ignoreStoreError(): void {}
