@@ -1,0 +1,3 @@
+export * from './compute-backoff-ms.js';
+export * from './retry-delay-ms.js';
+export * from './should-retry.js';
