@@ -1,3 +1,5 @@
+import { looksLikeSecret } from './looks-like-secret.js';
+
 export type ConfigPath = readonly (string | number)[];
 
 const PLAIN_SEGMENT = /^[A-Za-z0-9_-]+$/;
@@ -7,6 +9,8 @@ export function formatConfigPath(path: ConfigPath): string {
   let text = '';
   for (const segment of path) {
     if (typeof segment === 'number') text += `[${segment}]`;
+    // A key pasted as a mapping key (`sk-...: x`) would otherwise be printed as part of the path.
+    else if (looksLikeSecret(segment, { includeWords: false })) text += '[<not shown>]';
     else if (PLAIN_SEGMENT.test(segment)) text += text === '' ? segment : `.${segment}`;
     else text += `[${JSON.stringify(segment)}]`;
   }

@@ -1,3 +1,5 @@
+import { looksLikeSecret } from './looks-like-secret.js';
+
 const MAX_SHOWN = 60;
 
 /** How a wrong value is quoted in a message: strings in quotes (shortened), containers by kind. */
@@ -7,6 +9,7 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   switch (typeof value) {
     case 'string': {
+      if (looksLikeSecret(value)) return 'a string that may hold a secret (not shown)';
       // A URL may carry a password (scheme://user:password@host); that part is never shown.
       const shown = value.replace(/\/\/[^/@\s]*@/g, '//…@');
       return JSON.stringify(shown.length > MAX_SHOWN ? `${shown.slice(0, MAX_SHOWN)}…` : shown);

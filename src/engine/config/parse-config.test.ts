@@ -453,12 +453,28 @@ describe('parseConfig: secrets are never echoed', () => {
     expect(allText(result)).not.toContain('SECRET');
   });
 
+  test('a key pasted where it does not belong is not echoed either', () => {
+    const text = [
+      'providers:',
+      '  openai:',
+      `    api_key ${secret}`, // missing colon: the whole provider becomes one string
+      '  anthropic:',
+      `    ${secret}: 1`,
+    ].join('\n');
+    const result = parseConfig(text, { env });
+    expect(errorsOf(result)).toEqual([
+      'providers.openai: expected a mapping of provider settings, got a string that may hold a secret (not shown)',
+      expect.stringMatching(/^providers\.anthropic\[<not shown>\]: unknown key \(expected one of: type, base_url, /),
+    ]);
+    expect(allText(result)).not.toContain('SECRET');
+  });
+
   test('a password in a URL is not echoed', () => {
-    const text = 'config_source: { etcd: { endpoints: [ "ftp://root:SECRETPASSWORD@etcd:2379" ] } }\n';
+    const text = 'config_source: { etcd: { endpoints: [ "ftp://root:hunter2@etcd:2379" ] } }\n';
     const result = parseConfig(text, { env });
     expect(errorsOf(result)).toEqual([
       'config_source.etcd.endpoints[0]: expected an http:// or https:// URL, got "ftp://…@etcd:2379"',
     ]);
-    expect(allText(result)).not.toContain('SECRET');
+    expect(allText(result)).not.toContain('hunter2');
   });
 });
