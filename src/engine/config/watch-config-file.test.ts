@@ -38,6 +38,16 @@ function createRecorder() {
   };
 }
 
+/**
+ * Replaces the file the way editors do (write elsewhere, rename over), so a slow machine never
+ * lets the watcher read a half-written file; the burst test below writes in place on purpose.
+ */
+async function replaceFile(path: string, text: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, text);
+  await rename(temporary, path);
+}
+
 const version = (port: number): string => `providers:\n  openai: {}\nserver:\n  port: ${port}\n`;
 
 let directory: string;
@@ -61,11 +71,11 @@ describe('watchConfigFile', () => {
     const recorder = createRecorder();
     watcher = watchConfigFile(file, { ...recorder, env: {}, debounceMs: 40 });
 
-    await writeFile(file, version(8002));
+    await replaceFile(file, version(8002));
     const first = await recorder.next();
     expect(first.type === 'change' && first.config.server.port).toBe(8002);
 
-    await writeFile(file, 'providers:\n  openai:\n    max_concurrency: ten\n');
+    await replaceFile(file, 'providers:\n  openai:\n    max_concurrency: ten\n');
     expect(await recorder.next()).toEqual({
       type: 'error',
       issues: [
@@ -73,16 +83,16 @@ describe('watchConfigFile', () => {
       ],
     });
 
-    await writeFile(file, 'providers: [\n');
+    await replaceFile(file, 'providers: [\n');
     const second = await recorder.next();
     expect(second.type).toBe('error');
     expect(second.type === 'error' && second.issues[0]?.message).toMatch(/^YAML syntax error in .+liter-llm\.yaml at line/);
 
-    await writeFile(file, version(8003));
+    await replaceFile(file, version(8003));
     const fixed = await recorder.next();
     expect(fixed.type === 'change' && fixed.config.server.port).toBe(8003);
 
-    await writeFile(file, version(8003));
+    await replaceFile(file, version(8003));
     await recorder.expectNothing();
   });
 
@@ -90,7 +100,7 @@ describe('watchConfigFile', () => {
     const recorder = createRecorder();
     watcher = watchConfigFile(file, { ...recorder, env: {}, debounceMs: 40 });
     // Touching the file with the same bytes, and writing other files in the directory, change nothing.
-    await writeFile(file, version(8001));
+    await replaceFile(file, version(8001));
     await writeFile(join(directory, 'notes.txt'), 'unrelated');
     await recorder.expectNothing();
 
@@ -103,7 +113,7 @@ describe('watchConfigFile', () => {
 
   test('a burst of writes is debounced into one read of the final content', async () => {
     const recorder = createRecorder();
-    watcher = watchConfigFile(file, { ...recorder, env: { PORT: '8100' }, debounceMs: 50 });
+    watcher = watchConfigFile(file, { ...recorder, env: { PORT: '8100' }, debounceMs: 80 });
     for (let port = 8010; port < 8020; port += 1) await writeFile(file, version(port));
     await writeFile(file, 'server:\n  port: ${PORT}\n');
     const event = await recorder.next();
@@ -114,7 +124,7 @@ describe('watchConfigFile', () => {
   test('an empty file (a save caught half-way) is an error, not a config without providers', async () => {
     const recorder = createRecorder();
     watcher = watchConfigFile(file, { ...recorder, env: {}, debounceMs: 40 });
-    await writeFile(file, '');
+    await replaceFile(file, '');
     expect(await recorder.next()).toEqual({
       type: 'error',
       issues: [{ path: '', message: `config file ${file} is empty` }],
