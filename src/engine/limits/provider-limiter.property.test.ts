@@ -23,6 +23,8 @@ const callArbitrary = fc.record({
     { arbitrary: fc.constant(undefined), weight: 4 },
     { arbitrary: fc.integer({ min: 0, max: 10_000 }), weight: 1 },
   ),
+  /** The upstream call failed: the lease is released without settling tokens. */
+  fails: fc.boolean(),
   releaseTwice: fc.boolean(),
 });
 
@@ -59,7 +61,7 @@ describe('ProviderLimiter under random schedules', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  it('never exceeds its limits, never overtakes, never leaks, and settles every call once', async () => {
+  it('never exceeds its limits or waits too long, never overtakes, never leaks, and settles every call once', async () => {
     await fc.assert(
       fc.asyncProperty(
         settingsArbitrary,
@@ -101,7 +103,7 @@ describe('ProviderLimiter under random schedules', () => {
                   maxHeld = Math.max(maxHeld, held);
                   if (limiter.inFlight > settings.maxConcurrency) problems.push(`inFlight ${limiter.inFlight}`);
                   setTimeout(() => {
-                    lease.settleTokens(call.estimatedTokens + call.extraTokens);
+                    if (!call.fails) lease.settleTokens(call.estimatedTokens + call.extraTokens);
                     lease.release();
                     held--;
                     if (call.releaseTwice) lease.release();

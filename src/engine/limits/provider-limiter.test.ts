@@ -112,6 +112,16 @@ describe('ProviderLimiter', () => {
       expect(limiter.inFlight).toBe(0);
     });
 
+    it('queues for 30 s by default', async () => {
+      const limiter = createLimiter({ maxConcurrency: 1 });
+      await limiter.acquire();
+      const waiting = observe(limiter.acquire());
+      await vi.advanceTimersByTimeAsync(29_999);
+      expect(waiting.settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(waiting.error?.message).toMatch(/waited 30000 ms in the queue/);
+    });
+
     it('Lease.release is idempotent', async () => {
       const limiter = createLimiter({ maxConcurrency: 1 });
       const lease = await limiter.acquire();
