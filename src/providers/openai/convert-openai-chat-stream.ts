@@ -110,14 +110,20 @@ export async function* convertOpenAIChatStream(events: AsyncIterable<SSEEvent>, 
 
       if (id === '' && typeof chunk.id === 'string') id = chunk.id;
       if (model === '' && typeof chunk.model === 'string') model = chunk.model;
-      copyExtraFields(metadata, chunk, KNOWN_CHUNK_FIELDS);
+      // Chunk-level extras (system_fingerprint, service_tier, Azure's prompt_filter_results) do not
+      // change mid-stream: read them from the chunks before the start and from the closing ones,
+      // not from every delta (this loop is on the per-token path).
+      if (!started) copyExtraFields(metadata, chunk, KNOWN_CHUNK_FIELDS);
       const choices = chunk.choices;
       // Azure opens with a chunk of prompt_filter_results only (no id, no choices): metadata, not a start.
       if (!started && ((Array.isArray(choices) && choices.length > 0) || (chunk.usage !== null && chunk.usage !== undefined))) {
         yield startEvent();
       }
       if (chunk.usage !== null && chunk.usage !== undefined) usage = mapOpenAIUsage(chunk.usage);
-      if (!Array.isArray(choices)) continue;
+      if (!Array.isArray(choices)) {
+        if (rawFinishReason !== undefined) copyExtraFields(metadata, chunk, KNOWN_CHUNK_FIELDS);
+        continue;
+      }
       for (let choiceIndex = 0; choiceIndex < choices.length; choiceIndex++) {
         const choice: OpenAIChunkChoice = choices[choiceIndex]!;
         // n>1 streams interleave choices; only the first is followed (the request warned).
@@ -144,6 +150,7 @@ export async function* convertOpenAIChatStream(events: AsyncIterable<SSEEvent>, 
           yield* endToolCalls(toolCalls);
         }
       }
+      if (rawFinishReason !== undefined) copyExtraFields(metadata, chunk, KNOWN_CHUNK_FIELDS);
     }
 
     if (!sawDone && rawFinishReason === undefined) {
