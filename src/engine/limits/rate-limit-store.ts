@@ -10,6 +10,8 @@ export interface RateLimit {
  * Where token buckets live: in memory for one process, or (later) Redis for a budget shared by
  * every gateway replica. Keys are created on first use with the limit given; when a later call
  * passes a different limit (config reload), the bucket is resized keeping its fill ratio.
+ * Every promise must settle on its own (a network-backed store needs its own timeout): while a
+ * `take` is outstanding, the limiter admits nobody else from its queue.
  */
 export interface RateLimitStore {
   /** Takes `cost` tokens from `key` when available. */
