@@ -38,7 +38,7 @@ function resolveConfig(config: string | LiterLLMConfigInput | LiterLLMConfig, en
     }
     return unwrap(parseConfig(text, { env, sourceName: config }), config);
   }
-  if (isValidatedConfig(config)) return config;
+  // An already validated config validates to an equal one, so one path serves both shapes.
   return unwrap(validateConfigInput(config), 'config');
 }
 
@@ -48,15 +48,4 @@ function unwrap(result: ConfigResult, source: string): LiterLLMConfig {
     message: `invalid config ${source}:\n${formatConfigIssues(result.errors)}`,
     ...(result.errors[0] && { param: result.errors[0].path }),
   });
-}
-
-/** A config that came out of the validators: every provider carries its own name and a complete server block. */
-function isValidatedConfig(config: LiterLLMConfigInput | LiterLLMConfig): config is LiterLLMConfig {
-  const candidate = config as Partial<LiterLLMConfig>;
-  return (
-    typeof candidate.server?.maxBodyBytes === 'number' &&
-    Array.isArray(candidate.server.apiKeys) &&
-    typeof candidate.limits?.store === 'string' &&
-    Object.entries(candidate.providers ?? {}).every(([name, provider]) => provider.name === name && typeof provider.baseURL === 'string')
-  );
 }

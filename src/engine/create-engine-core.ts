@@ -43,7 +43,7 @@ interface StreamSession {
 
 export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOptions): ReloadableEngine {
   const store = options.rateLimitStore ?? createMemoryRateLimitStore();
-  let state: EngineState = buildEngineState(config, options.providerFactories, store).state;
+  let state: EngineState = buildEngineState(config, options.providerFactories, store, options.random).state;
   const retired = new Set<ProviderRuntime>();
   let closed = false;
 
@@ -109,8 +109,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
             input.lease.settleTokens(value.usage.inputTokens + (value.usage.outputTokens ?? 0));
             return value;
           } finally {
-            input.lease.release();
-            input.deadline.clear();
+            input.finish();
           }
         },
       });
@@ -179,7 +178,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
 
     reload(next: LiterLLMConfig): void {
       assertOpen();
-      const result = buildEngineState(next, options.providerFactories, store, state);
+      const result = buildEngineState(next, options.providerFactories, store, options.random, state);
       state = result.state;
       for (const runtime of result.retired) {
         retired.add(runtime);
@@ -240,8 +239,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
       if (session) {
         // Ending early (break/return) or failing: the adapter's return() aborts the upstream request.
         if (!finished) await session.iterator.return?.().catch(() => undefined);
-        session.input.lease.release();
-        session.input.deadline.clear();
+        session.input.finish();
       }
       deadline.clear();
       if (!finished && !failure) failure = asLiterLLMError(new Error('the stream was closed by the consumer before it finished'));

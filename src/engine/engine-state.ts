@@ -29,6 +29,7 @@ export function buildEngineState(
   config: LiterLLMConfig,
   factories: ProviderFactories,
   store: RateLimitStore,
+  random: (() => number) | undefined,
   previous?: EngineState,
 ): BuildStateResult {
   const providers = new Map<string, ProviderRuntime>();
@@ -50,7 +51,7 @@ export function buildEngineState(
   const routes = new Map<string, RouteRuntime>();
   for (const [name, routeConfig] of Object.entries(config.routes)) {
     const old = previous?.routes.get(name);
-    routes.set(name, old?.sameTargets(routeConfig) ? old.withConfig(routeConfig) : new RouteRuntime(routeConfig, providers));
+    routes.set(name, old?.sameTargets(routeConfig) ? old.withConfig(routeConfig) : new RouteRuntime(routeConfig, random));
   }
   return {
     state: { config, providers, routes, routeNames: new Set(routes.keys()), providerNames: new Set(providers.keys()) },

@@ -6,20 +6,23 @@ import { createDeadline, type Deadline } from './deadline.js';
 import { type AttemptContext, engineChannels, type RequestContext } from './engine-events.js';
 import type { Lease } from './limits/provider-limiter.js';
 import { parseRateLimitHeaders } from './limits/parse-rate-limit-headers.js';
-import { retryDelayMs } from './retry/retry-delay.js';
+import { retryDelayMs } from './retry/retry-delay-ms.js';
 
 export interface AttemptInput {
   candidate: Candidate;
   /** Aborts on caller cancel, call deadline or this attempt's own timeout. */
   signal: AbortSignal;
-  /**
-   * The attempt's deadline. The executor stops its timer once the attempt succeeds; the attempt
-   * function must `clear()` it when its result is fully consumed (at once for JSON, at the end of a stream).
-   */
+  /** The attempt's deadline; the executor stops its timer once the attempt succeeds. */
   deadline: Deadline;
-  /** The limiter lease; the attempt function releases it when its result is fully consumed. */
+  /** The limiter lease (for `settleTokens`). */
   lease: Lease;
   context: AttemptContext;
+  /**
+   * Frees what the successful attempt holds: the limiter lease, the deadline and the route's
+   * in-flight count. Idempotent. Call when the result is fully consumed (at once for JSON, at the
+   * end of a stream).
+   */
+  finish: () => void;
 }
 
 export interface ExecuteCallParams<T> {
@@ -47,52 +50,76 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
   for (const candidate of params.candidates) {
     const { runtime, model } = candidate;
     const provider = runtime.config.name;
-    for (let retry = 0; ; retry++) {
-      if (signal.aborted) throw abortReason(signal);
-      if (candidate.route && candidate.target && !candidate.route.allows(candidate.target)) {
-        lastError = new ProviderUnavailableError({ message: `${provider}/${model} is out of service (circuit open)`, provider });
-        break;
-      }
-      const lease = await admit(candidate, params, context);
-      if (!isLease(lease)) {
-        lastError = lease;
-        break;
-      }
-      context.attempts++;
-      context.provider = provider;
-      context.model = model;
-      const attempt: AttemptContext = {
-        request: context,
-        attempt: context.attempts,
-        provider,
-        model,
-        startedAt: performance.now(),
-        headers: { ...params.headers },
-        observers: {},
-      };
-      if (engineChannels.attemptStart.hasSubscribers) engineChannels.attemptStart.publish(attempt);
-      const deadline = createDeadline(signal, runtime.config.timeoutMs, () => `${provider} (${model})`);
-      try {
-        const value = await params.run({ candidate, signal: deadline.signal, deadline, lease, context: attempt });
-        deadline.stopTimer();
-        finishAttempt(params, candidate, attempt, undefined);
-        return value;
-      } catch (thrown) {
-        deadline.clear();
-        lease.release();
-        const error = asLiterLLMError(thrown, provider);
-        finishAttempt(params, candidate, attempt, error);
-        if (error.code === 'rate_limited' && error.status !== undefined) {
-          runtime.limiter.applyFeedback({ ...parseRateLimitHeaders(error.headers ?? {}), ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }) });
-        }
+    let handedOver = false;
+    const releaseTarget = () => {
+      if (candidate.route && candidate.target) candidate.route.release(candidate.target);
+    };
+    try {
+      for (let retry = 0; ; retry++) {
         if (signal.aborted) throw abortReason(signal);
-        if (!error.retryable) throw error;
-        lastError = error;
-        const delay = retry < candidate.maxRetries ? retryDelayMs(error, retry, {}, params.random) : undefined;
-        if (delay === undefined) break;
-        if (engineChannels.retry.hasSubscribers) engineChannels.retry.publish({ context, provider, model, delayMs: delay, error });
-        await abortableSleep(delay, signal);
+        if (candidate.route && candidate.target && !candidate.route.allows(candidate.target)) {
+          lastError = new ProviderUnavailableError({
+            message: `${provider}/${model} is out of service (circuit open)`,
+            provider,
+          });
+          break;
+        }
+        const lease = await admit(candidate, params, context);
+        if (!isLease(lease)) {
+          lastError = lease;
+          break;
+        }
+        context.attempts++;
+        context.provider = provider;
+        context.model = model;
+        const attempt: AttemptContext = {
+          request: context,
+          attempt: context.attempts,
+          provider,
+          model,
+          startedAt: performance.now(),
+          headers: { ...params.headers },
+          observers: {},
+        };
+        if (engineChannels.attemptStart.hasSubscribers) engineChannels.attemptStart.publish(attempt);
+        const deadline = createDeadline(signal, runtime.config.timeoutMs, () => `${provider} (${model})`);
+        let finished = false;
+        const finish = () => {
+          if (finished) return;
+          finished = true;
+          lease.release();
+          deadline.clear();
+          releaseTarget();
+        };
+        try {
+          const value = await params.run({ candidate, signal: deadline.signal, deadline, lease, context: attempt, finish });
+          deadline.stopTimer();
+          finishAttempt(params, candidate, attempt, undefined);
+          handedOver = true;
+          return value;
+        } catch (thrown) {
+          deadline.clear();
+          lease.release();
+          const error = asLiterLLMError(thrown, provider);
+          finishAttempt(params, candidate, attempt, error);
+          if (error.code === 'rate_limited' && error.status !== undefined) {
+            runtime.limiter.applyFeedback({
+              ...parseRateLimitHeaders(error.headers ?? {}),
+              ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }),
+            });
+          }
+          if (signal.aborted) throw abortReason(signal);
+          if (!error.retryable) throw error;
+          lastError = error;
+          const delay = retry < candidate.maxRetries ? retryDelayMs(error, retry + 1, {}, params.random) : undefined;
+          if (delay === undefined) break;
+          if (engineChannels.retry.hasSubscribers)
+            engineChannels.retry.publish({ context, provider, model, delayMs: delay, error });
+          await abortableSleep(delay, signal);
+        }
       }
+    } finally {
+      if (!handedOver) releaseTarget();
     }
   }
   throw (
@@ -103,7 +130,11 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
 }
 
 /** A lease, or the local RateLimitedError that sends the call to its fallback. */
-async function admit<T>(candidate: Candidate, params: ExecuteCallParams<T>, context: RequestContext): Promise<Lease | LiterLLMError> {
+async function admit<T>(
+  candidate: Candidate,
+  params: ExecuteCallParams<T>,
+  context: RequestContext,
+): Promise<Lease | LiterLLMError> {
   const waitStart = performance.now();
   try {
     const lease = await candidate.runtime.limiter.acquire({ estimatedTokens: params.estimatedTokens, signal: params.signal });
@@ -124,7 +155,12 @@ function isLease(value: Lease | LiterLLMError): value is Lease {
   return !isLiterLLMError(value);
 }
 
-function finishAttempt<T>(params: ExecuteCallParams<T>, candidate: Candidate, attempt: AttemptContext, error: LiterLLMError | undefined): void {
+function finishAttempt<T>(
+  params: ExecuteCallParams<T>,
+  candidate: Candidate,
+  attempt: AttemptContext,
+  error: LiterLLMError | undefined,
+): void {
   const durationMs = performance.now() - attempt.startedAt;
   attempt.durationMs = durationMs;
   if (error) {
