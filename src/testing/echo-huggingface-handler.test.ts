@@ -45,7 +45,12 @@ describe('echoHuggingFaceHandler, driven by the Hugging Face adapter', () => {
       ],
     };
     const response = await provider.chat(request);
-    expect(response).toMatchObject({ text: 'Echo: What is TGI?', finishReason: 'stop', rawFinishReason: 'eos_token', usage: { outputTokens: 5 } });
+    expect(response).toMatchObject({
+      text: 'Echo: What is TGI?',
+      finishReason: 'stop',
+      rawFinishReason: 'eos_token',
+      usage: { outputTokens: 5 },
+    });
 
     const events = await collect(await provider.chatStream({ ...request, maxTokens: 2 }));
     expect(textOf(events)).toBe('Echo: What ');
@@ -60,7 +65,9 @@ describe('echoHuggingFaceHandler, driven by the Hugging Face adapter', () => {
     expect(batch.usage.inputTokens).toBe(2);
     const hosted = createHuggingFaceProvider({ baseURL: server.url, embedAPI: 'feature-extraction' });
     const single = await hosted.embed({ model: 'sentence-transformers/all-MiniLM-L6-v2', input: 'a' });
-    expect(server.lastRequest!.url).toBe('/hf-inference/models/sentence-transformers/all-MiniLM-L6-v2/pipeline/feature-extraction');
+    expect(server.lastRequest!.url).toBe(
+      '/hf-inference/models/sentence-transformers/all-MiniLM-L6-v2/pipeline/feature-extraction',
+    );
     expect(single.embeddings).toEqual([createEchoEmbedding('a', 384)]);
     expect(single.warnings).toEqual([]);
     await tei.close();
@@ -69,16 +76,24 @@ describe('echoHuggingFaceHandler, driven by the Hugging Face adapter', () => {
 
   it('answers malformed and oversize requests with TGI error shapes the adapter maps', async () => {
     const provider = createHuggingFaceProvider({ baseURL: server.url, chatAPI: 'tgi-generate' });
-    const empty = (await provider.chat({ model: 'tgi', messages: [{ role: 'user', content: '' }] }).catch((caught: unknown) => caught)) as LiterLLMError;
+    const empty = (await provider
+      .chat({ model: 'tgi', messages: [{ role: 'user', content: '' }] })
+      .catch((caught: unknown) => caught)) as LiterLLMError;
     expect(empty).toMatchObject({ code: 'invalid_request', status: 422 });
     expect(empty.message).toContain('`inputs` cannot be empty (type validation)');
-    const tooLong = (await provider.chat({ model: 'tgi', messages: [{ role: 'user', content: 'x' }], maxTokens: 10_000 }).catch((caught: unknown) => caught)) as LiterLLMError;
+    const tooLong = (await provider
+      .chat({ model: 'tgi', messages: [{ role: 'user', content: 'x' }], maxTokens: 10_000 })
+      .catch((caught: unknown) => caught)) as LiterLLMError;
     expect(tooLong).toMatchObject({ code: 'context_length_exceeded', status: 422 });
     await provider.close();
   });
 
   it('answers a body that does not deserialize with a text/plain 422, like TGI', async () => {
-    const response = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"tgi"}' });
+    const response = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"model":"tgi"}',
+    });
     expect(response.status).toBe(422);
     expect(response.headers.get('content-type')).toContain('text/plain');
     expect(await response.text()).toMatch(/^Failed to deserialize the JSON body into the target type: missing field `messages`/);

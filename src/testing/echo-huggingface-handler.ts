@@ -31,7 +31,11 @@ export const echoHuggingFaceHandler: MockHandler = (request) => {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return body === undefined
       ? plainText(400, `Failed to parse the request body as JSON: expected value at line 1 column 1`, requestId)
-      : plainText(422, `Failed to deserialize the JSON body into the target type: invalid type: expected struct at line 1 column ${request.body.length}`, requestId);
+      : plainText(
+          422,
+          `Failed to deserialize the JSON body into the target type: invalid type: expected struct at line 1 column ${request.body.length}`,
+          requestId,
+        );
   }
   const params = body as Record<string, unknown>;
   if (path === '/v1/chat/completions') return answerChat(params, request, requestId);
@@ -50,7 +54,12 @@ export const echoHuggingFaceHandler: MockHandler = (request) => {
 function answerChat(params: Record<string, unknown>, request: RecordedRequest, requestId: string): ScriptedResponse {
   const messages = params['messages'];
   if (messages === undefined) return missingField('messages', request, requestId);
-  if (!Array.isArray(messages)) return plainText(422, `Failed to deserialize the JSON body into the target type: messages: invalid type: expected a sequence at line 1 column ${request.body.length}`, requestId);
+  if (!Array.isArray(messages))
+    return plainText(
+      422,
+      `Failed to deserialize the JSON body into the target type: messages: invalid type: expected a sequence at line 1 column ${request.body.length}`,
+      requestId,
+    );
   if (messages.length === 0) return validation('Input validation error: `messages` cannot be empty', requestId);
   const maxTokens = typeof params['max_tokens'] === 'number' ? params['max_tokens'] : undefined;
   const promptTokens = estimateTokens(JSON.stringify(messages));
@@ -66,19 +75,27 @@ function answerChat(params: Record<string, unknown>, request: RecordedRequest, r
   const usage = { prompt_tokens: promptTokens, completion_tokens: kept.length, total_tokens: promptTokens + kept.length };
 
   if (params['stream'] !== true) {
-    return json(200, {
-      object: 'chat.completion',
-      id: '',
-      created,
-      model,
-      system_fingerprint: FINGERPRINT,
-      choices: [{ index: 0, message: { role: 'assistant', content: kept.join('') }, logprobs: null, finish_reason: finishReason }],
-      usage,
-    }, requestId);
+    return json(
+      200,
+      {
+        object: 'chat.completion',
+        id: '',
+        created,
+        model,
+        system_fingerprint: FINGERPRINT,
+        choices: [
+          { index: 0, message: { role: 'assistant', content: kept.join('') }, logprobs: null, finish_reason: finishReason },
+        ],
+        usage,
+      },
+      requestId,
+    );
   }
   const chunk = (choices: unknown[], chunkUsage: unknown = null) =>
     `data: ${JSON.stringify({ object: 'chat.completion.chunk', id: '', created, model, system_fingerprint: FINGERPRINT, choices, usage: chunkUsage })}\n\n`;
-  const delta = (content: string, finish: string | null) => [{ index: 0, delta: { role: 'assistant', content }, logprobs: null, finish_reason: finish }];
+  const delta = (content: string, finish: string | null) => [
+    { index: 0, delta: { role: 'assistant', content }, logprobs: null, finish_reason: finish },
+  ];
   const events = kept.map((piece) => chunk(delta(piece, null)));
   events.push(chunk(delta('', finishReason)));
   const options = params['stream_options'] as { include_usage?: unknown } | undefined;
@@ -95,9 +112,16 @@ function answerGenerate(
 ): ScriptedResponse {
   const inputs = params['inputs'];
   if (inputs === undefined) return missingField('inputs', request, requestId);
-  if (typeof inputs !== 'string') return plainText(422, `Failed to deserialize the JSON body into the target type: inputs: invalid type: expected a string at line 1 column ${request.body.length}`, requestId);
+  if (typeof inputs !== 'string')
+    return plainText(
+      422,
+      `Failed to deserialize the JSON body into the target type: inputs: invalid type: expected a string at line 1 column ${request.body.length}`,
+      requestId,
+    );
   if (inputs === '') return validation('Input validation error: `inputs` cannot be empty', requestId);
-  const parameters = (typeof params['parameters'] === 'object' && params['parameters'] !== null ? params['parameters'] : {}) as Record<string, unknown>;
+  const parameters = (
+    typeof params['parameters'] === 'object' && params['parameters'] !== null ? params['parameters'] : {}
+  ) as Record<string, unknown>;
   const maxNewTokens = typeof parameters['max_new_tokens'] === 'number' ? parameters['max_new_tokens'] : undefined;
   const promptTokens = estimateTokens(inputs);
   const window = checkWindow(promptTokens, maxNewTokens, requestId);
@@ -134,18 +158,30 @@ function answerGenerate(
       index: index + 1,
       token,
       generated_text: last ? generatedText : null,
-      details: last && wantsDetails ? { finish_reason: finishReason, generated_tokens: tokens.length, seed, input_length: promptTokens } : null,
+      details:
+        last && wantsDetails
+          ? { finish_reason: finishReason, generated_tokens: tokens.length, seed, input_length: promptTokens }
+          : null,
     })}\n\n`;
   });
   return sse(events, requestId);
 }
 
-function answerEmbed(params: Record<string, unknown>, request: RecordedRequest, requestId: string, api: 'tei' | 'feature-extraction'): ScriptedResponse {
+function answerEmbed(
+  params: Record<string, unknown>,
+  request: RecordedRequest,
+  requestId: string,
+  api: 'tei' | 'feature-extraction',
+): ScriptedResponse {
   const inputs = params['inputs'];
   if (inputs === undefined) return missingField('inputs', request, requestId);
   const texts = typeof inputs === 'string' ? [inputs] : inputs;
   if (!Array.isArray(texts) || texts.length === 0 || !texts.every((text) => typeof text === 'string')) {
-    return plainText(422, `Failed to deserialize the JSON body into the target type: inputs: data did not match any variant of untagged enum Input at line 1 column ${request.body.length}`, requestId);
+    return plainText(
+      422,
+      `Failed to deserialize the JSON body into the target type: inputs: data did not match any variant of untagged enum Input at line 1 column ${request.body.length}`,
+      requestId,
+    );
   }
   if (texts.some((text) => text === '')) return validation('`inputs` cannot be empty', requestId);
   const vectors = (texts as string[]).map((text) => createEchoEmbedding(text, EMBEDDING_SIZE));
@@ -175,7 +211,11 @@ function lastTranscriptUserBlock(inputs: string): string {
 }
 
 function missingField(field: string, request: RecordedRequest, requestId: string): ScriptedResponse {
-  return plainText(422, `Failed to deserialize the JSON body into the target type: missing field \`${field}\` at line 1 column ${request.body.length}`, requestId);
+  return plainText(
+    422,
+    `Failed to deserialize the JSON body into the target type: missing field \`${field}\` at line 1 column ${request.body.length}`,
+    requestId,
+  );
 }
 
 function validation(message: string, requestId: string): ScriptedResponse {
@@ -191,9 +231,17 @@ function plainText(status: number, text: string, requestId: string): ScriptedRes
 }
 
 function json(status: number, body: unknown, requestId: string, headers: Record<string, string> = {}): ScriptedResponse {
-  return { status, headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...headers }, body: JSON.stringify(body) };
+  return {
+    status,
+    headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...headers },
+    body: JSON.stringify(body),
+  };
 }
 
 function sse(events: string[], requestId: string): ScriptedResponse {
-  return { status: 200, headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-request-id': requestId }, body: events };
+  return {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-request-id': requestId },
+    body: events,
+  };
 }

@@ -54,7 +54,11 @@ describe('echoOpenAIHandler, driven by the official openai SDK', () => {
   });
 
   it('returns deterministic unit embeddings, which the SDK decodes from base64 by default', async () => {
-    const response = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['alpha', 'beta', 'alpha'], dimensions: 64 });
+    const response = await client.embeddings.create({
+      model: 'text-embedding-3-small',
+      input: ['alpha', 'beta', 'alpha'],
+      dimensions: 64,
+    });
     expect(server.lastRequest!.json).toMatchObject({ encoding_format: 'base64' });
     const [alpha, beta, alphaAgain] = response.data.map((item) => item.embedding);
     expect(alpha).toHaveLength(64);
@@ -70,7 +74,9 @@ describe('echoOpenAIHandler, driven by the official openai SDK', () => {
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect((error as InstanceType<typeof OpenAI.BadRequestError>).code).toBe('empty_array');
     expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('messages');
-    const noModel = await client.chat.completions.create({ messages: [{ role: 'user', content: 'x' }] } as never).catch((caught: unknown) => caught);
+    const noModel = await client.chat.completions
+      .create({ messages: [{ role: 'user', content: 'x' }] } as never)
+      .catch((caught: unknown) => caught);
     expect(noModel).toBeInstanceOf(OpenAI.BadRequestError);
     expect((noModel as Error).message).toContain('you must provide a model parameter');
   });
@@ -84,7 +90,11 @@ describe('echoOpenAIHandler, driven by the official openai SDK', () => {
 describe('echoOpenAIHandler, driven by the OpenAI adapter', () => {
   it('round-trips chat, a forced tool call in a stream, a length cut and embeddings', async () => {
     const provider = createOpenAIProvider({ baseURL: `${server.url}/v1`, apiKey: 'sk-echo' });
-    const response = await provider.chat({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'one two three four' }], maxTokens: 2 });
+    const response = await provider.chat({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'one two three four' }],
+      maxTokens: 2,
+    });
     expect(response).toMatchObject({ text: 'Echo: one ', finishReason: 'length' });
 
     const events: StreamEvent[] = [];

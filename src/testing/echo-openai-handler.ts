@@ -29,13 +29,15 @@ export const echoOpenAIHandler: MockHandler = (request) => {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return openAIError(
       400,
-      'We could not parse the JSON body of your request. (HINT: This likely means you aren\'t using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)',
+      "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
       null,
       null,
       requestId,
     );
   }
-  return path === '/chat/completions' ? answerChat(body as ChatParams, requestId) : answerEmbeddings(body as EmbeddingParams, requestId);
+  return path === '/chat/completions'
+    ? answerChat(body as ChatParams, requestId)
+    : answerEmbeddings(body as EmbeddingParams, requestId);
 };
 
 interface ChatParams {
@@ -70,15 +72,23 @@ function answerChat(params: ChatParams, requestId: string): ScriptedResponse {
     return openAIError(400, 'you must provide a model parameter', null, null, requestId);
   }
   if (typeof params.model !== 'string') return invalidType('model', 'a string', params.model, requestId);
-  if (params.messages === undefined) return openAIError(400, "Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter', requestId);
+  if (params.messages === undefined)
+    return openAIError(400, "Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter', requestId);
   if (!Array.isArray(params.messages)) return invalidType('messages', 'an array of objects', params.messages, requestId);
   if (params.messages.length === 0) {
-    return openAIError(400, "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", 'messages', 'empty_array', requestId);
+    return openAIError(
+      400,
+      "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+      'messages',
+      'empty_array',
+      requestId,
+    );
   }
   const messages = params.messages as EchoWireMessage[];
   for (let index = 0; index < messages.length; index++) {
     const message = messages[index];
-    if (typeof message !== 'object' || message === null) return invalidType(`messages[${index}]`, 'an object', message, requestId);
+    if (typeof message !== 'object' || message === null)
+      return invalidType(`messages[${index}]`, 'an object', message, requestId);
     if (typeof message.role !== 'string' || !ROLES.has(message.role)) {
       return openAIError(
         400,
@@ -90,7 +100,13 @@ function answerChat(params: ChatParams, requestId: string): ScriptedResponse {
     }
   }
   if (params.stream !== true && params.stream_options !== undefined && params.stream_options !== null) {
-    return openAIError(400, "The 'stream_options' parameter is only allowed when 'stream' is enabled.", 'stream_options', null, requestId);
+    return openAIError(
+      400,
+      "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+      'stream_options',
+      null,
+      requestId,
+    );
   }
   const limit = firstNumber(params.max_completion_tokens, params.max_tokens);
   const n = typeof params.n === 'number' && Number.isInteger(params.n) && params.n > 0 ? params.n : 1;
@@ -112,7 +128,9 @@ function answerChat(params: ChatParams, requestId: string): ScriptedResponse {
       completion_tokens: toolName !== undefined ? 5 : kept.length,
     },
   };
-  return params.stream === true ? streamChat(reply, n, params.stream_options?.include_usage === true, requestId) : jsonChat(reply, n, requestId);
+  return params.stream === true
+    ? streamChat(reply, n, params.stream_options?.include_usage === true, requestId)
+    : jsonChat(reply, n, requestId);
 }
 
 interface EchoReply {
@@ -174,7 +192,9 @@ function streamChat(reply: EchoReply, n: number, includeUsage: boolean, requestI
         everyChoice({
           role: 'assistant',
           content: null,
-          tool_calls: [{ index: 0, id: reply.toolCall.id, type: 'function', function: { name: reply.toolCall.name, arguments: '' } }],
+          tool_calls: [
+            { index: 0, id: reply.toolCall.id, type: 'function', function: { name: reply.toolCall.name, arguments: '' } },
+          ],
           refusal: null,
         }),
       ),
@@ -198,17 +218,36 @@ function answerEmbeddings(params: EmbeddingParams, requestId: string): ScriptedR
   if (params.model === undefined || params.model === null || params.model === '') {
     return openAIError(400, 'you must provide a model parameter', null, null, requestId);
   }
-  if (params.input === undefined) return openAIError(400, "Missing required parameter: 'input'.", 'input', 'missing_required_parameter', requestId);
+  if (params.input === undefined)
+    return openAIError(400, "Missing required parameter: 'input'.", 'input', 'missing_required_parameter', requestId);
   const inputs = typeof params.input === 'string' ? [params.input] : params.input;
   if (!Array.isArray(inputs) || inputs.length === 0 || !inputs.every((item) => typeof item === 'string' && item !== '')) {
-    return openAIError(400, "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.", 'input', null, requestId);
+    return openAIError(
+      400,
+      "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.",
+      'input',
+      null,
+      requestId,
+    );
   }
   if (params.encoding_format !== undefined && params.encoding_format !== 'float' && params.encoding_format !== 'base64') {
-    return openAIError(400, `Invalid value: '${String(params.encoding_format)}'. Supported values are: 'float' and 'base64'.`, 'encoding_format', 'invalid_value', requestId);
+    return openAIError(
+      400,
+      `Invalid value: '${String(params.encoding_format)}'. Supported values are: 'float' and 'base64'.`,
+      'encoding_format',
+      'invalid_value',
+      requestId,
+    );
   }
   const dimensions = params.dimensions === undefined ? 1536 : params.dimensions;
   if (typeof dimensions !== 'number' || !Number.isInteger(dimensions) || dimensions < 1 || dimensions > 3072) {
-    return openAIError(400, `Invalid value for 'dimensions' = ${String(dimensions)}. Must be an integer between 1 and 3072.`, 'dimensions', 'invalid_value', requestId);
+    return openAIError(
+      400,
+      `Invalid value for 'dimensions' = ${String(dimensions)}. Must be an integer between 1 and 3072.`,
+      'dimensions',
+      'invalid_value',
+      requestId,
+    );
   }
   const base64 = params.encoding_format === 'base64';
   const texts = inputs as string[];
@@ -295,7 +334,12 @@ function fullUsage(promptTokens: number, completionTokens: number) {
     completion_tokens: completionTokens,
     total_tokens: promptTokens + completionTokens,
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   };
 }
 
@@ -312,10 +356,22 @@ function encodeFloat32(vector: readonly number[]): string {
 
 function invalidType(param: string, expected: string, value: unknown, requestId: string): ScriptedResponse {
   const got = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
-  return openAIError(400, `Invalid type for '${param}': expected ${expected}, but got ${got} instead.`, param, 'invalid_type', requestId);
+  return openAIError(
+    400,
+    `Invalid type for '${param}': expected ${expected}, but got ${got} instead.`,
+    param,
+    'invalid_type',
+    requestId,
+  );
 }
 
-function openAIError(status: number, message: string, param: string | null, code: string | null, requestId: string): ScriptedResponse {
+function openAIError(
+  status: number,
+  message: string,
+  param: string | null,
+  code: string | null,
+  requestId: string,
+): ScriptedResponse {
   return json(status, { error: { message, type: 'invalid_request_error', param, code } }, requestId);
 }
 

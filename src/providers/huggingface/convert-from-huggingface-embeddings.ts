@@ -84,5 +84,9 @@ function describeShape(value: unknown): string {
 }
 
 function unusable(provider: string, what: string): LiterLLMError {
-  return new ProviderUnavailableError({ message: `${provider} returned unusable embeddings: ${what}`, provider, retryable: false });
+  return new ProviderUnavailableError({
+    message: `${provider} returned unusable embeddings: ${what}`,
+    provider,
+    retryable: false,
+  });
 }

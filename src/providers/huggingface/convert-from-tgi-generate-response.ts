@@ -20,7 +20,10 @@ export interface TGIResponseContext {
  * the hosted API's `x-prompt-tokens` / `x-generated-tokens` headers as the fallback. TGI has no
  * response id, so `id` is empty.
  */
-export function convertFromTGIGenerateResponse(body: TGIGenerateResponse | TGIGenerateResponse[], context: TGIResponseContext): ChatResponse {
+export function convertFromTGIGenerateResponse(
+  body: TGIGenerateResponse | TGIGenerateResponse[],
+  context: TGIResponseContext,
+): ChatResponse {
   const result = Array.isArray(body) ? body[0] : body;
   if (result === undefined || result === null || typeof result !== 'object' || typeof result.generated_text !== 'string') {
     throw new ProviderUnavailableError({
@@ -59,10 +62,17 @@ export function convertFromTGIGenerateResponse(body: TGIGenerateResponse | TGIGe
 }
 
 /** Token counts from details, else the hosted API's headers, else what the stream counted. */
-export function mapTGIUsage(details: TGIDetails | undefined, headers: Record<string, string>, countedTokens: number | undefined): Usage {
+export function mapTGIUsage(
+  details: TGIDetails | undefined,
+  headers: Record<string, string>,
+  countedTokens: number | undefined,
+): Usage {
   const prefill = details?.prefill;
   const inputTokens =
-    details?.input_length ?? readCount(headers['x-prompt-tokens']) ?? (Array.isArray(prefill) && prefill.length > 0 ? prefill.length : undefined) ?? 0;
+    details?.input_length ??
+    readCount(headers['x-prompt-tokens']) ??
+    (Array.isArray(prefill) && prefill.length > 0 ? prefill.length : undefined) ??
+    0;
   const outputTokens = details?.generated_tokens ?? readCount(headers['x-generated-tokens']) ?? countedTokens ?? 0;
   return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
 }

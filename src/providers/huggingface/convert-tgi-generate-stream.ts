@@ -28,7 +28,10 @@ export interface TGIStreamContext {
  * Without details (older servers), the finish reason is inferred: a special last token is an
  * end-of-sequence stop, reaching max_new_tokens is `length`; rawFinishReason stays null then.
  */
-export async function* convertTGIGenerateStream(events: AsyncIterable<SSEEvent>, context: TGIStreamContext): AsyncGenerator<StreamEvent> {
+export async function* convertTGIGenerateStream(
+  events: AsyncIterable<SSEEvent>,
+  context: TGIStreamContext,
+): AsyncGenerator<StreamEvent> {
   const { provider, requestId } = context;
   const iterator = events[Symbol.asyncIterator]();
   let started = false;
@@ -54,7 +57,11 @@ export async function* convertTGIGenerateStream(events: AsyncIterable<SSEEvent>,
         });
       }
       if (typeof event !== 'object' || event === null) {
-        throw new ProviderUnavailableError({ message: `${provider} sent a stream event that is not an object: ${preview(data)}`, provider, retryable: false });
+        throw new ProviderUnavailableError({
+          message: `${provider} sent a stream event that is not an object: ${preview(data)}`,
+          provider,
+          retryable: false,
+        });
       }
       if (event.error !== undefined && event.error !== null) {
         throw (

@@ -19,7 +19,10 @@ export interface TGIGenerateRequestOptions {
  * temperature 0 is sent as greedy decoding (no temperature: TGI's default, do_sample false) and
  * top_p ≥ 1 is left out (no nucleus cut), which is what those values mean elsewhere.
  */
-export function convertToTGIGenerateRequest(request: ChatRequest, options: TGIGenerateRequestOptions): { body: TGIGenerateRequest; warnings: Warning[] } {
+export function convertToTGIGenerateRequest(
+  request: ChatRequest,
+  options: TGIGenerateRequestOptions,
+): { body: TGIGenerateRequest; warnings: Warning[] } {
   const warnings: Warning[] = [];
   const inputs = renderTGIInputs(request.messages, warnings);
   const parameters: TGIGenerateParameters = { details: true, return_full_text: false };
@@ -32,10 +35,18 @@ export function convertToTGIGenerateRequest(request: ChatRequest, options: TGIGe
   if (format?.type === 'json-schema') parameters.grammar = { type: 'json', value: format.schema };
   else if (format?.type === 'json') parameters.grammar = { type: 'json', value: { type: 'object' } };
   if (request.tools !== undefined && request.tools.length > 0) {
-    warnings.push({ type: 'unsupported-setting', setting: 'tools', message: 'TGI /generate has no tools; use the chat route for tool calling' });
+    warnings.push({
+      type: 'unsupported-setting',
+      setting: 'tools',
+      message: 'TGI /generate has no tools; use the chat route for tool calling',
+    });
   }
   if (request.toolChoice !== undefined) {
-    warnings.push({ type: 'unsupported-setting', setting: 'toolChoice', message: 'TGI /generate has no tools; toolChoice was ignored' });
+    warnings.push({
+      type: 'unsupported-setting',
+      setting: 'toolChoice',
+      message: 'TGI /generate has no tools; toolChoice was ignored',
+    });
   }
   if (request.user !== undefined) {
     warnings.push({ type: 'unsupported-setting', setting: 'user', message: 'TGI /generate has no user field; it was not sent' });

@@ -6,7 +6,13 @@ import type { EmbedRequest, EmbedResponse } from '../../spec/embed.js';
 import type { CallOptions, Provider } from '../../spec/provider.js';
 import type { StreamEvent } from '../../spec/stream-event.js';
 import type { Warning } from '../../spec/warning.js';
-import { assignLowerCase, buildHeaders, sendOpenAIChat, sendOpenAIChatStream, type OpenAIChatEndpoint } from '../openai/send-openai-chat.js';
+import {
+  assignLowerCase,
+  buildHeaders,
+  sendOpenAIChat,
+  sendOpenAIChatStream,
+  type OpenAIChatEndpoint,
+} from '../openai/send-openai-chat.js';
 import { convertFromHuggingFaceEmbeddings } from './convert-from-huggingface-embeddings.js';
 import { convertFromTGIGenerateResponse } from './convert-from-tgi-generate-response.js';
 import { convertTGIGenerateStream } from './convert-tgi-generate-stream.js';
@@ -37,12 +43,15 @@ function encodeModelPath(model: string): string {
  * hosted API, `/hf-inference/models/{model}` serves both and `stream` in the body picks the form.
  */
 export function resolveTGIGenerateURL(baseURL: string, model: string, stream: boolean): { url: string; streamFlag?: boolean } {
-  if (isHostedHuggingFace(baseURL)) return { url: `${baseURL}/hf-inference/models/${encodeModelPath(model)}`, streamFlag: stream };
+  if (isHostedHuggingFace(baseURL))
+    return { url: `${baseURL}/hf-inference/models/${encodeModelPath(model)}`, streamFlag: stream };
   return { url: `${baseURL}${stream ? '/generate_stream' : '/generate'}` };
 }
 
 export function resolveEmbedURL(baseURL: string, model: string, api: 'tei' | 'feature-extraction'): string {
-  return api === 'tei' ? `${baseURL}/embed` : `${baseURL}/hf-inference/models/${encodeModelPath(model)}/pipeline/feature-extraction`;
+  return api === 'tei'
+    ? `${baseURL}/embed`
+    : `${baseURL}/hf-inference/models/${encodeModelPath(model)}/pipeline/feature-extraction`;
 }
 
 /**
@@ -83,7 +92,10 @@ export function createHuggingFaceProvider(settings: HuggingFaceProviderSettings 
 
   async function generate(request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
     const { url, streamFlag } = resolveTGIGenerateURL(baseURL, request.model, false);
-    const { body, warnings } = convertToTGIGenerateRequest(request, { providerOptionKeys, ...(streamFlag !== undefined && { streamFlag }) });
+    const { body, warnings } = convertToTGIGenerateRequest(request, {
+      providerOptionKeys,
+      ...(streamFlag !== undefined && { streamFlag }),
+    });
     const result = await sendJSONRequest<TGIGenerateResponse | TGIGenerateResponse[]>({
       transport,
       provider: name,
@@ -106,7 +118,10 @@ export function createHuggingFaceProvider(settings: HuggingFaceProviderSettings 
 
   async function generateStream(request: ChatRequest, options: CallOptions = {}): Promise<AsyncIterable<StreamEvent>> {
     const { url, streamFlag } = resolveTGIGenerateURL(baseURL, request.model, true);
-    const { body, warnings } = convertToTGIGenerateRequest(request, { providerOptionKeys, ...(streamFlag !== undefined && { streamFlag }) });
+    const { body, warnings } = convertToTGIGenerateRequest(request, {
+      providerOptionKeys,
+      ...(streamFlag !== undefined && { streamFlag }),
+    });
     const result = await sendSSERequest({
       transport,
       provider: name,
@@ -139,7 +154,8 @@ export function createHuggingFaceProvider(settings: HuggingFaceProviderSettings 
         message: `${embedAPI} has no portable dimensions field; pass it in providerOptions.huggingface if the server supports one`,
       });
     }
-    if (request.user !== undefined) warnings.push({ type: 'unsupported-setting', setting: 'user', message: `${embedAPI} has no user field; it was not sent` });
+    if (request.user !== undefined)
+      warnings.push({ type: 'unsupported-setting', setting: 'user', message: `${embedAPI} has no user field; it was not sent` });
     const providerOptions = request.providerOptions;
     if (providerOptions !== undefined) {
       for (const key of providerOptionKeys) {

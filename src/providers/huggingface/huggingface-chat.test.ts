@@ -123,7 +123,12 @@ describe('Hugging Face chat through the OpenAI-compatible route', () => {
     expect(sent.messages).toEqual(recorded.messages);
     expect(sent.tool_choice).toEqual({ type: 'function', function: { name: 'get_current_weather' } });
     expect(response.toolCalls).toEqual([
-      { type: 'tool-call', id: '0', name: 'get_current_weather', arguments: '{"format":"fahrenheit","location":"San Francisco, CA"}' },
+      {
+        type: 'tool-call',
+        id: '0',
+        name: 'get_current_weather',
+        arguments: '{"format":"fahrenheit","location":"San Francisco, CA"}',
+      },
     ]);
     expect(response.finishReason).toBe('tool_calls');
     expect(response.rawFinishReason).toBe('eos_token');
@@ -134,7 +139,10 @@ describe('Hugging Face chat through the OpenAI-compatible route', () => {
     const exchange = fixture('router-chat-completion.json');
     server.enqueue(exchange.response);
     const response = await hf.chat({ model: 'deepseek-ai/DeepSeek-R1', messages: [{ role: 'user', content: 'hello' }] });
-    expect(server.lastRequest!.json).toEqual({ model: 'deepseek-ai/DeepSeek-R1', messages: [{ role: 'user', content: 'hello' }] });
+    expect(server.lastRequest!.json).toEqual({
+      model: 'deepseek-ai/DeepSeek-R1',
+      messages: [{ role: 'user', content: 'hello' }],
+    });
     expect(response.text).toBe(recordedBody(exchange).choices[0].message.content);
     expect(response.text).toMatch(/^<think>/);
     expect(response.usage).toEqual({ inputTokens: 4, outputTokens: 197, totalTokens: 201, cachedInputTokens: 0 });
@@ -148,33 +156,50 @@ describe('Hugging Face chat through the OpenAI-compatible route', () => {
     ['router-chat-stream.sse', 'stop'],
   ])('streams %s (with or without [DONE], "data:" with or without a space)', async (path, raw) => {
     server.enqueue(fixture(path).response);
-    const events = await collect(await hf.chatStream({ model: 'tgi', messages: [{ role: 'user', content: 'Complete the equation 1+1= ,just the answer' }] }));
+    const events = await collect(
+      await hf.chatStream({ model: 'tgi', messages: [{ role: 'user', content: 'Complete the equation 1+1= ,just the answer' }] }),
+    );
     expect(server.lastRequest!.json).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     expect(server.lastRequest!.headers['accept']).toBe('text/event-stream');
     const oracle = readRecordedStream(path);
     expect(events[0]!.type).toBe('start');
     expect(events.filter((event) => event.type === 'finish')).toHaveLength(1);
     expect(textOf(events)).toBe(oracle.text);
-    expect(events.at(-1)).toMatchObject({ type: 'finish', finishReason: raw === 'length' ? 'length' : 'stop', rawFinishReason: raw });
+    expect(events.at(-1)).toMatchObject({
+      type: 'finish',
+      finishReason: raw === 'length' ? 'length' : 'stop',
+      rawFinishReason: raw,
+    });
   });
 
   it('takes the usage from the router stream finish chunk (router-chat-stream)', async () => {
     server.enqueue(fixture('router-chat-stream.sse').response);
-    const events = await collect(await hf.chatStream({ model: 'deepseek-ai/DeepSeek-R1', messages: [{ role: 'user', content: 'How do I cross the street?' }] }));
-    expect(events.at(-1)).toMatchObject({ usage: { inputTokens: 10, outputTokens: 955, totalTokens: 965, cachedInputTokens: 0 } });
+    const events = await collect(
+      await hf.chatStream({
+        model: 'deepseek-ai/DeepSeek-R1',
+        messages: [{ role: 'user', content: 'How do I cross the street?' }],
+      }),
+    );
+    expect(events.at(-1)).toMatchObject({
+      usage: { inputTokens: 10, outputTokens: 955, totalTokens: 965, cachedInputTokens: 0 },
+    });
     expect(textOf(events).length).toBeGreaterThan(3000);
   });
 
   it('rejects the stream call with the template error TGI sends as a 422 (tgi-error-422-template)', async () => {
     server.enqueue(fixture('tgi-error-422-template.json').response);
-    const error = (await hf.chatStream({ model: 'google/gemma-2b', messages: [{ role: 'user', content: 'x' }] }).catch((caught: unknown) => caught)) as LiterLLMError;
+    const error = (await hf
+      .chatStream({ model: 'google/gemma-2b', messages: [{ role: 'user', content: 'x' }] })
+      .catch((caught: unknown) => caught)) as LiterLLMError;
     expect(error).toMatchObject({ code: 'invalid_request', status: 422, provider: 'huggingface', retryable: false });
     expect(error.message).toBe('huggingface returned 422: Template error: template not found (type template_error)');
   });
 
   it('reads the text/plain 422 of a body TGI could not deserialize (tgi-error-422-deserialize)', async () => {
     server.enqueue(fixture('tgi-error-422-deserialize.json').response);
-    const error = (await hf.chat({ model: 'tgi', messages: [{ role: 'user', content: 'x' }] }).catch((caught: unknown) => caught)) as LiterLLMError;
+    const error = (await hf
+      .chat({ model: 'tgi', messages: [{ role: 'user', content: 'x' }] })
+      .catch((caught: unknown) => caught)) as LiterLLMError;
     expect(error).toMatchObject({ code: 'invalid_request', status: 422, requestId: 'yECOxGeXLet5-Ae5rw808' });
     expect(error.message).toContain('Failed to deserialize the JSON body into the target type');
   });
@@ -182,7 +207,8 @@ describe('Hugging Face chat through the OpenAI-compatible route', () => {
   it('maps a TGI error event inside a chat stream', async () => {
     // Hand-written: TGI emits `{"error", "error_type"}` as an SSE event when generation fails after
     // the headers (router/src/server.rs, InferError → "generation"); no chat recording exists.
-    const body = 'data: {"object":"chat.completion.chunk","id":"","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"},"logprobs":null,"finish_reason":null}]}\n\ndata: {"error":"Request failed during generation: Server error: CUDA out of memory","error_type":"generation"}\n\n';
+    const body =
+      'data: {"object":"chat.completion.chunk","id":"","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"},"logprobs":null,"finish_reason":null}]}\n\ndata: {"error":"Request failed during generation: Server error: CUDA out of memory","error_type":"generation"}\n\n';
     server.enqueue({ headers: { 'content-type': 'text/event-stream' }, body });
     const stream = await hf.chatStream({ model: 'tgi', messages: [{ role: 'user', content: 'x' }] });
     const events: StreamEvent[] = [];

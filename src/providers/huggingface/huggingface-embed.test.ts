@@ -63,7 +63,10 @@ describe('hosted feature-extraction', () => {
   it('reads another sentence model the same way (feature-extraction-sentence-2)', async () => {
     const exchange = fixture('feature-extraction-sentence-2.json');
     server.enqueue(exchange.response);
-    const response = await hosted.embed({ model: 'sentence-transformers/distilbert-base-nli-mean-tokens', input: 'That is a happy person' });
+    const response = await hosted.embed({
+      model: 'sentence-transformers/distilbert-base-nli-mean-tokens',
+      input: 'That is a happy person',
+    });
     expect(server.lastRequest!.json).toEqual(exchange.request!.body);
     expect(response.embeddings).toEqual([recordedBody(exchange)]);
     expect(response.embeddings[0]).toHaveLength(768);
@@ -78,7 +81,9 @@ describe('hosted feature-extraction', () => {
     expect(response.embeddings).toHaveLength(1);
     expect(response.embeddings[0]).toHaveLength(768);
     average(tokens).forEach((value, index) => expect(response.embeddings[0]![index]).toBeCloseTo(value, 10));
-    expect(response.warnings).toEqual([{ type: 'other', message: 'the model returned one vector per token; they were mean-pooled into one vector per input' }]);
+    expect(response.warnings).toEqual([
+      { type: 'other', message: 'the model returned one vector per token; they were mean-pooled into one vector per input' },
+    ]);
   });
 
   it('mean-pools each input of a 4-D batch answer separately (feature-extraction-token-level-batch)', async () => {
@@ -95,7 +100,9 @@ describe('hosted feature-extraction', () => {
 
   it('rejects an answer that holds scores, not vectors (sentence-similarity sent back for a batch)', async () => {
     server.enqueue(fixture('sentence-similarity.json').response);
-    const error = (await hosted.embed({ model: 'm', input: ['a', 'b', 'c'] }).catch((caught: unknown) => caught)) as LiterLLMError;
+    const error = (await hosted
+      .embed({ model: 'm', input: ['a', 'b', 'c'] })
+      .catch((caught: unknown) => caught)) as LiterLLMError;
     expect(error).toMatchObject({ code: 'provider_unavailable', retryable: false });
     expect(error.message).toContain('input 0 has no consistent vectors');
   });
@@ -109,14 +116,18 @@ describe('hosted feature-extraction', () => {
 
   it('maps the 404 for a model that does not exist (error-404-model-does-not-exist)', async () => {
     server.enqueue(fixture('error-404-model-does-not-exist.json').response);
-    const error = (await hosted.embed({ model: 'this-model-does-not-exist-123', input: 'x' }).catch((caught: unknown) => caught)) as LiterLLMError;
+    const error = (await hosted
+      .embed({ model: 'this-model-does-not-exist-123', input: 'x' })
+      .catch((caught: unknown) => caught)) as LiterLLMError;
     expect(error).toMatchObject({ code: 'not_found', status: 404, retryable: false, provider: 'huggingface' });
     expect(error.message).toBe('huggingface returned 404: Model this-model-does-not-exist-123 does not exist');
   });
 
   it('maps the older proxy 404 (error-404-model-not-found-proxy)', async () => {
     server.enqueue(fixture('error-404-model-not-found-proxy.json').response);
-    const error = (await hosted.embed({ model: 'this-model-does-not-exist-123', input: 'x' }).catch((caught: unknown) => caught)) as LiterLLMError;
+    const error = (await hosted
+      .embed({ model: 'this-model-does-not-exist-123', input: 'x' })
+      .catch((caught: unknown) => caught)) as LiterLLMError;
     expect(error).toMatchObject({ code: 'not_found', status: 404 });
     expect(error.message).toContain('Not Found: Model not found');
   });
@@ -128,8 +139,15 @@ describe('TEI /embed', () => {
     // for any input and the x-compute-tokens header. The vectors are the recorded sentence vectors.
     const first = recordedBody(fixture('feature-extraction-sentence.json'));
     const second = recordedBody(fixture('feature-extraction-sentence.json')).map((value: number) => -value);
-    server.enqueue({ headers: { 'content-type': 'application/json', 'x-compute-tokens': '12' }, body: JSON.stringify([first, second]) });
-    const response = await tei.embed({ model: 'BAAI/bge-small-en-v1.5', input: ['one', 'two'], providerOptions: { tei: { normalize: true } } });
+    server.enqueue({
+      headers: { 'content-type': 'application/json', 'x-compute-tokens': '12' },
+      body: JSON.stringify([first, second]),
+    });
+    const response = await tei.embed({
+      model: 'BAAI/bge-small-en-v1.5',
+      input: ['one', 'two'],
+      providerOptions: { tei: { normalize: true } },
+    });
     expect(server.lastRequest!.url).toBe('/embed');
     expect(server.lastRequest!.headers['authorization']).toBeUndefined();
     expect(server.lastRequest!.json).toEqual({ inputs: ['one', 'two'], normalize: true });
@@ -138,7 +156,7 @@ describe('TEI /embed', () => {
     expect(response.warnings).toEqual([]);
   });
 
-  it('unwraps TEI\'s [[...]] for a single string without pooling, and warns about dimensions', async () => {
+  it("unwraps TEI's [[...]] for a single string without pooling, and warns about dimensions", async () => {
     const vector = recordedBody(fixture('feature-extraction-sentence.json'));
     server.enqueue({ headers: { 'content-type': 'application/json' }, body: JSON.stringify([vector]) });
     const response = await tei.embed({ model: 'm', input: 'one', dimensions: 128 });

@@ -41,14 +41,24 @@ describe('Hugging Face errors that have no recording (hand-written from the docu
   // `estimated_time` in seconds), the one huggingface_hub's InferenceClient waits on for a 503, and
   // the one users quote, e.g. huggingface.co/nvidia/canary-1b/discussions/25.
   it('503 model loading is retryable and waits estimated_time', async () => {
-    const error = await generateError(json(503, { error: 'Model meta-llama/Llama-3.1-8B-Instruct is currently loading', estimated_time: 20.0 }));
+    const error = await generateError(
+      json(503, { error: 'Model meta-llama/Llama-3.1-8B-Instruct is currently loading', estimated_time: 20.0 }),
+    );
     expect(error.name).toBe('ProviderUnavailableError');
-    expect(error).toMatchObject({ code: 'provider_unavailable', status: 503, retryable: true, retryAfterMs: 20_000, provider: 'huggingface' });
+    expect(error).toMatchObject({
+      code: 'provider_unavailable',
+      status: 503,
+      retryable: true,
+      retryAfterMs: 20_000,
+      provider: 'huggingface',
+    });
     expect(error.message).toBe('huggingface returned 503: Model meta-llama/Llama-3.1-8B-Instruct is currently loading');
   });
 
   it('a retry-after header wins over estimated_time', async () => {
-    const error = await generateError(json(503, { error: 'Model x is currently loading', estimated_time: 579.3385620117188 }, { 'retry-after': '5' }));
+    const error = await generateError(
+      json(503, { error: 'Model x is currently loading', estimated_time: 579.3385620117188 }, { 'retry-after': '5' }),
+    );
     expect(error.retryAfterMs).toBe(5_000);
   });
 
@@ -60,7 +70,9 @@ describe('Hugging Face errors that have no recording (hand-written from the docu
   // TGI's error types, from the OpenAPI annotations and InferError in text-generation-inference
   // router/src/server.rs: 424 generation, 429 overloaded, 500 incomplete_generation.
   it('424 generation is a retryable provider_unavailable', async () => {
-    const error = await generateError(json(424, { error: 'Request failed during generation: Server error: CUDA out of memory', error_type: 'generation' }));
+    const error = await generateError(
+      json(424, { error: 'Request failed during generation: Server error: CUDA out of memory', error_type: 'generation' }),
+    );
     expect(error).toMatchObject({ code: 'provider_unavailable', status: 424, retryable: true });
     expect(error.message).toContain('(type generation)');
   });
@@ -82,12 +94,20 @@ describe('Hugging Face errors that have no recording (hand-written from the docu
   });
 
   it('an OpenAI-shaped error from a provider behind the router is read as one', async () => {
-    const error = await generateError(json(400, { error: { message: 'max_tokens is too large', type: 'invalid_request_error', param: 'max_tokens', code: null } }));
+    const error = await generateError(
+      json(400, {
+        error: { message: 'max_tokens is too large', type: 'invalid_request_error', param: 'max_tokens', code: null },
+      }),
+    );
     expect(error).toMatchObject({ code: 'invalid_request', status: 400, param: 'max_tokens' });
   });
 
   it('the older list-of-messages error body is joined', async () => {
-    const error = await generateError(json(400, { error: ['Error in `parameters.max_new_tokens`: ensure this value is less than or equal to 250'] }));
-    expect(error.message).toBe('huggingface returned 400: Error in `parameters.max_new_tokens`: ensure this value is less than or equal to 250');
+    const error = await generateError(
+      json(400, { error: ['Error in `parameters.max_new_tokens`: ensure this value is less than or equal to 250'] }),
+    );
+    expect(error.message).toBe(
+      'huggingface returned 400: Error in `parameters.max_new_tokens`: ensure this value is less than or equal to 250',
+    );
   });
 });

@@ -6,7 +6,12 @@ import type { StreamEvent } from '../../spec/stream-event.js';
 import { loadFixture, type FixtureExchange } from '../../testing/load-fixture.js';
 import { MockProviderServer } from '../../testing/mock-provider-server.js';
 import { convertToTGIGenerateRequest } from './convert-to-tgi-generate-request.js';
-import { createHuggingFaceProvider, HUGGINGFACE_DEFAULT_BASE_URL, resolveEmbedURL, resolveTGIGenerateURL } from './create-huggingface-provider.js';
+import {
+  createHuggingFaceProvider,
+  HUGGINGFACE_DEFAULT_BASE_URL,
+  resolveEmbedURL,
+  resolveTGIGenerateURL,
+} from './create-huggingface-provider.js';
 
 const TOKEN = 'hf_test_0123456789abcdef';
 
@@ -72,7 +77,11 @@ describe('TGI native /generate', () => {
   it('keeps the seed and the other best_of candidates (tgi-generate-best-of)', async () => {
     const exchange = fixture('tgi-generate-best-of.json');
     server.enqueue(exchange.response);
-    const response = await tgi.chat({ model: 'google/flan-t5-xxl', messages: [{ role: 'user', content: 'test' }], providerOptions: { tgi: { best_of: 2, do_sample: true } } });
+    const response = await tgi.chat({
+      model: 'google/flan-t5-xxl',
+      messages: [{ role: 'user', content: 'test' }],
+      providerOptions: { tgi: { best_of: 2, do_sample: true } },
+    });
     expect((server.lastRequest!.json as any).parameters).toMatchObject({ best_of: 2, do_sample: true, details: true });
     const details = JSON.parse(exchange.response.body as string)[0].details;
     expect(response.text).toBe('5');
@@ -92,13 +101,25 @@ describe('TGI native /generate', () => {
   it('reads an answer without details as an unknown finish (tgi-generate-no-details)', async () => {
     server.enqueue(fixture('tgi-generate-no-details.json').response);
     const response = await tgi.chat({ model: 'google/flan-t5-xxl', messages: [{ role: 'user', content: 'test' }] });
-    expect(response).toMatchObject({ text: '', finishReason: 'other', rawFinishReason: null, requestId: 'P3ynVdl0lrN0nMWY4Di62' });
+    expect(response).toMatchObject({
+      text: '',
+      finishReason: 'other',
+      rawFinishReason: null,
+      requestId: 'P3ynVdl0lrN0nMWY4Di62',
+    });
   });
 
   it('maps the 422 validation error that says the window is too small to context_length_exceeded (tgi-error-422-validation)', async () => {
     server.enqueue(fixture('tgi-error-422-validation.json').response);
-    const error = (await tgi.chat({ model: 'google/flan-t5-xxl', messages: [{ role: 'user', content: 'test' }], maxTokens: 10000 }).catch((caught: unknown) => caught)) as LiterLLMError;
-    expect(error).toMatchObject({ code: 'context_length_exceeded', status: 422, retryable: false, requestId: 'JXgh_Lwucgb8AbjAKAXMn' });
+    const error = (await tgi
+      .chat({ model: 'google/flan-t5-xxl', messages: [{ role: 'user', content: 'test' }], maxTokens: 10000 })
+      .catch((caught: unknown) => caught)) as LiterLLMError;
+    expect(error).toMatchObject({
+      code: 'context_length_exceeded',
+      status: 422,
+      retryable: false,
+      requestId: 'JXgh_Lwucgb8AbjAKAXMn',
+    });
     expect(error.message).toContain('`inputs` tokens + `max_new_tokens` must be <= 1512');
   });
 });
@@ -108,7 +129,9 @@ describe('TGI native /generate_stream', () => {
     const exchange = fixture('tgi-generate-stream.sse');
     server.enqueue(exchange.response);
     const prompt = (exchange.request!.body as any).inputs as string;
-    const events = await collect(await tgi.chatStream({ model: 'meta-llama/Llama-2-7b-hf', messages: [{ role: 'user', content: prompt }] }));
+    const events = await collect(
+      await tgi.chatStream({ model: 'meta-llama/Llama-2-7b-hf', messages: [{ role: 'user', content: prompt }] }),
+    );
     const sent = server.lastRequest!;
     expect(sent.url).toBe('/generate_stream');
     expect(sent.headers['accept']).toBe('text/event-stream');
@@ -132,8 +155,20 @@ describe('TGI native /generate_stream', () => {
     const exchange = fixture('tgi-generate-stream-2.sse');
     server.enqueue(exchange.response);
     const prompt = (exchange.request!.body as any).inputs as string;
-    const events = await collect(await tgi.chatStream({ model: 'meta-llama/Llama-3.2-3B', messages: [{ role: 'user', content: prompt }], maxTokens: 50, seed: 0 }));
-    expect((server.lastRequest!.json as any).parameters).toEqual({ details: true, return_full_text: false, max_new_tokens: 50, seed: 0 });
+    const events = await collect(
+      await tgi.chatStream({
+        model: 'meta-llama/Llama-3.2-3B',
+        messages: [{ role: 'user', content: prompt }],
+        maxTokens: 50,
+        seed: 0,
+      }),
+    );
+    expect((server.lastRequest!.json as any).parameters).toEqual({
+      details: true,
+      return_full_text: false,
+      max_new_tokens: 50,
+      seed: 0,
+    });
     const lines = (exchange.response.body as string).split('\n').filter((line) => line.startsWith('data:'));
     expect(textOf(events)).toBe(JSON.parse(lines.at(-1)!.slice(5)).generated_text.slice(prompt.length));
     expect(events.at(-1)).toMatchObject({ finishReason: 'length', rawFinishReason: null, usage: { outputTokens: 50 } });
@@ -145,17 +180,28 @@ describe('TGI native /generate_stream', () => {
   ])('reads a one-event stream whose event is also the last (%s)', async (path, requestId) => {
     const exchange = fixture(path);
     server.enqueue(exchange.response);
-    const events = await collect(await tgi.chatStream({ model: 'google/flan-t5-xxl', messages: [{ role: 'user', content: 'test' }], maxTokens: 1 }));
+    const events = await collect(
+      await tgi.chatStream({ model: 'google/flan-t5-xxl', messages: [{ role: 'user', content: 'test' }], maxTokens: 1 }),
+    );
     expect(events).toEqual([
       { type: 'start', id: '', provider: 'tgi', model: 'google/flan-t5-xxl', requestId, warnings: [] },
       { type: 'text-delta', text: ' ' },
-      { type: 'finish', finishReason: 'length', rawFinishReason: 'length', usage: { inputTokens: 0, outputTokens: 1, totalTokens: 1 } },
+      {
+        type: 'finish',
+        finishReason: 'length',
+        rawFinishReason: 'length',
+        usage: { inputTokens: 0, outputTokens: 1, totalTokens: 1 },
+      },
     ]);
   });
 
   it('throws the error event a 200 stream carries (tgi-generate-stream-error)', async () => {
     server.enqueue(fixture('tgi-generate-stream-error.sse').response);
-    const stream = await tgi.chatStream({ model: 'meta-llama/Llama-3.2-3B', messages: [{ role: 'user', content: 'Write a story' }], maxTokens: 10000 });
+    const stream = await tgi.chatStream({
+      model: 'meta-llama/Llama-3.2-3B',
+      messages: [{ role: 'user', content: 'Write a story' }],
+      maxTokens: 10000,
+    });
     const events: StreamEvent[] = [];
     let error: LiterLLMError | undefined;
     try {
@@ -201,8 +247,20 @@ describe('convertToTGIGenerateRequest', () => {
         model: 'm',
         messages: [
           { role: 'system', content: 'Be brief.' },
-          { role: 'user', content: [{ type: 'text', text: 'Weather?' }, { type: 'image', url: 'https://example.com/sky.png' }] },
-          { role: 'assistant', content: [{ type: 'text', text: 'Checking.' }, { type: 'tool-call', id: 'c1', name: 'weather', arguments: '{"city":"Paris"}' }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'Weather?' },
+              { type: 'image', url: 'https://example.com/sky.png' },
+            ],
+          },
+          {
+            role: 'assistant',
+            content: [
+              { type: 'text', text: 'Checking.' },
+              { type: 'tool-call', id: 'c1', name: 'weather', arguments: '{"city":"Paris"}' },
+            ],
+          },
           { role: 'tool', toolCallId: 'c1', content: 'sunny' },
         ],
         temperature: 0.7,
@@ -214,15 +272,25 @@ describe('convertToTGIGenerateRequest', () => {
       { providerOptionKeys: ['huggingface'], streamFlag: false },
     );
     expect(body).toEqual({
-      inputs: 'System: Be brief.\n\nUser: Weather?\n\nAssistant: Checking.\nCalled weather({"city":"Paris"})\n\nTool result (c1): sunny\n\nAssistant:',
-      parameters: { details: true, return_full_text: false, temperature: 0.7, stop: ['\nUser:'], grammar: { type: 'json', value: { type: 'object' } } },
+      inputs:
+        'System: Be brief.\n\nUser: Weather?\n\nAssistant: Checking.\nCalled weather({"city":"Paris"})\n\nTool result (c1): sunny\n\nAssistant:',
+      parameters: {
+        details: true,
+        return_full_text: false,
+        temperature: 0.7,
+        stop: ['\nUser:'],
+        grammar: { type: 'json', value: { type: 'object' } },
+      },
       stream: false,
     });
     expect(warnings.map((warning) => warning.setting)).toEqual(['messages[1].content', 'tools']);
   });
 
   it('sends a lone user message verbatim and temperature 0 as greedy decoding', () => {
-    const { body } = convertToTGIGenerateRequest({ model: 'm', messages: [{ role: 'user', content: 'Once upon a time' }], temperature: 0 }, { providerOptionKeys: [] });
+    const { body } = convertToTGIGenerateRequest(
+      { model: 'm', messages: [{ role: 'user', content: 'Once upon a time' }], temperature: 0 },
+      { providerOptionKeys: [] },
+    );
     expect(body).toEqual({ inputs: 'Once upon a time', parameters: { details: true, return_full_text: false } });
   });
 });

@@ -18,7 +18,11 @@ const LOADING = /currently loading/i;
  * template_error 422, generation 424, overloaded 429, incomplete_generation 500; TEI adds
  * tokenizer and backend) and the hosted API's model-loading 503.
  */
-export function classifyHuggingFaceError(message: string, errorType: string | undefined, status: number | undefined): OpenAIErrorClass {
+export function classifyHuggingFaceError(
+  message: string,
+  errorType: string | undefined,
+  status: number | undefined,
+): OpenAIErrorClass {
   if (CONTEXT_LENGTH.test(message)) return { code: 'context_length_exceeded' };
   switch (errorType) {
     case 'validation':
@@ -55,14 +59,24 @@ export function mapHuggingFaceErrorResponse(response: ErrorResponse, provider: s
   if (typeof body.error_type === 'string' && body.error_type !== '') info.type = body.error_type;
   const estimated = body.estimated_time;
   const retryAfterMs = typeof estimated === 'number' && estimated >= 0 ? Math.ceil(estimated * 1000) : undefined;
-  return createOpenAIUpstreamError(response, provider, info, classifyHuggingFaceError(message, info.type, response.status), retryAfterMs);
+  return createOpenAIUpstreamError(
+    response,
+    provider,
+    info,
+    classifyHuggingFaceError(message, info.type, response.status),
+    retryAfterMs,
+  );
 }
 
 /**
  * Maps an error event inside a 200 stream (TGI sends `{"error": "...", "error_type": "..."}` as an
  * SSE event when validation fails after the headers went out). Undefined when it is not one.
  */
-export function mapHuggingFaceStreamError(payload: Record<string, unknown>, provider: string, requestId: string | undefined): LiterLLMError | undefined {
+export function mapHuggingFaceStreamError(
+  payload: Record<string, unknown>,
+  provider: string,
+  requestId: string | undefined,
+): LiterLLMError | undefined {
   const message = readErrorMessage(payload['error'] as HuggingFaceErrorBody['error']);
   if (message === undefined) return undefined;
   const errorType = typeof payload['error_type'] === 'string' ? payload['error_type'] : undefined;

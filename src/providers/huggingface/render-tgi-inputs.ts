@@ -41,7 +41,11 @@ export function renderTGIInputs(messages: readonly Message[], warnings: Warning[
           else droppedReasoning = true;
         }
         if (droppedReasoning) {
-          warnings.push({ type: 'unsupported-setting', setting: `messages[${index}].content`, message: 'reasoning parts cannot be sent to TGI /generate and were dropped' });
+          warnings.push({
+            type: 'unsupported-setting',
+            setting: `messages[${index}].content`,
+            message: 'reasoning parts cannot be sent to TGI /generate and were dropped',
+          });
         }
         blocks.push(`Assistant: ${[text, ...lines].filter((line) => line !== '').join('\n')}`);
         break;
@@ -61,7 +65,11 @@ function renderContent(content: Message['content'], index: number, warnings: War
   for (const part of content) {
     if (part.type === 'text') text += text === '' ? part.text : `\n${part.text}`;
     else if (part.type === 'image') {
-      warnings.push({ type: 'unsupported-setting', setting: `messages[${index}].content`, message: 'TGI /generate takes text only; an image was dropped' });
+      warnings.push({
+        type: 'unsupported-setting',
+        setting: `messages[${index}].content`,
+        message: 'TGI /generate takes text only; an image was dropped',
+      });
     }
   }
   return text;

@@ -17,7 +17,15 @@ export interface OpenAIResponseContext {
 
 const KNOWN_RESPONSE_FIELDS = new Set(['id', 'object', 'model', 'choices', 'usage']);
 const KNOWN_CHOICE_FIELDS = new Set(['index', 'message', 'finish_reason']);
-const KNOWN_MESSAGE_FIELDS = new Set(['role', 'content', 'refusal', 'tool_calls', 'function_call', 'reasoning_content', 'reasoning']);
+const KNOWN_MESSAGE_FIELDS = new Set([
+  'role',
+  'content',
+  'refusal',
+  'tool_calls',
+  'function_call',
+  'reasoning_content',
+  'reasoning',
+]);
 
 /**
  * Maps a Chat Completions response to the canonical ChatResponse.
@@ -52,7 +60,8 @@ export function convertFromOpenAIChatResponse(body: OpenAIChatResponse, context:
   const toolCalls: ToolCallPart[] = [];
   const wireToolCalls = message.tool_calls;
   if (Array.isArray(wireToolCalls)) {
-    for (let index = 0; index < wireToolCalls.length; index++) toolCalls.push(convertOpenAIToolCall(wireToolCalls[index]!, index));
+    for (let index = 0; index < wireToolCalls.length; index++)
+      toolCalls.push(convertOpenAIToolCall(wireToolCalls[index]!, index));
   } else if (message.function_call) {
     toolCalls.push(convertOpenAIToolCall({ function: message.function_call }, 0));
   }

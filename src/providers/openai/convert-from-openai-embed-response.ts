@@ -14,14 +14,18 @@ export interface OpenAIEmbedResponseContext {
 }
 
 /** Maps an embeddings response; base64 and float vectors are both accepted, whatever was asked. */
-export function convertFromOpenAIEmbedResponse(body: OpenAIEmbeddingResponse, context: OpenAIEmbedResponseContext): EmbedResponse {
+export function convertFromOpenAIEmbedResponse(
+  body: OpenAIEmbeddingResponse,
+  context: OpenAIEmbedResponseContext,
+): EmbedResponse {
   const data = Array.isArray(body.data) ? body.data : [];
   const embeddings = new Array<number[]>(data.length);
   for (let position = 0; position < data.length; position++) {
     const item = data[position]!;
     const index = typeof item.index === 'number' ? item.index : position;
     const embedding = item.embedding;
-    if (index < 0 || index >= data.length || embeddings[index] !== undefined) throw unexpected(context, `index ${index} is out of order`);
+    if (index < 0 || index >= data.length || embeddings[index] !== undefined)
+      throw unexpected(context, `index ${index} is out of order`);
     if (typeof embedding === 'string') embeddings[index] = decodeBase64Embedding(embedding);
     else if (Array.isArray(embedding)) embeddings[index] = embedding;
     else throw unexpected(context, `data[${position}].embedding is missing`);

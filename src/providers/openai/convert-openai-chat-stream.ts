@@ -48,7 +48,10 @@ const KNOWN_CHOICE_FIELDS = new Set(['index', 'delta', 'finish_reason', 'logprob
  * `finish` is yielded as soon as `[DONE]` is read; the rest of the body is then drained so the
  * connection can go back to the pool.
  */
-export async function* convertOpenAIChatStream(events: AsyncIterable<SSEEvent>, context: OpenAIStreamContext): AsyncGenerator<StreamEvent> {
+export async function* convertOpenAIChatStream(
+  events: AsyncIterable<SSEEvent>,
+  context: OpenAIStreamContext,
+): AsyncGenerator<StreamEvent> {
   const { provider, requestId } = context;
   const iterator = events[Symbol.asyncIterator]();
   let started = false;
@@ -137,7 +140,8 @@ export async function* convertOpenAIChatStream(events: AsyncIterable<SSEEvent>, 
           if (typeof reasoning === 'string' && reasoning !== '') yield { type: 'reasoning-delta', text: reasoning };
           if (typeof delta.content === 'string' && delta.content !== '') yield { type: 'text-delta', text: delta.content };
           if (typeof delta.refusal === 'string') refusal += delta.refusal;
-          const wireToolCalls = delta.tool_calls ?? (delta.function_call ? [{ index: 0, function: delta.function_call }] : undefined);
+          const wireToolCalls =
+            delta.tool_calls ?? (delta.function_call ? [{ index: 0, function: delta.function_call }] : undefined);
           if (Array.isArray(wireToolCalls)) {
             for (let position = 0; position < wireToolCalls.length; position++) {
               yield* updateToolCall(toolCalls, wireToolCalls[position]!, position);
@@ -196,7 +200,11 @@ export async function* convertOpenAIChatStream(events: AsyncIterable<SSEEvent>, 
   }
 }
 
-function* updateToolCall(toolCalls: Map<number, ToolCallState>, call: OpenAIResponseToolCall, position: number): Generator<StreamEvent> {
+function* updateToolCall(
+  toolCalls: Map<number, ToolCallState>,
+  call: OpenAIResponseToolCall,
+  position: number,
+): Generator<StreamEvent> {
   const wireIndex = typeof call.index === 'number' ? call.index : position;
   let state = toolCalls.get(wireIndex);
   if (state === undefined) {
@@ -214,7 +222,8 @@ function* updateToolCall(toolCalls: Map<number, ToolCallState>, call: OpenAIResp
     if (typeof name === 'string' && name !== '') state.name = name;
   }
   const fragment = call.function?.arguments;
-  const text = typeof fragment === 'string' ? fragment : fragment !== null && fragment !== undefined ? JSON.stringify(fragment) : '';
+  const text =
+    typeof fragment === 'string' ? fragment : fragment !== null && fragment !== undefined ? JSON.stringify(fragment) : '';
   if (state.started) {
     if (text !== '') {
       state.arguments += text;

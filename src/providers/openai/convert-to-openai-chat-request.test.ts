@@ -24,7 +24,13 @@ describe('convertToOpenAIChatRequest', () => {
     const request: ChatRequest = {
       model: 'gpt-4o',
       messages: [
-        { role: 'system', content: [{ type: 'text', text: 'Be brief.' }, { type: 'text', text: 'Answer in French.' }] },
+        {
+          role: 'system',
+          content: [
+            { type: 'text', text: 'Be brief.' },
+            { type: 'text', text: 'Answer in French.' },
+          ],
+        },
         { role: 'user', content: 'Hi', name: 'ada' },
       ],
       tools: [{ type: 'function', name: 'lookup', description: 'Looks up', parameters: { type: 'object' }, strict: true }],
@@ -34,7 +40,13 @@ describe('convertToOpenAIChatRequest', () => {
       maxTokens: 100,
       stop: ['END'],
       seed: 7,
-      responseFormat: { type: 'json-schema', name: 'answer', schema: { type: 'object' }, description: 'The answer', strict: true },
+      responseFormat: {
+        type: 'json-schema',
+        name: 'answer',
+        schema: { type: 'object' },
+        description: 'The answer',
+        strict: true,
+      },
       user: 'user-42',
     };
     const { body, warnings } = convertToOpenAIChatRequest(request, openaiOptions);
@@ -45,14 +57,19 @@ describe('convertToOpenAIChatRequest', () => {
         { role: 'system', content: 'Be brief.\nAnswer in French.' },
         { role: 'user', content: 'Hi', name: 'ada' },
       ],
-      tools: [{ type: 'function', function: { name: 'lookup', description: 'Looks up', parameters: { type: 'object' }, strict: true } }],
+      tools: [
+        { type: 'function', function: { name: 'lookup', description: 'Looks up', parameters: { type: 'object' }, strict: true } },
+      ],
       tool_choice: { type: 'function', function: { name: 'lookup' } },
       temperature: 0,
       top_p: 0.9,
       max_completion_tokens: 100,
       stop: ['END'],
       seed: 7,
-      response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object' }, description: 'The answer', strict: true } },
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'answer', schema: { type: 'object' }, description: 'The answer', strict: true },
+      },
       user: 'user-42',
     });
   });
@@ -62,7 +79,12 @@ describe('convertToOpenAIChatRequest', () => {
       { model: 'llama', messages: [{ role: 'user', content: 'x' }], maxTokens: 5, responseFormat: { type: 'json' } },
       compatibleOptions,
     );
-    expect(body).toEqual({ model: 'llama', messages: [{ role: 'user', content: 'x' }], max_tokens: 5, response_format: { type: 'json_object' } });
+    expect(body).toEqual({
+      model: 'llama',
+      messages: [{ role: 'user', content: 'x' }],
+      max_tokens: 5,
+      response_format: { type: 'json_object' },
+    });
   });
 
   it('sends images by URL with detail, and base64 bytes as a data URL', () => {
@@ -96,7 +118,13 @@ describe('convertToOpenAIChatRequest', () => {
     let caught: unknown;
     try {
       convertToOpenAIChatRequest(
-        { model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }, { role: 'user', content: [{ type: 'image', data: 'AAAA' }] }] },
+        {
+          model: 'gpt-4o',
+          messages: [
+            { role: 'user', content: 'x' },
+            { role: 'user', content: [{ type: 'image', data: 'AAAA' }] },
+          ],
+        },
         openaiOptions,
       );
     } catch (error) {
@@ -107,10 +135,24 @@ describe('convertToOpenAIChatRequest', () => {
   });
 
   it('keeps text-only part arrays for OpenAI and joins them into one string for compatible servers', () => {
-    const request: ChatRequest = { model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] }] };
+    const request: ChatRequest = {
+      model: 'm',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'a' },
+            { type: 'text', text: 'b' },
+          ],
+        },
+      ],
+    };
     expect(convertToOpenAIChatRequest(request, openaiOptions).body.messages[0]).toEqual({
       role: 'user',
-      content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }],
+      content: [
+        { type: 'text', text: 'a' },
+        { type: 'text', text: 'b' },
+      ],
     });
     expect(convertToOpenAIChatRequest(request, compatibleOptions).body.messages[0]).toEqual({ role: 'user', content: 'a\nb' });
   });
@@ -151,7 +193,11 @@ describe('convertToOpenAIChatRequest', () => {
         model: 'm',
         messages: [{ role: 'user', content: 'x' }],
         temperature: 1,
-        providerOptions: { openai: { logprobs: true, temperature: 0.5 }, vllm: { temperature: 0.1, top_k: 20 }, anthropic: { thinking: {} } },
+        providerOptions: {
+          openai: { logprobs: true, temperature: 0.5 },
+          vllm: { temperature: 0.1, top_k: 20 },
+          anthropic: { thinking: {} },
+        },
       },
       compatibleOptions,
     );
@@ -159,7 +205,11 @@ describe('convertToOpenAIChatRequest', () => {
   });
 
   it('forces the stream flags the adapter chose, whatever providerOptions say', () => {
-    const request: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'x' }], providerOptions: { openai: { stream: true, stream_options: { include_usage: false } } } };
+    const request: ChatRequest = {
+      model: 'm',
+      messages: [{ role: 'user', content: 'x' }],
+      providerOptions: { openai: { stream: true, stream_options: { include_usage: false } } },
+    };
     const streamed = convertToOpenAIChatRequest(request, { ...openaiOptions, stream: true });
     expect(streamed.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     const withoutUsage = convertToOpenAIChatRequest(request, { ...openaiOptions, stream: true, includeUsage: false });

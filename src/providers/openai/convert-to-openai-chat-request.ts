@@ -116,7 +116,11 @@ export function convertToOpenAIChatRequest(request: ChatRequest, options: OpenAI
   } else if (body.stream === true) {
     delete body.stream;
     delete body.stream_options;
-    warnings.push({ type: 'unsupported-setting', setting: 'providerOptions.stream', message: 'use chatStream() to stream; stream was ignored' });
+    warnings.push({
+      type: 'unsupported-setting',
+      setting: 'providerOptions.stream',
+      message: 'use chatStream() to stream; stream was ignored',
+    });
   }
 
   const n = body['n'];
@@ -139,7 +143,9 @@ function convertUserMessage(message: UserMessage, index: number, options: OpenAI
     wire = joinText(content as TextPart[]);
   } else {
     wire = content.map((part, partIndex) =>
-      part.type === 'text' ? { type: 'text', text: part.text } : convertImagePart(part, `messages[${index}].content[${partIndex}]`, options.provider),
+      part.type === 'text'
+        ? { type: 'text', text: part.text }
+        : convertImagePart(part, `messages[${index}].content[${partIndex}]`, options.provider),
     );
   }
   return message.name !== undefined ? { role: 'user', content: wire, name: message.name } : { role: 'user', content: wire };
@@ -151,7 +157,11 @@ function convertImagePart(part: ImagePart, path: string, provider: string): Open
     url = part.url;
   } else if (part.data !== undefined) {
     if (part.mediaType === undefined) {
-      throw new InvalidRequestError({ message: `${path}: base64 image data needs a mediaType`, provider, param: `${path}.mediaType` });
+      throw new InvalidRequestError({
+        message: `${path}: base64 image data needs a mediaType`,
+        provider,
+        param: `${path}.mediaType`,
+      });
     }
     url = `data:${part.mediaType};base64,${part.data}`;
   } else {

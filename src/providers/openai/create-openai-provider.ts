@@ -7,7 +7,13 @@ import { convertToOpenAIEmbedRequest } from './convert-to-openai-embed-request.j
 import { mapOpenAIErrorResponse } from './map-openai-error.js';
 import type { OpenAIEmbeddingResponse } from './openai-api.js';
 import type { OpenAIProviderSettings } from './openai-provider-settings.js';
-import { assignLowerCase, buildHeaders, sendOpenAIChat, sendOpenAIChatStream, type OpenAIChatEndpoint } from './send-openai-chat.js';
+import {
+  assignLowerCase,
+  buildHeaders,
+  sendOpenAIChat,
+  sendOpenAIChatStream,
+  type OpenAIChatEndpoint,
+} from './send-openai-chat.js';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 /** vLLM's default address; Ollama (`http://localhost:11434/v1`) and others need base_url set. */
@@ -27,7 +33,9 @@ export const OPENAI_COMPATIBLE_DEFAULT_BASE_URL = 'http://localhost:8000/v1';
 export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Provider {
   const type = settings.type ?? 'openai';
   const name = settings.name ?? type;
-  const baseURL = (settings.baseURL ?? (type === 'openai' ? OPENAI_DEFAULT_BASE_URL : OPENAI_COMPATIBLE_DEFAULT_BASE_URL)).replace(/\/+$/, '');
+  const baseURL = (
+    settings.baseURL ?? (type === 'openai' ? OPENAI_DEFAULT_BASE_URL : OPENAI_COMPATIBLE_DEFAULT_BASE_URL)
+  ).replace(/\/+$/, '');
   const transport = settings.transport ?? new HTTPTransport(settings.transportOptions);
   const ownsTransport = settings.transport === undefined;
   const headers: Record<string, string> = {};

@@ -72,12 +72,14 @@ export function classifyOpenAIError(info: OpenAIErrorInfo): OpenAIErrorClass {
   const code = info.code;
   const type = info.type;
   if (code === 'context_length_exceeded' || CONTEXT_LENGTH.test(info.message)) return { code: 'context_length_exceeded' };
-  if (code === 'content_filter' || code === 'content_policy_violation' || type === 'content_filter') return { code: 'content_filtered' };
+  if (code === 'content_filter' || code === 'content_policy_violation' || type === 'content_filter')
+    return { code: 'content_filtered' };
   if (code === 'invalid_api_key' || type === 'authentication_error') return { code: 'authentication' };
   if (code === 'model_not_found') return { code: 'not_found' };
   // No quota is a billing state: retrying burns the caller's budget and never succeeds.
   if (code === 'insufficient_quota' || type === 'insufficient_quota') return { code: 'rate_limited', retryable: false };
-  if (code === 'rate_limit_exceeded' || type === 'rate_limit_error' || type === 'tokens' || type === 'requests') return { code: 'rate_limited' };
+  if (code === 'rate_limit_exceeded' || type === 'rate_limit_error' || type === 'tokens' || type === 'requests')
+    return { code: 'rate_limited' };
   if (type === 'server_error') return { code: 'provider_unavailable' };
   return {};
 }

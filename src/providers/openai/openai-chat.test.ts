@@ -84,8 +84,18 @@ describe('OpenAI chat over a real socket, replaying recorded responses', () => {
     expect(response.text).toBe(body.choices[0].message.content);
     expect(response.text.length).toBeGreaterThan(1000);
     expect(response.model).toBe('gpt-4.1-nano-2025-04-14');
-    expect(response.usage).toEqual({ inputTokens: 16, outputTokens: 363, totalTokens: 379, cachedInputTokens: 0, reasoningTokens: 0 });
-    expect(response.providerMetadata).toEqual({ created: 1770933883, service_tier: 'default', system_fingerprint: 'fp_de604bd877' });
+    expect(response.usage).toEqual({
+      inputTokens: 16,
+      outputTokens: 363,
+      totalTokens: 379,
+      cachedInputTokens: 0,
+      reasoningTokens: 0,
+    });
+    expect(response.providerMetadata).toEqual({
+      created: 1770933883,
+      service_tier: 'default',
+      system_fingerprint: 'fp_de604bd877',
+    });
     expect(response.requestId).toBeUndefined();
   });
 
@@ -135,7 +145,12 @@ describe('OpenAI chat over a real socket, replaying recorded responses', () => {
         {
           type: 'function',
           name: 'GetWeatherArgs',
-          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false },
+          parameters: {
+            type: 'object',
+            properties: { city: { type: 'string' } },
+            required: ['city'],
+            additionalProperties: false,
+          },
           strict: true,
         },
       ],
@@ -145,12 +160,22 @@ describe('OpenAI chat over a real socket, replaying recorded responses', () => {
         type: 'function',
         function: {
           name: 'GetWeatherArgs',
-          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false },
+          parameters: {
+            type: 'object',
+            properties: { city: { type: 'string' } },
+            required: ['city'],
+            additionalProperties: false,
+          },
           strict: true,
         },
       },
     ]);
-    const call = { type: 'tool-call', id: 'call_Y6qJ7ofLgOrBnMD5WbVAeiRV', name: 'GetWeatherArgs', arguments: '{"city":"Edinburgh","country":"UK","units":"c"}' };
+    const call = {
+      type: 'tool-call',
+      id: 'call_Y6qJ7ofLgOrBnMD5WbVAeiRV',
+      name: 'GetWeatherArgs',
+      arguments: '{"city":"Edinburgh","country":"UK","units":"c"}',
+    };
     expect(response.toolCalls).toEqual([call]);
     expect(response.content).toEqual([call]);
     expect(response.text).toBe('');
@@ -180,7 +205,11 @@ describe('OpenAI chat over a real socket, replaying recorded responses', () => {
       type: 'function',
       name: 'final_result',
       description: 'The final response which ends this conversation',
-      parameters: { properties: { city: { type: 'string' }, country: { type: 'string' } }, required: ['city', 'country'], type: 'object' },
+      parameters: {
+        properties: { city: { type: 'string' }, country: { type: 'string' } },
+        required: ['city', 'country'],
+        type: 'object',
+      },
     },
   ];
 
@@ -196,7 +225,9 @@ describe('OpenAI chat over a real socket, replaying recorded responses', () => {
       providerOptions: { openai: { n: 1, stream: false } },
     });
     expect(server.lastRequest!.json).toEqual(exchange.request!.body);
-    expect(response.toolCalls).toEqual([{ type: 'tool-call', id: 'call_iXFttys57ap0o16JSlC8yhYo', name: 'get_user_country', arguments: '{}' }]);
+    expect(response.toolCalls).toEqual([
+      { type: 'tool-call', id: 'call_iXFttys57ap0o16JSlC8yhYo', name: 'get_user_country', arguments: '{}' },
+    ]);
     expect(response.usage.inputTokens).toBe(recordedBody(exchange).usage.prompt_tokens);
   });
 
@@ -228,10 +259,25 @@ describe('OpenAI chat over a real socket, replaying recorded responses', () => {
     expect(sent.tool_choice).toBe(recorded.tool_choice);
     expect(sent).toEqual(recorded);
     expect(response.toolCalls).toEqual([
-      { type: 'tool-call', id: 'call_gmD2oUZUzSoCkmNmp3JPUF7R', name: 'final_result', arguments: '{"city": "Mexico City", "country": "Mexico"}' },
+      {
+        type: 'tool-call',
+        id: 'call_gmD2oUZUzSoCkmNmp3JPUF7R',
+        name: 'final_result',
+        arguments: '{"city": "Mexico City", "country": "Mexico"}',
+      },
     ]);
-    expect(response.usage).toEqual({ inputTokens: 89, outputTokens: 36, totalTokens: 125, cachedInputTokens: 0, reasoningTokens: 0 });
-    expect(response.providerMetadata).toEqual({ created: 1746142585, service_tier: 'default', system_fingerprint: 'fp_f5bdcc3276' });
+    expect(response.usage).toEqual({
+      inputTokens: 89,
+      outputTokens: 36,
+      totalTokens: 125,
+      cachedInputTokens: 0,
+      reasoningTokens: 0,
+    });
+    expect(response.providerMetadata).toEqual({
+      created: 1746142585,
+      service_tier: 'default',
+      system_fingerprint: 'fp_f5bdcc3276',
+    });
   });
 });
 
@@ -288,7 +334,9 @@ describe('headers', () => {
       headers: { 'OpenAI-Organization': 'org-1', 'X-Team': 'a' },
     });
     server.enqueue(fixture('openai-chat/chat-text.json').response);
-    await provider.chat(weatherQuestion, { headers: { 'X-Team': 'b', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } });
+    await provider.chat(weatherQuestion, {
+      headers: { 'X-Team': 'b', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+    });
     const headers = server.lastRequest!.headers;
     expect(headers['openai-organization']).toBe('org-1');
     expect(headers['x-team']).toBe('b');

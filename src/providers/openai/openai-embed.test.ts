@@ -34,7 +34,13 @@ describe('OpenAI embeddings', () => {
     expect(sent.json).toEqual(exchange.request!.body);
     expect(response.embeddings).toHaveLength(1);
     expect(response.embeddings[0]).toHaveLength(1536);
-    expect(response).toMatchObject({ provider: 'openai', model: 'text-embedding-3-small', usage: { inputTokens: 4 }, warnings: [], requestId: 'req_embed' });
+    expect(response).toMatchObject({
+      provider: 'openai',
+      model: 'text-embedding-3-small',
+      usage: { inputTokens: 4 },
+      warnings: [],
+      requestId: 'req_embed',
+    });
     // A unit-norm model: the decoded vector must have length ~1, which garbage bytes would not.
     const norm = Math.sqrt(response.embeddings[0]!.reduce((sum, value) => sum + value * value, 0));
     expect(norm).toBeCloseTo(1, 3);
@@ -68,9 +74,19 @@ describe('OpenAI embeddings', () => {
   it('leaves encoding_format out for compatible servers and reads their floats (sambanova-embeddings-float)', async () => {
     const exchange = fixture('openai-compatible/sambanova-embeddings-float.json');
     server.enqueue(exchange.response);
-    const provider = createOpenAIProvider({ type: 'openai-compatible', name: 'sambanova', baseURL: `${server.url}/v1`, apiKey: API_KEY });
+    const provider = createOpenAIProvider({
+      type: 'openai-compatible',
+      name: 'sambanova',
+      baseURL: `${server.url}/v1`,
+      apiKey: API_KEY,
+    });
     const input = (exchange.request!.body as { input: string }).input;
-    const response = await provider.embed({ model: 'E5-Mistral-7B-Instruct', input, user: 'user-1', providerOptions: { sambanova: { truncate: true } } });
+    const response = await provider.embed({
+      model: 'E5-Mistral-7B-Instruct',
+      input,
+      user: 'user-1',
+      providerOptions: { sambanova: { truncate: true } },
+    });
     expect(server.lastRequest!.json).toEqual({ model: 'E5-Mistral-7B-Instruct', input, user: 'user-1', truncate: true });
     expect(response.embeddings[0]).toHaveLength(4096);
     expect(response.model).toBe('E5-Mistral-7B-Instruct');
@@ -93,14 +109,23 @@ describe('OpenAI embeddings', () => {
       }),
     });
     const response = await provider.embed({ model: 'text-embedding-3-small', input: ['a', 'b'] });
-    expect(response.embeddings).toEqual([[1, 2], [0.5, -2]]);
+    expect(response.embeddings).toEqual([
+      [1, 2],
+      [0.5, -2],
+    ]);
     await provider.close();
   });
 
   it('rejects a response with fewer vectors than inputs', async () => {
     const provider = createOpenAIProvider({ baseURL: `${server.url}/v1`, apiKey: API_KEY });
-    server.enqueue({ headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: [{ index: 0, embedding: [1] }] }) });
-    await expect(provider.embed({ model: 'm', input: ['a', 'b'] })).rejects.toMatchObject({ code: 'provider_unavailable', retryable: false });
+    server.enqueue({
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: [{ index: 0, embedding: [1] }] }),
+    });
+    await expect(provider.embed({ model: 'm', input: ['a', 'b'] })).rejects.toMatchObject({
+      code: 'provider_unavailable',
+      retryable: false,
+    });
     await provider.close();
   });
 });

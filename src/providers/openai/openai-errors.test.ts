@@ -69,7 +69,9 @@ describe('recorded error responses', () => {
 
   it('404 from /embeddings (openai-embeddings/error-404-model-not-found)', async () => {
     server.enqueue(fixture('openai-embeddings/error-404-model-not-found.json'));
-    const error = (await openai.embed({ model: 'nonexistent', input: ['Hello, world!'] }).catch((caught: unknown) => caught)) as LiterLLMError;
+    const error = (await openai
+      .embed({ model: 'nonexistent', input: ['Hello, world!'] })
+      .catch((caught: unknown) => caught)) as LiterLLMError;
     expect(server.lastRequest!.url).toBe('/v1/embeddings');
     expect(error).toMatchObject({ code: 'not_found', status: 404 });
     expect(error.message).toContain('The model `nonexistent` does not exist');
@@ -99,9 +101,18 @@ describe('error shapes with no recording (hand-written from OpenAI docs: platfor
   it('401 invalid_api_key is authentication, and the key never reaches the message', async () => {
     const error = await chatError(
       openai,
-      json(401, {
-        error: { message: `Incorrect API key provided: ${API_KEY}. You can find your API key at https://platform.openai.com/account/api-keys.`, type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
-      }, { 'x-request-id': 'req_401' }),
+      json(
+        401,
+        {
+          error: {
+            message: `Incorrect API key provided: ${API_KEY}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+            type: 'invalid_request_error',
+            param: null,
+            code: 'invalid_api_key',
+          },
+        },
+        { 'x-request-id': 'req_401' },
+      ),
     );
     expect(error.name).toBe('AuthenticationError');
     expect(error).toMatchObject({ code: 'authentication', status: 401, retryable: false, requestId: 'req_401' });
@@ -112,7 +123,14 @@ describe('error shapes with no recording (hand-written from OpenAI docs: platfor
   it('429 insufficient_quota is rate_limited but not retryable', async () => {
     const error = await chatError(
       openai,
-      json(429, { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } }),
+      json(429, {
+        error: {
+          message: 'You exceeded your current quota, please check your plan and billing details.',
+          type: 'insufficient_quota',
+          param: null,
+          code: 'insufficient_quota',
+        },
+      }),
     );
     expect(error).toMatchObject({ code: 'rate_limited', status: 429, retryable: false });
   });
@@ -122,7 +140,14 @@ describe('error shapes with no recording (hand-written from OpenAI docs: platfor
       openai,
       json(
         429,
-        { error: { message: 'Rate limit reached for gpt-4o-mini on requests per min (RPM): Limit 3, Used 3, Requested 1.', type: 'requests', param: null, code: 'rate_limit_exceeded' } },
+        {
+          error: {
+            message: 'Rate limit reached for gpt-4o-mini on requests per min (RPM): Limit 3, Used 3, Requested 1.',
+            type: 'requests',
+            param: null,
+            code: 'rate_limit_exceeded',
+          },
+        },
         { 'retry-after-ms': '1500', 'x-ratelimit-remaining-requests': '0' },
       ),
     );
@@ -134,7 +159,12 @@ describe('error shapes with no recording (hand-written from OpenAI docs: platfor
     const error = await chatError(
       openai,
       json(400, {
-        error: { message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' },
+        error: {
+          message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.",
+          type: 'invalid_request_error',
+          param: 'messages',
+          code: 'context_length_exceeded',
+        },
       }),
     );
     expect(error).toMatchObject({ code: 'context_length_exceeded', retryable: false, param: 'messages' });
@@ -144,26 +174,43 @@ describe('error shapes with no recording (hand-written from OpenAI docs: platfor
     for (const code of ['content_filter', 'content_policy_violation']) {
       const error = await chatError(
         openai,
-        json(400, { error: { message: 'The response was filtered due to the prompt triggering content management policy.', type: null, param: 'prompt', code } }),
+        json(400, {
+          error: {
+            message: 'The response was filtered due to the prompt triggering content management policy.',
+            type: null,
+            param: 'prompt',
+            code,
+          },
+        }),
       );
       expect(error).toMatchObject({ code: 'content_filtered', status: 400, retryable: false });
     }
   });
 
   it('500 server_error is retryable provider_unavailable; x-should-retry:false wins over the status', async () => {
-    const body = { error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null } };
+    const body = {
+      error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null },
+    };
     expect(await chatError(openai, json(500, body))).toMatchObject({ code: 'provider_unavailable', retryable: true });
     expect(await chatError(openai, json(500, body, { 'x-should-retry': 'false' }))).toMatchObject({ retryable: false });
   });
 
   it('a plain-text 502 from a proxy says what the body said', async () => {
-    const error = await chatError(compatible, { status: 502, headers: { 'content-type': 'text/html' }, body: '<html><body>502 Bad Gateway</body></html>' });
+    const error = await chatError(compatible, {
+      status: 502,
+      headers: { 'content-type': 'text/html' },
+      body: '<html><body>502 Bad Gateway</body></html>',
+    });
     expect(error).toMatchObject({ code: 'provider_unavailable', status: 502, retryable: true });
     expect(error.message).toBe('hyperbolic returned 502: <html><body>502 Bad Gateway</body></html>');
   });
 
   it('a 200 that is not JSON is a non-retryable provider_unavailable', async () => {
-    const error = await chatError(openai, { status: 200, headers: { 'content-type': 'application/json' }, body: '{"id": "chatcmpl-' });
+    const error = await chatError(openai, {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: '{"id": "chatcmpl-',
+    });
     expect(error).toMatchObject({ code: 'provider_unavailable', retryable: false });
   });
 

@@ -20,7 +20,10 @@ function fixturePath(path: string): string {
 function readRecordedStream(path: string) {
   const raw = readFileSync(fixturePath(path), 'utf8');
   const payloads = path.endsWith('.sse')
-    ? raw.split(/\r?\n/).filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim())
+    ? raw
+        .split(/\r?\n/)
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.slice(5).trim())
     : raw.split('\n').filter((line) => line.trim() !== '');
   let text = '';
   let refusal = '';
@@ -74,7 +77,10 @@ function expectWellFormed(events: StreamEvent[]): void {
 }
 
 const API_KEY = 'sk-test-0123456789abcdef';
-const question: ChatRequest = { model: 'gpt-4o-2024-08-06', messages: [{ role: 'user', content: "What's the weather like in SF?" }] };
+const question: ChatRequest = {
+  model: 'gpt-4o-2024-08-06',
+  messages: [{ role: 'user', content: "What's the weather like in SF?" }],
+};
 
 let server: MockProviderServer;
 let openai: Provider;
@@ -166,7 +172,11 @@ describe('OpenAI streams replayed from recordings', () => {
       name: 'GetWeatherArgs',
       arguments: '{"city":"Edinburgh","country":"UK","units":"c"}',
     });
-    expect(finishOf(events)).toMatchObject({ finishReason: 'tool_calls', rawFinishReason: 'tool_calls', usage: { inputTokens: 76, outputTokens: 24 } });
+    expect(finishOf(events)).toMatchObject({
+      finishReason: 'tool_calls',
+      rawFinishReason: 'tool_calls',
+      usage: { inputTokens: 76, outputTokens: 24 },
+    });
   });
 
   it('tells parallel tool calls apart by index (chat-stream-tool-calls-parallel)', async () => {
@@ -191,12 +201,16 @@ describe('OpenAI streams replayed from recordings', () => {
       expect(() => JSON.parse(oracle.toolCalls.get(index)!.arguments)).not.toThrow();
     }
     // Every start precedes its deltas; every end follows them.
-    const positions = (type: string, index: number) => events.flatMap((event, position) => (event.type === type && (event as any).index === index ? [position] : []));
+    const positions = (type: string, index: number) =>
+      events.flatMap((event, position) => (event.type === type && (event as any).index === index ? [position] : []));
     for (const index of [0, 1]) {
       expect(Math.max(...positions('tool-call-delta', index))).toBeLessThan(positions('tool-call-end', index)[0]!);
       expect(positions('tool-call-start', index)[0]!).toBeLessThan(Math.min(...positions('tool-call-delta', index)));
     }
-    expect(finishOf(events)).toMatchObject({ finishReason: 'tool_calls', usage: { inputTokens: 149, outputTokens: 60, totalTokens: 209 } });
+    expect(finishOf(events)).toMatchObject({
+      finishReason: 'tool_calls',
+      usage: { inputTokens: 149, outputTokens: 60, totalTokens: 209 },
+    });
   });
 
   it('renumbers a tool call whose wire index starts at 1 to canonical index 0 (gateway-tool-call-index-1)', async () => {
@@ -215,7 +229,13 @@ describe('OpenAI streams replayed from recordings', () => {
     expect(textOf(events)).toBe('Reading it.');
     expect(events[3]).toEqual({ type: 'tool-call-start', index: 0, id: 'toolu_sanitized', name: 'read_file' });
     expect(events[4]).toEqual({ type: 'tool-call-delta', index: 0, argumentsDelta: '{"pa' });
-    expect(events[6]).toEqual({ type: 'tool-call-end', index: 0, id: 'toolu_sanitized', name: 'read_file', arguments: '{"path": "a.txt"}' });
+    expect(events[6]).toEqual({
+      type: 'tool-call-end',
+      index: 0,
+      id: 'toolu_sanitized',
+      name: 'read_file',
+      arguments: '{"path": "a.txt"}',
+    });
     expect(finishOf(events)).toEqual({
       type: 'finish',
       finishReason: 'tool_calls',
@@ -243,7 +263,11 @@ describe('OpenAI streams replayed from recordings', () => {
     const events = await collect(await openai.chatStream({ ...question, maxTokens: 1 }));
     expect((server.lastRequest!.json as any).max_completion_tokens).toBe(1);
     expect(textOf(events)).toBe('{"');
-    expect(finishOf(events)).toMatchObject({ finishReason: 'length', rawFinishReason: 'length', usage: { inputTokens: 79, outputTokens: 1, totalTokens: 80 } });
+    expect(finishOf(events)).toMatchObject({
+      finishReason: 'length',
+      rawFinishReason: 'length',
+      usage: { inputTokens: 79, outputTokens: 1, totalTokens: 80 },
+    });
   });
 
   it('collects per-token logprobs into the finish metadata (chat-stream-logprobs)', async () => {
@@ -285,7 +309,13 @@ describe('OpenAI streams replayed from recordings', () => {
     expectWellFormed(events);
     expect(textOf(events)).toBe(readRecordedStream(path).text);
     const finish = finishOf(events);
-    expect(finish.usage).toEqual({ inputTokens: 16, outputTokens: 300, totalTokens: 316, cachedInputTokens: 0, reasoningTokens: 0 });
+    expect(finish.usage).toEqual({
+      inputTokens: 16,
+      outputTokens: 300,
+      totalTokens: 316,
+      cachedInputTokens: 0,
+      reasoningTokens: 0,
+    });
     expect(finish.providerMetadata).not.toHaveProperty('obfuscation');
     expect(finish.providerMetadata).toMatchObject({ service_tier: 'default', system_fingerprint: 'fp_de604bd877' });
   });
@@ -299,7 +329,13 @@ describe('OpenAI streams replayed from recordings', () => {
     expect(textOf(events)).toBe(readRecordedStream(path).text);
     const finish = finishOf(events);
     expect(finish.finishReason).toBe('stop');
-    expect(finish.usage).toEqual({ inputTokens: 15, outputTokens: 78, totalTokens: 93, cachedInputTokens: 0, reasoningTokens: 64 });
+    expect(finish.usage).toEqual({
+      inputTokens: 15,
+      outputTokens: 78,
+      totalTokens: 93,
+      cachedInputTokens: 0,
+      reasoningTokens: 64,
+    });
     expect(finish.providerMetadata!['prompt_filter_results']).toHaveLength(1);
     expect(finish.providerMetadata!['content_filter_results']).toMatchObject({ hate: { filtered: false, severity: 'safe' } });
   });
@@ -307,7 +343,12 @@ describe('OpenAI streams replayed from recordings', () => {
   it.each([
     ['openai-compatible/together-chat-stream.sse', '2', 'eos', { inputTokens: 48, outputTokens: 2, totalTokens: 50 }],
     ['openai-compatible/nebius-chat-stream.sse', '2.', 'stop', { inputTokens: 0, outputTokens: 0, totalTokens: 0 }],
-    ['openai-compatible/novita-chat-stream.sse', 'This is only a test', 'stop', { inputTokens: 0, outputTokens: 0, totalTokens: 0 }],
+    [
+      'openai-compatible/novita-chat-stream.sse',
+      'This is only a test',
+      'stop',
+      { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+    ],
     ['openai-compatible/sambanova-chat-stream.sse', '2', 'stop', { inputTokens: 0, outputTokens: 0, totalTokens: 0 }],
   ])('maps the compatible stream %s', async (path, text, raw, usage) => {
     server.enqueue(loadFixture(fixturePath(path)).response);
@@ -322,7 +363,9 @@ describe('OpenAI streams replayed from recordings', () => {
   it('keeps novita content_filter_results and skips its empty system_fingerprint', async () => {
     server.enqueue(loadFixture(fixturePath('openai-compatible/novita-chat-stream.sse')).response);
     const finish = finishOf(await collect(await compatible.chatStream(question)));
-    expect(finish.providerMetadata).toMatchObject({ content_filter_results: { jailbreak: { filtered: false, detected: false } } });
+    expect(finish.providerMetadata).toMatchObject({
+      content_filter_results: { jailbreak: { filtered: false, detected: false } },
+    });
     expect(finish.providerMetadata).not.toHaveProperty('system_fingerprint');
   });
 
@@ -362,7 +405,10 @@ describe('broken streams', () => {
   });
 
   it('throws a non-retryable ProviderUnavailableError naming the provider on a malformed chunk', async () => {
-    server.enqueue({ headers: { 'content-type': 'text/event-stream' }, body: `${firstEvents}data: {"id":"chatcmpl-x","choices":[{"delta":\n\ndata: [DONE]\n\n` });
+    server.enqueue({
+      headers: { 'content-type': 'text/event-stream' },
+      body: `${firstEvents}data: {"id":"chatcmpl-x","choices":[{"delta":\n\ndata: [DONE]\n\n`,
+    });
     const { error } = await expectStreamError(await openai.chatStream(question));
     expect(error.code).toBe('provider_unavailable');
     expect(error.retryable).toBe(false);
@@ -406,7 +452,11 @@ describe('broken streams', () => {
 });
 
 describe('aborts', () => {
-  const response = () => ({ ...loadFixture(fixturePath('openai-chat/chat-stream-text.sse')).response, chunkSize: 300, hangAfterChunks: 3 });
+  const response = () => ({
+    ...loadFixture(fixturePath('openai-chat/chat-stream-text.sse')).response,
+    chunkSize: 300,
+    hangAfterChunks: 3,
+  });
 
   it('closes the upstream connection when the consumer stops reading', async () => {
     const before = server.abortedRequests;

@@ -26,7 +26,11 @@ export interface OpenAIChatEndpoint extends Omit<OpenAIChatRequestOptions, 'stre
   mapStreamError?: OpenAIStreamContext['mapStreamError'];
 }
 
-export async function sendOpenAIChat(endpoint: OpenAIChatEndpoint, request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
+export async function sendOpenAIChat(
+  endpoint: OpenAIChatEndpoint,
+  request: ChatRequest,
+  options: CallOptions = {},
+): Promise<ChatResponse> {
   const { body, warnings } = convertToOpenAIChatRequest(request, { ...endpoint, stream: false });
   const result = await sendJSONRequest<OpenAIChatResponse>({
     transport: endpoint.transport,
@@ -72,7 +76,11 @@ export async function sendOpenAIChatStream(
 }
 
 /** Adapter headers first, then settings headers (already in endpoint.headers), then per-call headers. */
-export function buildHeaders(endpoint: { headers: Record<string, string> }, accept: string, options: CallOptions): Record<string, string> {
+export function buildHeaders(
+  endpoint: { headers: Record<string, string> },
+  accept: string,
+  options: CallOptions,
+): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept, ...endpoint.headers };
   if (options.headers !== undefined) assignLowerCase(headers, options.headers);
   return headers;
