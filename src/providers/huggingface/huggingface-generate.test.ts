@@ -230,6 +230,37 @@ describe('TGI native /generate_stream', () => {
     expect(error!.message).toContain('stream ended early');
   });
 
+  it('throws CancelledError when the caller aborts mid-stream, and the server sees the abort', async () => {
+    const before = server.abortedRequests;
+    server.enqueue({ ...fixture('tgi-generate-stream.sse').response, chunkSize: 200, hangAfterChunks: 2 });
+    const controller = new AbortController();
+    const stream = await tgi.chatStream(
+      { model: 'm', messages: [{ role: 'user', content: 'x' }] },
+      { signal: controller.signal },
+    );
+    let error: LiterLLMError | undefined;
+    try {
+      for await (const event of stream) if (event.type === 'text-delta') controller.abort();
+    } catch (caught) {
+      error = caught as LiterLLMError;
+    }
+    expect(error).toMatchObject({ code: 'cancelled', name: 'CancelledError', provider: 'tgi' });
+    await server.waitForAborts(before + 1, 2_000);
+  });
+
+  it('throws a retryable ProviderUnavailableError when the connection is refused', async () => {
+    const closed = await MockProviderServer.start();
+    const url = closed.url;
+    await closed.close();
+    const provider = createHuggingFaceProvider({ baseURL: url, apiKey: TOKEN, chatAPI: 'tgi-generate' });
+    const error = (await provider
+      .chatStream({ model: 'm', messages: [{ role: 'user', content: 'x' }] })
+      .catch((caught: unknown) => caught)) as LiterLLMError;
+    expect(error).toMatchObject({ code: 'provider_unavailable', retryable: true });
+    expect(error.message).not.toContain(TOKEN);
+    await provider.close();
+  });
+
   it('closes the upstream request when the consumer stops early', async () => {
     const before = server.abortedRequests;
     server.enqueue({ ...fixture('tgi-generate-stream.sse').response, chunkSize: 200, hangAfterChunks: 2 });
