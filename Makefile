@@ -17,7 +17,7 @@ serve: build
 	node dist/cli/main.js serve $(ARGS)
 
 test: build
-	bash scripts/test-all.sh
+	LITER_LLM_SKIP_BUILD=1 bash scripts/test-all.sh
 
 bench: build
 	node bench/run-gateway-bench.mjs $(ARGS)
