@@ -47,10 +47,16 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
   const retired = new Set<ProviderRuntime>();
   let closed = false;
 
-  function startContext(operation: OperationName, model: string, requestOptions: RequestOptions | undefined): RequestContext {
+  function startContext(
+    operation: OperationName,
+    request: ChatRequest | EmbedRequest,
+    requestOptions: RequestOptions | undefined,
+  ): RequestContext {
+    const model = request.model;
     const context: RequestContext = {
       requestId: requestOptions?.requestId ?? randomUUID(),
       operation,
+      request,
       requestedModel: model,
       route: state.routeNames.has(model) ? model : undefined,
       startedAt: performance.now(),
@@ -80,14 +86,15 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
     if (closed) throw asLiterLLMError(new Error('the engine is closed'));
   }
 
-  async function runJSONCall<T extends { usage: { inputTokens: number; outputTokens?: number } }>(
+  async function runJSONCall<T extends { model: string; usage: { inputTokens: number; outputTokens?: number } }>(
     operation: OperationName,
-    model: string,
+    request: ChatRequest | EmbedRequest,
     estimated: number,
     requestOptions: RequestOptions | undefined,
     call: (runtime: ProviderRuntime, model: string, input: AttemptInput) => Promise<T>,
   ): Promise<T & { attempts: AttemptRecord[] }> {
-    const context = startContext(operation, model, requestOptions);
+    const model = request.model;
+    const context = startContext(operation, request, requestOptions);
     const callState = state;
     const deadline = createDeadline(requestOptions?.signal, requestOptions?.timeoutMs, () => `the call to ${model}`);
     const attempts: AttemptRecord[] = [];
@@ -114,6 +121,12 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
         },
       });
       context.usage = 'outputTokens' in result.usage ? (result.usage as ChatResponse['usage']) : undefined;
+      context.responseModel = result.model;
+      if ('finishReason' in result) {
+        const chatResult = result as unknown as ChatResponse;
+        context.finishReason = chatResult.finishReason;
+        if (context.captureOutput) context.outputText = chatResult.text;
+      }
       endContext(context);
       return Object.assign(result, { attempts });
     } catch (thrown) {
@@ -133,7 +146,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
     async chat(request: ChatRequest, requestOptions?: RequestOptions): Promise<ChatResponse> {
       assertOpen();
       validateChatRequest(request);
-      const response = await runJSONCall('chat', request.model, estimateTokens(request), requestOptions, (runtime, model, input) =>
+      const response = await runJSONCall('chat', request, estimateTokens(request), requestOptions, (runtime, model, input) =>
         runtime.provider.chat({ ...request, model }, { signal: input.signal, headers: input.context.headers }),
       );
       return response;
@@ -151,7 +164,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
     async embed(request: EmbedRequest, requestOptions?: RequestOptions): Promise<EmbedResponse> {
       assertOpen();
       validateEmbedRequest(request);
-      return runJSONCall('embeddings', request.model, estimateTokens(request), requestOptions, (runtime, model, input) =>
+      return runJSONCall('embeddings', request, estimateTokens(request), requestOptions, (runtime, model, input) =>
         runtime.provider.embed({ ...request, model }, { signal: input.signal, headers: input.context.headers }),
       );
     },
@@ -198,7 +211,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
   async function* streamChat(request: ChatRequest, requestOptions: RequestOptions): AsyncGenerator<StreamEvent> {
     assertOpen();
     validateChatRequest(request);
-    const context = startContext('chat_stream', request.model, requestOptions);
+    const context = startContext('chat_stream', request, requestOptions);
     const callState = state;
     const deadline = createDeadline(requestOptions.signal, requestOptions.timeoutMs, () => `the call to ${request.model}`);
     let session: StreamSession | undefined;
@@ -222,14 +235,18 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
       if (engineChannels.firstToken.hasSubscribers) engineChannels.firstToken.publish(context);
       const { iterator, buffered } = session;
       for (let event = buffered.shift(); event !== undefined; event = buffered.shift()) {
-        if (event.type === 'finish') onFinish(event, context, session);
+        if (event.type === 'start') context.responseModel = event.model;
+        else if (event.type === 'finish') onFinish(event, context, session);
+        else if (context.captureOutput && event.type === 'text-delta') context.outputText = (context.outputText ?? '') + event.text;
         yield event;
       }
       for (;;) {
         const next = await iterator.next();
         if (next.done) break;
-        if (next.value.type === 'finish') onFinish(next.value, context, session);
-        yield next.value;
+        const event = next.value;
+        if (event.type === 'finish') onFinish(event, context, session);
+        else if (context.captureOutput && event.type === 'text-delta') context.outputText = (context.outputText ?? '') + event.text;
+        yield event;
       }
       finished = true;
     } catch (thrown) {

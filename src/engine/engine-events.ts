@@ -1,6 +1,8 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { LiterLLMError } from '../spec/errors.js';
+import type { ChatRequest } from '../spec/chat-request.js';
 import type { Usage } from '../spec/chat-response.js';
+import type { EmbedRequest } from '../spec/embed.js';
 
 /**
  * The engine publishes what happens on diagnostics channels (as undici does), so telemetry can
@@ -26,6 +28,14 @@ export interface RequestContext {
   requestedModel: string;
   route: string | undefined;
   startedAt: number;
+  /** The canonical request as the caller gave it (a reference, never copied; read it, do not change it). */
+  request?: ChatRequest | EmbedRequest;
+  /**
+   * An observer sets this in requestStart when it wants the completion text (opt-in content
+   * recording); the engine then fills `outputText`, and costs nothing otherwise.
+   */
+  captureOutput?: boolean;
+  outputText?: string;
   /** Filled in as the call progresses. */
   provider?: string;
   model?: string;
@@ -47,6 +57,8 @@ export interface AttemptContext {
   request: RequestContext;
   attempt: number;
   provider: string;
+  /** The provider's type (`openai`, `anthropic`, `huggingface`, `openai-compatible`). */
+  providerType: string;
   model: string;
   startedAt: number;
   /** Headers to add to the upstream request (trace context); observers may add to it. */

@@ -76,6 +76,7 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
           request: context,
           attempt: context.attempts,
           provider,
+          providerType: runtime.config.type,
           model,
           startedAt: performance.now(),
           headers: { ...params.headers },
