@@ -22,6 +22,7 @@ export interface CreateEngineOptions extends Partial<EngineCoreOptions> {
  */
 export function createEngine(config: string | LiterLLMConfigInput | LiterLLMConfig, options: CreateEngineOptions = {}): ReloadableEngine {
   const resolved = resolveConfig(config, options.env ?? process.env);
+  refuseUnavailableFeatures(resolved, options);
   return createEngineCore(resolved, {
     ...options,
     providerFactories: { ...defaultProviderFactories, ...options.providerFactories },
@@ -48,4 +49,23 @@ function unwrap(result: ConfigResult, source: string): LiterLLMConfig {
     message: `invalid config ${source}:\n${formatConfigIssues(result.errors)}`,
     ...(result.errors[0] && { param: result.errors[0].path }),
   });
+}
+
+/**
+ * Shared Redis budgets and etcd routing flags are part of the config schema already, so files
+ * written for them validate; until they ship, say so instead of silently running on memory.
+ */
+function refuseUnavailableFeatures(config: LiterLLMConfig, options: CreateEngineOptions): void {
+  if (config.limits.store === 'redis' && options.rateLimitStore === undefined) {
+    throw new InvalidRequestError({
+      message: 'limits.store: redis is not available in this version of liter-llm yet; use store: memory',
+      param: 'limits.store',
+    });
+  }
+  if (config.configSource?.etcd !== undefined) {
+    throw new InvalidRequestError({
+      message: 'config_source.etcd: routes from etcd are not available in this version of liter-llm yet; remove config_source',
+      param: 'config_source.etcd',
+    });
+  }
 }

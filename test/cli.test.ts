@@ -37,7 +37,7 @@ async function startMock(provider: string): Promise<string> {
   children.push(child);
   return new Promise((resolve, reject) => {
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(output);
       if (match) resolve(match[1]!);

@@ -1,7 +1,7 @@
 import type { ChatRequest } from '../spec/chat-request.js';
 import type { ChatResponse } from '../spec/chat-response.js';
 import type { EmbedRequest, EmbedResponse } from '../spec/embed.js';
-import { CancelledError, isLiterLLMError, type LiterLLMError } from '../spec/errors.js';
+import { CancelledError, isLiterLLMError, type LiterLLMError, ProviderUnavailableError } from '../spec/errors.js';
 import type { CallOptions, Provider, ProviderType } from '../spec/provider.js';
 import type { StreamEvent } from '../spec/stream-event.js';
 
@@ -74,16 +74,20 @@ export class ScriptedProvider implements Provider {
       throw error;
     }
     const deltas = step.kind === 'stream' ? step.deltas : [step.kind === 'reply' ? (step.text ?? 'ok') : ''];
-    const provider = this;
+    const onClosed = () => {
+      this.inFlight--;
+      this.streamsClosed++;
+    };
+    const name = this.name;
     async function* events(): AsyncGenerator<StreamEvent> {
       try {
-        yield { type: 'start', id: 'stream-1', provider: provider.name, model: request.model, warnings: [] };
+        yield { type: 'start', id: 'stream-1', provider: name, model: request.model, warnings: [] };
         for (let index = 0; index < deltas.length; index++) {
-          if (step.kind === 'stream' && step.failAfter === index) throw step.error;
+          if (step.kind === 'stream' && step.failAfter === index) throw streamError(step);
           await wait(0, options?.signal);
           yield { type: 'text-delta', text: deltas[index]! };
         }
-        if (step.kind === 'stream' && step.failAfter === deltas.length) throw step.error;
+        if (step.kind === 'stream' && step.failAfter === deltas.length) throw streamError(step);
         if (step.kind === 'stream' && step.hang) await wait(60_000, options?.signal);
         yield {
           type: 'finish',
@@ -92,8 +96,7 @@ export class ScriptedProvider implements Provider {
           usage: { inputTokens: 3, outputTokens: deltas.length, totalTokens: 3 + deltas.length },
         };
       } finally {
-        provider.inFlight--;
-        provider.streamsClosed++;
+        onClosed();
       }
     }
     return events();
@@ -144,4 +147,8 @@ function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+function streamError(step: Extract<ScriptedStep, { kind: 'stream' }>): LiterLLMError {
+  return step.error ?? new ProviderUnavailableError({ message: 'scripted stream failure' });
 }

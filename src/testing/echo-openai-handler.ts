@@ -36,8 +36,8 @@ export const echoOpenAIHandler: MockHandler = (request) => {
     );
   }
   return path === '/chat/completions'
-    ? answerChat(body as ChatParams, requestId)
-    : answerEmbeddings(body as EmbeddingParams, requestId);
+    ? answerChat(body, requestId)
+    : answerEmbeddings(body, requestId);
 };
 
 interface ChatParams {
@@ -233,7 +233,7 @@ function answerEmbeddings(params: EmbeddingParams, requestId: string): ScriptedR
   if (params.encoding_format !== undefined && params.encoding_format !== 'float' && params.encoding_format !== 'base64') {
     return openAIError(
       400,
-      `Invalid value: '${String(params.encoding_format)}'. Supported values are: 'float' and 'base64'.`,
+      `Invalid value: '${JSON.stringify(params.encoding_format)}'. Supported values are: 'float' and 'base64'.`,
       'encoding_format',
       'invalid_value',
       requestId,
@@ -243,7 +243,7 @@ function answerEmbeddings(params: EmbeddingParams, requestId: string): ScriptedR
   if (typeof dimensions !== 'number' || !Number.isInteger(dimensions) || dimensions < 1 || dimensions > 3072) {
     return openAIError(
       400,
-      `Invalid value for 'dimensions' = ${String(dimensions)}. Must be an integer between 1 and 3072.`,
+      `Invalid value for 'dimensions' = ${JSON.stringify(dimensions)}. Must be an integer between 1 and 3072.`,
       'dimensions',
       'invalid_value',
       requestId,

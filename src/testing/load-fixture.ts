@@ -55,7 +55,7 @@ function toResponse(meta: Record<string, unknown>, body: string, defaultContentT
 
 function requestOf(meta: Record<string, unknown>): FixtureExchange['request'] {
   const request = meta['request'];
-  return typeof request === 'object' && request !== null ? (request as FixtureExchange['request']) : null;
+  return typeof request === 'object' && request !== null ? (request) : null;
 }
 
 function readJSON(path: string): Record<string, unknown> {

@@ -47,7 +47,7 @@ function checkProviders(providers: Record<string, unknown>): PathIssue[] {
       });
     }
     const isKnownType = typeof type === 'string' && (PROVIDER_TYPES as readonly string[]).includes(type);
-    if (isKnownType) issues.push(...checkTypeSpecificKeys(name, type as string, settings));
+    if (isKnownType) issues.push(...checkTypeSpecificKeys(name, type, settings));
     const headers = asRecord(settings.headers);
     if (headers !== undefined) issues.push(...checkHeaders(name, headers));
   }

@@ -16,7 +16,13 @@ export function describeValue(value: unknown): string {
     }
     case 'object':
       return 'a mapping';
+    case 'function':
+      return 'a function';
+    case 'symbol':
+      return value.toString();
     default:
+      // number, boolean or bigint here; typeof narrowing does not reach the linter.
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string
       return String(value);
   }
 }

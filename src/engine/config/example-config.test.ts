@@ -38,7 +38,7 @@ describe('examples/liter-llm.yaml', () => {
 
   test('its commented-out config_source block validates too', async () => {
     const text = await readFile(EXAMPLE, 'utf8');
-    const block = /^# config_source:.*(?:\n#  .*)*/m.exec(text);
+    const block = /^# config_source:.*(?:\n# {2}.*)*/m.exec(text);
     expect(block).not.toBeNull();
     const uncommented = text.replace(block![0], block![0].replace(/^# /gm, ''));
     const result = parseConfig(uncommented, { env: {} });

@@ -170,7 +170,8 @@ export class ProviderLimiter {
     if (outcome !== undefined) {
       if (outcome instanceof ProviderLease) return Promise.resolve(outcome);
       this.rejectedCount++;
-      return Promise.reject(outcome as LiterLLMError);
+      const refusal = outcome as LiterLLMError;
+      return Promise.reject(refusal);
     }
     return new Promise<Lease>((resolve, reject) => {
       const call: QueuedCall = {

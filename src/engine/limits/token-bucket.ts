@@ -2,7 +2,7 @@
 export type TakeResult = { ok: true } | { ok: false; waitMs: number };
 
 /** Shared success result, so the hot path allocates nothing. */
-export const TAKE_OK: TakeResult = Object.freeze({ ok: true }) as TakeResult;
+export const TAKE_OK: TakeResult = Object.freeze({ ok: true });
 
 /** Absorbs floating-point dust from continuous refill (0.9999999 tokens counts as 1). */
 const EPSILON = 1e-9;

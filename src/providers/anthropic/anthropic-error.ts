@@ -90,7 +90,7 @@ function parseErrorBody(text: string): AnthropicErrorBody | undefined {
   if (text.length === 0) return undefined;
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? (value as AnthropicErrorBody) : undefined;
+    return typeof value === 'object' && value !== null ? (value) : undefined;
   } catch {
     return undefined;
   }

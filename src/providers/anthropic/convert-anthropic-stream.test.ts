@@ -243,7 +243,7 @@ describe('chatStream: recorded streams', () => {
         index: 0,
         block: {
           type: 'compaction',
-          content: expect.stringMatching(/^The user provided a very long context .*Next step: Say hello to the user\.$/s) as unknown as string,
+          content: expect.stringMatching(/^The user provided a very long context .*Next step: Say hello to the user\.$/s),
         },
       },
     ]);

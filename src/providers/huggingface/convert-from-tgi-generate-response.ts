@@ -33,7 +33,7 @@ export function convertFromTGIGenerateResponse(
       ...(context.requestId !== undefined && { requestId: context.requestId }),
     });
   }
-  const text = result.generated_text!;
+  const text = result.generated_text;
   const details = result.details ?? undefined;
   const rawFinishReason = details?.finish_reason ?? null;
   const providerMetadata: JSONObject = {};

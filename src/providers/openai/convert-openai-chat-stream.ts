@@ -109,7 +109,7 @@ export async function* convertOpenAIChatStream(
       }
       // `{"error": ...}` (OpenAI, TGI) or vLLM's `{"object": "error", "message": ...}`.
       if ((chunk.error !== undefined && chunk.error !== null) || chunk.object === 'error') throw toStreamError(chunk, context);
-      if (event.event === 'error') throw toStreamError({ error: chunk as unknown }, context);
+      if (event.event === 'error') throw toStreamError({ error: chunk }, context);
 
       if (id === '' && typeof chunk.id === 'string') id = chunk.id;
       if (model === '' && typeof chunk.model === 'string') model = chunk.model;

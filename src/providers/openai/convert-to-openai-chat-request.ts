@@ -140,7 +140,7 @@ function convertUserMessage(message: UserMessage, index: number, options: OpenAI
   if (typeof content === 'string') {
     wire = content;
   } else if (options.flattenTextContent && content.every((part) => part.type === 'text')) {
-    wire = joinText(content as TextPart[]);
+    wire = joinText(content);
   } else {
     wire = content.map((part, partIndex) =>
       part.type === 'text'

@@ -1,0 +1,49 @@
+// Type-aware lint, plus the one architectural rule that matters most: dependencies point one way
+// (spec <- http <- providers; spec <- engine; engine <- gateway, telemetry; cli <- everything).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const layer = (files, forbidden, why) => ({
+  files,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      { patterns: forbidden.map((group) => ({ group: [group], message: why })) },
+    ],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'bench/**', 'python/**', 'go/**', 'tests/**', '**/*.mjs', '**/*.cjs', 'eslint.config.js', 'vitest.config.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { project: ['./tsconfig.test.json'], tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    files: ['**/*.test.ts', 'test/**/*.ts', 'src/testing/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+      '@typescript-eslint/no-floating-promises': 'off',
+      // Tests assert on wire JSON, which is `any` by nature.
+      '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+  layer(['src/spec/**/*.ts'], ['../*', '!./*'], 'spec/ has no dependencies: it is the contract everything else builds on.'),
+  layer(['src/http/**/*.ts'], ['**/providers/**', '**/engine/**', '**/gateway/**', '**/telemetry/**', '**/cli/**'], 'http/ depends on spec/ only.'),
+  layer(['src/providers/**/*.ts'], ['**/engine/**', '**/gateway/**', '**/telemetry/**', '**/cli/**'], 'adapters are a mapping plus one HTTP attempt: no engine, gateway or telemetry.'),
+  layer(['src/engine/**/!(*.test).ts'], ['**/providers/**', '**/gateway/**', '**/telemetry/**', '**/cli/**', '**/http/send-request*'], 'the engine gets adapters injected (ProviderFactories) and never imports telemetry.'),
+  layer(['src/telemetry/**/!(*.test).ts'], ['**/gateway/**', '**/cli/**', '**/providers/**'], 'telemetry observes the engine through diagnostics channels.'),
+  layer(['src/gateway/**/!(*.test).ts'], ['**/cli/**', '**/providers/**'], 'the gateway talks to the engine, not to adapters.'),
+);
