@@ -1,0 +1,146 @@
+// Starting, pinning, waiting for and stopping the benchmark's processes.
+import { spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
+import os from 'node:os';
+
+/** The CPU layout: the gateway under test alone on the last core, everything else on the others. */
+export function planCPUPinning(enabled) {
+  const cores = os.availableParallelism();
+  const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
+  if (!enabled || !hasTaskset || cores < 2) {
+    const reason = !enabled ? 'disabled by --no-pin' : !hasTaskset ? 'taskset not found' : 'only one core';
+    return { pinned: false, reason, cores, gatewayCPUs: null, driverCPUs: null };
+  }
+  const last = cores - 1;
+  return {
+    pinned: true,
+    cores,
+    gatewayCPUs: String(last),
+    driverCPUs: last === 1 ? '0' : `0-${last - 1}`,
+  };
+}
+
+/** Moves the current process (the orchestrator) onto the given CPUs. */
+export function pinSelf(cpus) {
+  if (cpus) spawnSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
+}
+
+export function findFreePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const started = new Set();
+
+/**
+ * Starts `command args` (pinned with taskset when cpus is set; taskset execs, so the pid is the
+ * program's own). Output goes to the returned `output` buffer (last 64 KiB) for error reports.
+ */
+export function startProcess(name, command, args, { cpus, env, cwd } = {}) {
+  const [file, argv] = cpus ? ['taskset', ['-c', cpus, command, ...args]] : [command, args];
+  const child = spawn(file, argv, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const handle = { name, child, pid: child.pid, output: '', exited: false };
+  const keep = (data) => {
+    handle.output = (handle.output + data.toString()).slice(-65_536);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  child.on('exit', (code, signal) => {
+    handle.exited = true;
+    handle.exitCode = code;
+    handle.exitSignal = signal;
+    started.delete(handle);
+  });
+  started.add(handle);
+  return handle;
+}
+
+export function waitForOutput(handle, pattern, timeoutMs = 20_000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`${handle.name} did not print ${pattern} within ${timeoutMs} ms:\n${handle.output}`));
+    }, timeoutMs);
+    const check = () => {
+      const match = pattern.exec(handle.output);
+      if (match) {
+        cleanup();
+        resolve(match);
+      }
+    };
+    const onExit = () => {
+      cleanup();
+      reject(new Error(`${handle.name} exited (${handle.exitCode ?? handle.exitSignal}) before it was ready:\n${handle.output}`));
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      handle.child.stdout.off('data', check);
+      handle.child.off('exit', onExit);
+    };
+    handle.child.stdout.on('data', check);
+    handle.child.on('exit', onExit);
+    check();
+  });
+}
+
+/** Polls GET url until it answers 2xx. */
+export async function waitForHTTP(handle, url, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (handle.exited) throw new Error(`${handle.name} exited before it was ready:\n${handle.output}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${handle.name} did not answer ${url} within ${timeoutMs} ms:\n${handle.output}`);
+}
+
+/** SIGTERM, then SIGKILL after graceMs; resolves when the process is gone. */
+export function stopProcess(handle, graceMs = 5000) {
+  if (handle.exited) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => handle.child.kill('SIGKILL'), graceMs);
+    handle.child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    handle.child.kill('SIGTERM');
+  });
+}
+
+/** Last resort on an unexpected exit of the orchestrator: nothing it started may outlive it. */
+export function killAllStarted() {
+  for (const handle of started) {
+    try {
+      handle.child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Runs the load generator once (pinned) and returns its JSON result. */
+export function runLoadGenerator(spec, { cpus, script }) {
+  return new Promise((resolve, reject) => {
+    const handle = startProcess('load generator', process.execPath, [script, JSON.stringify(spec)], { cpus });
+    handle.child.on('exit', (code) => {
+      const line = handle.output.trim().split('\n').findLast((text) => text.startsWith('{'));
+      if (code !== 0 || !line) {
+        reject(new Error(`load generator failed (exit ${code}):\n${handle.output}`));
+        return;
+      }
+      resolve(JSON.parse(line));
+    });
+  });
+}

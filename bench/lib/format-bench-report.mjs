@@ -1,0 +1,224 @@
+// Turns the cells of a run into the markdown report: one table per (mode, upstream latency), then
+// the issue's targets with the numbers that decide them.
+
+const TARGET_LABELS = { direct: 'direct', 'liter-llm': 'Liter-LLM', portkey: 'Portkey' };
+const MODE_LABELS = { json: 'JSON', stream: 'Streaming (SSE)' };
+
+function fixed(value, digits = 2) {
+  return value === null || value === undefined || Number.isNaN(value) ? '—' : value.toFixed(digits);
+}
+
+function signed(value, digits = 2) {
+  if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  return `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
+}
+
+function integer(value) {
+  return value === null || value === undefined ? '—' : Math.round(value).toLocaleString('en-US');
+}
+
+function megabytes(bytes) {
+  return bytes === null || bytes === undefined ? '—' : (bytes / 1024 / 1024).toFixed(0);
+}
+
+function findCell(cells, where) {
+  return cells.find(
+    (cell) =>
+      cell.target === where.target &&
+      cell.mode === where.mode &&
+      cell.upstreamLatencyMs === where.upstreamLatencyMs &&
+      cell.concurrency === where.concurrency,
+  );
+}
+
+function difference(cell, direct, pick) {
+  const a = cell && pick(cell);
+  const b = direct && pick(direct);
+  return a === null || a === undefined || b === null || b === undefined ? null : a - b;
+}
+
+function describeFailures(result) {
+  const failed = result.errors + result.invalid;
+  const non200 = Object.entries(result.statusCounts)
+    .filter(([status]) => status !== '200')
+    .reduce((sum, [, count]) => sum + count, 0);
+  const parts = [];
+  if (failed > 0) parts.push(`${failed} failed`);
+  if (non200 > 0) parts.push(`${non200} non-200`);
+  return parts.length === 0 ? '' : ` ⚠ ${parts.join(', ')}`;
+}
+
+const p50 = (cell) => cell.result.latencyMs?.p50 ?? null;
+const p99 = (cell) => cell.result.latencyMs?.p99 ?? null;
+const ttft50 = (cell) => cell.result.ttftMs?.p50 ?? null;
+const ttft99 = (cell) => cell.result.ttftMs?.p99 ?? null;
+
+function formatTable(cells, mode, upstreamLatencyMs, targets, concurrencies) {
+  const stream = mode === 'stream';
+  const header = stream
+    ? ['c', 'path', 'streams/s', 'p50 ms', 'p99 ms', 'TTFT p50', 'TTFT p99', 'added TTFT p50', 'added TTFT p99', 'added p50', 'CPU µs/stream', 'peak RSS MB', 'vs Portkey']
+    : ['c', 'path', 'req/s', 'p50 ms', 'p99 ms', 'added p50', 'added p99', 'CPU µs/req', 'peak RSS MB', 'vs Portkey'];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, index) => (index < 2 ? ' --- ' : ' ---: ')).join('|')}|`];
+  for (const concurrency of concurrencies) {
+    const where = { mode, upstreamLatencyMs, concurrency };
+    const direct = findCell(cells, { ...where, target: 'direct' });
+    const portkey = findCell(cells, { ...where, target: 'portkey' });
+    for (const target of targets) {
+      const cell = findCell(cells, { ...where, target });
+      if (!cell) continue;
+      const isGateway = target !== 'direct';
+      const versus =
+        target === 'liter-llm' && portkey && portkey.result.throughput > 0
+          ? `${(cell.result.throughput / portkey.result.throughput).toFixed(2)}×`
+          : '—';
+      const added = (pick) => (isGateway ? signed(difference(cell, direct, pick)) : '—');
+      const row = [
+        String(concurrency),
+        `${TARGET_LABELS[target]}${describeFailures(cell.result)}`,
+        integer(cell.result.throughput),
+        fixed(p50(cell)),
+        fixed(p99(cell)),
+        ...(stream ? [fixed(ttft50(cell)), fixed(ttft99(cell)), added(ttft50), added(ttft99), added(p50)] : [added(p50), added(p99)]),
+        isGateway ? fixed(cell.gateway?.cpuMicrosPerRequest, 0) : '—',
+        isGateway ? megabytes(cell.gateway?.peakRSSBytes) : '—',
+        versus,
+      ];
+      lines.push(`| ${row.join(' | ')} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** Peak Liter-LLM throughput at a p99 no worse than Portkey's at its own peak, over Portkey's peak. */
+export function computeEqualP99Ratio(cells, mode, upstreamLatencyMs) {
+  const of = (target) =>
+    cells.filter((cell) => cell.target === target && cell.mode === mode && cell.upstreamLatencyMs === upstreamLatencyMs && cell.result.latencyMs);
+  const portkeyCells = of('portkey');
+  const literCells = of('liter-llm');
+  if (portkeyCells.length === 0 || literCells.length === 0) return null;
+  const portkeyPeak = portkeyCells.reduce((best, cell) => (cell.result.throughput > best.result.throughput ? cell : best));
+  const eligible = literCells.filter((cell) => p99(cell) <= p99(portkeyPeak));
+  if (eligible.length === 0) return { ratio: null, portkeyPeak, literCell: null };
+  const literCell = eligible.reduce((best, cell) => (cell.result.throughput > best.result.throughput ? cell : best));
+  return { ratio: literCell.result.throughput / portkeyPeak.result.throughput, portkeyPeak, literCell };
+}
+
+function verdict(ok) {
+  if (ok === null) return 'not measured';
+  return ok ? '**met**' : '**missed**';
+}
+
+function formatTargets(cells, plan) {
+  const lines = ['### Targets (issue 4)', ''];
+  const at16 = (mode, upstreamLatencyMs) => ({
+    liter: findCell(cells, { target: 'liter-llm', mode, upstreamLatencyMs, concurrency: 16 }),
+    direct: findCell(cells, { target: 'direct', mode, upstreamLatencyMs, concurrency: 16 }),
+  });
+  const addedRows = [];
+  let addedOk = null;
+  for (const mode of plan.modes) {
+    for (const upstreamLatencyMs of plan.upstreamLatencies) {
+      const { liter, direct } = at16(mode, upstreamLatencyMs);
+      if (!liter || !direct) continue;
+      const pick50 = mode === 'stream' ? ttft50 : p50;
+      const pick99 = mode === 'stream' ? ttft99 : p99;
+      const added50 = difference(liter, direct, pick50);
+      const added99 = difference(liter, direct, pick99);
+      const ok = added50 <= 0.3 && added99 <= 1;
+      addedOk = (addedOk ?? true) && ok;
+      addedRows.push(
+        `${MODE_LABELS[mode]}, ${upstreamLatencyMs} ms upstream: ${mode === 'stream' ? 'TTFT ' : ''}p50 ${signed(added50)} ms, p99 ${signed(added99)} ms ${ok ? '✅' : '❌'}`,
+      );
+    }
+  }
+  lines.push(`- Added latency at c=16 ≤ 0.3 ms p50 and ≤ 1 ms p99: ${verdict(addedOk)}`);
+  for (const row of addedRows) lines.push(`  - ${row}`);
+
+  const ratioRows = [];
+  let ratioOk = null;
+  for (const mode of plan.modes) {
+    for (const upstreamLatencyMs of plan.upstreamLatencies) {
+      const ratio = computeEqualP99Ratio(cells, mode, upstreamLatencyMs);
+      if (!ratio) continue;
+      const ok = ratio.ratio !== null && ratio.ratio >= 2;
+      ratioOk = (ratioOk ?? true) && ok;
+      const portkey = ratio.portkeyPeak;
+      const liter = ratio.literCell;
+      ratioRows.push(
+        `${MODE_LABELS[mode]}, ${upstreamLatencyMs} ms upstream: Portkey peaks at ${integer(portkey.result.throughput)}/s (c=${portkey.concurrency}, p99 ${fixed(p99(portkey))} ms); ` +
+          (liter
+            ? `Liter-LLM does ${integer(liter.result.throughput)}/s at p99 ${fixed(p99(liter))} ms (c=${liter.concurrency}): ${ratio.ratio.toFixed(2)}× ${ok ? '✅' : '❌'}`
+            : 'Liter-LLM never reaches that p99 ❌'),
+      );
+    }
+  }
+  lines.push(`- At least 2× Portkey's throughput at equal (or better) p99: ${verdict(ratioOk)}`);
+  for (const row of ratioRows) lines.push(`  - ${row}`);
+
+  const streams256 = cells.filter((cell) => cell.target === 'liter-llm' && cell.mode === 'stream' && cell.concurrency === 256);
+  const peakRSS = streams256.reduce((max, cell) => Math.max(max, cell.gateway?.peakRSSBytes ?? 0), 0);
+  const rssOk = streams256.length === 0 ? null : peakRSS > 0 && peakRSS < 150 * 1024 * 1024;
+  lines.push(`- Peak RSS under 150 MB at 256 concurrent streams: ${verdict(rssOk)}${streams256.length ? ` (${megabytes(peakRSS)} MB)` : ''}`);
+
+  const directRows = [];
+  for (const mode of plan.modes) {
+    for (const upstreamLatencyMs of plan.upstreamLatencies) {
+      const parts = [];
+      for (const concurrency of plan.concurrencies) {
+        const liter = findCell(cells, { target: 'liter-llm', mode, upstreamLatencyMs, concurrency });
+        const direct = findCell(cells, { target: 'direct', mode, upstreamLatencyMs, concurrency });
+        if (liter && direct && direct.result.throughput > 0) {
+          parts.push(`c=${concurrency} ${(liter.result.throughput / direct.result.throughput * 100).toFixed(0)}%`);
+        }
+      }
+      if (parts.length) directRows.push(`${MODE_LABELS[mode]}, ${upstreamLatencyMs} ms upstream: ${parts.join(', ')}`);
+    }
+  }
+  lines.push('- Throughput through Liter-LLM as a share of the direct path (judged in the README, since the hop itself costs):');
+  for (const row of directRows) lines.push(`  - ${row}`);
+
+  const jsonCPU = cells
+    .filter((cell) => cell.target === 'liter-llm' && cell.mode === 'json' && cell.gateway?.cpuMicrosPerRequest)
+    .map((cell) => cell.gateway.cpuMicrosPerRequest);
+  const portkeyCPU = cells
+    .filter((cell) => cell.target === 'portkey' && cell.mode === 'json' && cell.gateway?.cpuMicrosPerRequest)
+    .map((cell) => cell.gateway.cpuMicrosPerRequest);
+  if (jsonCPU.length) {
+    const best = Math.min(...jsonCPU);
+    const worst = Math.max(...jsonCPU);
+    lines.push(
+      `- Gateway CPU per JSON request ≤ 150 µs (PRODUCT.md quality bar): ${verdict(worst <= 150)} — Liter-LLM ${best.toFixed(0)}–${worst.toFixed(0)} µs` +
+        (portkeyCPU.length ? `, Portkey ${Math.min(...portkeyCPU).toFixed(0)}–${Math.max(...portkeyCPU).toFixed(0)} µs` : ''),
+    );
+  }
+  return lines.join('\n');
+}
+
+export function formatBenchReport(cells, plan, environment) {
+  const sections = [
+    `## Results — ${environment.date}`,
+    '',
+    `Machine: ${environment.cpuModel}, ${environment.cores} cores, ${environment.memoryGiB} GiB, Linux ${environment.kernel}, Node ${environment.node}. ` +
+      `Pinning: ${environment.pinning}. Each cell: ${plan.warmupMs} ms warm-up, ${plan.durationMs} ms measured, closed loop. ` +
+      `Command: \`${environment.command}\`.`,
+    '',
+    'Latencies in ms. "added" = this path minus the direct path in the same cell. TTFT = time to the first non-empty content delta. ' +
+      'CPU = the gateway process\'s user+system time over the cell divided by the requests it served. Peak RSS = VmHWM, reset before each cell.',
+  ];
+  for (const upstreamLatencyMs of plan.upstreamLatencies) {
+    for (const mode of plan.modes) {
+      sections.push('', `### ${MODE_LABELS[mode]}, upstream latency ${upstreamLatencyMs} ms`, '');
+      sections.push(formatTable(cells, mode, upstreamLatencyMs, plan.targets, plan.concurrencies));
+    }
+  }
+  sections.push('', formatTargets(cells, plan));
+  const failures = cells.filter((cell) => cell.result.errors + cell.result.invalid > 0);
+  if (failures.length) {
+    sections.push('', '### Failed requests', '');
+    for (const cell of failures) {
+      const samples = [...cell.result.errorSamples, ...cell.result.invalidSamples].slice(0, 3).join(' / ');
+      sections.push(`- ${TARGET_LABELS[cell.target]} ${cell.mode} c=${cell.concurrency} ${cell.upstreamLatencyMs} ms: ${samples}`);
+    }
+  }
+  return `${sections.join('\n')}\n`;
+}

@@ -1,0 +1,326 @@
+#!/usr/bin/env node
+// The gateway load benchmark (issue 4): direct upstream vs Liter-LLM vs the Portkey gateway, side by
+// side in one run, JSON and SSE, upstream latency 0 and 50 ms, concurrency 1/16/64/256.
+//
+//   node bench/run-gateway-bench.mjs [--quick] [--update-readme] [--cpu-prof]
+//                                    [--concurrency 1,16,64,256] [--latencies 0,50] [--modes json,stream]
+//                                    [--targets direct,liter-llm,portkey] [--duration-ms N] [--warmup-ms N]
+//                                    [--chunk-spacing-ms 1] [--no-pin]
+//
+// Process layout (see README.md): the gateway under test has the last core to itself; the upstream,
+// the load generator and this orchestrator share the others. All traffic stays on 127.0.0.1, every
+// cell is bounded in time, and every process started here is stopped before exit.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  findFreePort,
+  killAllStarted,
+  pinSelf,
+  planCPUPinning,
+  runLoadGenerator,
+  startProcess,
+  stopProcess,
+  waitForHTTP,
+  waitForOutput,
+} from './lib/bench-processes.mjs';
+import { formatBenchReport } from './lib/format-bench-report.mjs';
+import { readCPUMicros, readMemory, resetPeakRSS } from './lib/proc-stats.mjs';
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const ROOT_DIR = path.dirname(BENCH_DIR);
+const RESULTS_DIR = path.join(BENCH_DIR, 'results');
+const PORTKEY_SERVER = path.join(BENCH_DIR, 'node_modules/@portkey-ai/gateway/build/start-server.js');
+const LITER_LLM_CLI = path.join(ROOT_DIR, 'dist/cli/main.js');
+const README = path.join(BENCH_DIR, 'README.md');
+const README_START = '<!-- bench:results:start -->';
+const README_END = '<!-- bench:results:end -->';
+const UPSTREAM_KEY = 'sk-bench-not-a-real-key';
+
+const { values: options } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    'update-readme': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
+    concurrency: { type: 'string' },
+    latencies: { type: 'string' },
+    modes: { type: 'string' },
+    targets: { type: 'string' },
+    'duration-ms': { type: 'string' },
+    'warmup-ms': { type: 'string' },
+    'chunk-spacing-ms': { type: 'string', default: '1' },
+    'no-pin': { type: 'boolean', default: false },
+  },
+});
+
+const list = (value, fallback, map = (item) => item) => (value ? value.split(',').map((item) => map(item.trim())) : fallback);
+const plan = {
+  concurrencies: list(options.concurrency, options.quick ? [16, 256] : [1, 16, 64, 256], Number),
+  upstreamLatencies: list(options.latencies, [0, 50], Number),
+  modes: list(options.modes, ['json', 'stream']),
+  targets: list(options.targets, ['direct', 'liter-llm', 'portkey']),
+  warmupMs: Number(options['warmup-ms'] ?? (options.quick ? 500 : 1000)),
+  durationMs: Number(options['duration-ms'] ?? (options.quick ? 2000 : 4000)),
+  drainMs: 5000,
+};
+
+function log(line) {
+  process.stderr.write(`[bench] ${line}\n`);
+}
+
+function ensureDependencies() {
+  if (!existsSync(PORTKEY_SERVER) && plan.targets.includes('portkey')) {
+    log('installing the bench-only dependencies (bench/package.json: the Portkey gateway)');
+    // --ignore-scripts: Portkey's only install script is patch-package, which has nothing to patch
+    // in the published package.
+    const install = spawnSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: BENCH_DIR, stdio: 'inherit' });
+    if (install.status !== 0) throw new Error('npm ci in bench/ failed');
+  }
+  if (!existsSync(LITER_LLM_CLI) && plan.targets.includes('liter-llm')) {
+    log('building Liter-LLM (npx tsc -b)');
+    const build = spawnSync('npx', ['tsc', '-b'], { cwd: ROOT_DIR, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('npx tsc -b failed');
+  }
+}
+
+function createRequestBody(model, stream) {
+  return {
+    model,
+    messages: [
+      { role: 'system', content: 'You are a terse assistant.' },
+      { role: 'user', content: 'Tell me one short sentence about a fox.' },
+    ],
+    max_tokens: 64,
+    temperature: 0.2,
+    ...(stream && { stream: true, stream_options: { include_usage: true } }),
+  };
+}
+
+async function startUpstream(pinning) {
+  const port = await findFreePort();
+  const handle = startProcess(
+    'upstream',
+    process.execPath,
+    [path.join(BENCH_DIR, 'mock-upstream.mjs'), '--port', String(port), '--chunk-spacing-ms', options['chunk-spacing-ms']],
+    { cpus: pinning.driverCPUs },
+  );
+  await waitForOutput(handle, /"ready":true/);
+  return { handle, port };
+}
+
+async function startLiterLLM(pinning, upstreamPort, workDir) {
+  const port = await findFreePort();
+  const config = path.join(workDir, 'liter-llm.yaml');
+  // Limits far above anything the benchmark sends, no retries: only the pass-through is measured.
+  writeFileSync(
+    config,
+    [
+      'providers:',
+      '  bench:',
+      '    type: openai-compatible',
+      `    base_url: http://127.0.0.1:${upstreamPort}/v1`,
+      `    api_key: ${UPSTREAM_KEY}`,
+      '    max_concurrency: 100000',
+      '    max_connections: 1024',
+      '    rate_limit_per_minute: 100000000',
+      '    timeout_ms: 120000',
+      '    max_retries: 0',
+      'server:',
+      '  max_body_bytes: 1048576',
+      '',
+    ].join('\n'),
+  );
+  const nodeArgs = [];
+  if (options['cpu-prof']) {
+    const profileDir = path.join(RESULTS_DIR, 'profiles');
+    mkdirSync(profileDir, { recursive: true });
+    nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profileDir);
+  }
+  const handle = startProcess(
+    'liter-llm',
+    process.execPath,
+    [...nodeArgs, LITER_LLM_CLI, 'serve', '--config', config, '--host', '127.0.0.1', '--port', String(port)],
+    { cpus: pinning.gatewayCPUs, cwd: ROOT_DIR },
+  );
+  await waitForHTTP(handle, `http://127.0.0.1:${port}/healthz`);
+  return { handle, port };
+}
+
+async function startPortkey(pinning) {
+  const port = await findFreePort();
+  // --headless and NODE_ENV=production: no console UI, no in-memory log streaming to that UI.
+  const handle = startProcess('portkey', process.execPath, [PORTKEY_SERVER, `--port=${port}`, '--headless'], {
+    cpus: pinning.gatewayCPUs,
+    env: { NODE_ENV: 'production' },
+    cwd: BENCH_DIR,
+  });
+  await waitForHTTP(handle, `http://127.0.0.1:${port}/`);
+  return { handle, port };
+}
+
+/** How each path is called: the same body, only the address, model name and headers differ. */
+function describeTarget(target, processes, upstreamLatencyMs, stream) {
+  const model = `bench-${upstreamLatencyMs}ms`;
+  const authorization = { authorization: `Bearer ${UPSTREAM_KEY}` };
+  if (target === 'direct') {
+    return { port: processes.upstream.port, path: '/v1/chat/completions', headers: authorization, body: createRequestBody(model, stream) };
+  }
+  if (target === 'liter-llm') {
+    return { port: processes['liter-llm'].port, path: '/v1/chat/completions', headers: {}, body: createRequestBody(`bench/${model}`, stream) };
+  }
+  return {
+    port: processes.portkey.port,
+    path: '/v1/chat/completions',
+    headers: {
+      ...authorization,
+      'x-portkey-provider': 'openai',
+      'x-portkey-custom-host': `http://127.0.0.1:${processes.upstream.port}/v1`,
+    },
+    body: createRequestBody(model, stream),
+  };
+}
+
+async function runCell(target, mode, upstreamLatencyMs, concurrency, processes, pinning, timing = plan) {
+  const stream = mode === 'stream';
+  const request = describeTarget(target, processes, upstreamLatencyMs, stream);
+  const gateway = target === 'direct' ? null : processes[target].handle;
+  const peakResettable = gateway ? resetPeakRSS(gateway.pid) : false;
+  const cpuBefore = gateway ? readCPUMicros(gateway.pid) : null;
+  // Without a resettable VmHWM, sample VmRSS instead (a sampled peak can only be lower).
+  let sampledPeak = 0;
+  const sampler =
+    gateway && !peakResettable
+      ? setInterval(() => {
+          sampledPeak = Math.max(sampledPeak, readMemory(gateway.pid)?.rss ?? 0);
+        }, 50)
+      : null;
+  const result = await runLoadGenerator(
+    {
+      host: '127.0.0.1',
+      ...request,
+      stream,
+      concurrency,
+      warmupMs: timing.warmupMs,
+      durationMs: timing.durationMs,
+      drainMs: plan.drainMs,
+    },
+    { cpus: pinning.driverCPUs, script: path.join(BENCH_DIR, 'load-generator.mjs') },
+  );
+  if (sampler) clearInterval(sampler);
+  const cell = { target, mode, upstreamLatencyMs, concurrency, result, gateway: null };
+  if (gateway) {
+    if (gateway.exited) throw new Error(`${gateway.name} exited during the run:\n${gateway.output}`);
+    const served = Object.values(result.statusCounts).reduce((sum, count) => sum + count, 0);
+    const cpuAfter = readCPUMicros(gateway.pid);
+    const memory = readMemory(gateway.pid);
+    cell.gateway = {
+      cpuMicrosPerRequest: cpuBefore !== null && served > 0 ? (cpuAfter - cpuBefore) / served : null,
+      peakRSSBytes: peakResettable ? memory?.peak ?? null : sampledPeak || null,
+    };
+  }
+  return cell;
+}
+
+function describeCell(cell) {
+  const r = cell.result;
+  const ttft = r.ttftMs ? ` ttft50=${r.ttftMs.p50.toFixed(2)}` : '';
+  const gateway = cell.gateway
+    ? ` cpu=${cell.gateway.cpuMicrosPerRequest?.toFixed(0)}µs rss=${((cell.gateway.peakRSSBytes ?? 0) / 1048576).toFixed(0)}MB`
+    : '';
+  const failed = r.errors + r.invalid ? ` FAILED=${r.errors + r.invalid}` : '';
+  return (
+    `${cell.mode} ${cell.upstreamLatencyMs}ms c=${cell.concurrency} ${cell.target}: ${Math.round(r.throughput)}/s ` +
+    `p50=${r.latencyMs?.p50.toFixed(2)} p99=${r.latencyMs?.p99.toFixed(2)}${ttft}${gateway}${failed}`
+  );
+}
+
+function describeEnvironment(pinning) {
+  const cpus = os.cpus();
+  return {
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown CPU',
+    cores: pinning.cores,
+    memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
+    kernel: os.release(),
+    node: process.version,
+    pinning: pinning.pinned
+      ? `gateway under test on CPU ${pinning.gatewayCPUs}; upstream, load generator and orchestrator on CPU ${pinning.driverCPUs} (taskset)`
+      : `none (${pinning.reason})`,
+    command: `node bench/run-gateway-bench.mjs${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
+  };
+}
+
+function updateReadme(report) {
+  const text = readFileSync(README, 'utf8');
+  const start = text.indexOf(README_START);
+  const end = text.indexOf(README_END);
+  if (start === -1 || end === -1 || end < start) throw new Error(`${README} has no ${README_START} … ${README_END} markers`);
+  writeFileSync(README, `${text.slice(0, start + README_START.length)}\n${report}${text.slice(end)}`);
+}
+
+async function main() {
+  ensureDependencies();
+  const pinning = planCPUPinning(!options['no-pin']);
+  pinSelf(pinning.driverCPUs);
+  log(pinning.pinned ? `pinning: gateway on CPU ${pinning.gatewayCPUs}, the rest on CPU ${pinning.driverCPUs}` : `no pinning: ${pinning.reason}`);
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'liter-llm-bench-'));
+  const processes = {};
+  try {
+    processes.upstream = await startUpstream(pinning);
+    if (plan.targets.includes('liter-llm')) processes['liter-llm'] = await startLiterLLM(pinning, processes.upstream.port, workDir);
+    if (plan.targets.includes('portkey')) processes.portkey = await startPortkey(pinning);
+    log(`upstream :${processes.upstream.port}, ${plan.targets.map((target) => `${target}${processes[target] ? ` :${processes[target].port}` : ''}`).join(', ')}`);
+
+    // One unrecorded round per gateway and mode first, so the first measured cell is not the JIT warm-up.
+    for (const target of plan.targets.filter((name) => name !== 'direct')) {
+      for (const mode of plan.modes) {
+        await runCell(target, mode, 0, 16, processes, pinning, { warmupMs: 0, durationMs: options.quick ? 1000 : 2000 });
+      }
+    }
+
+    const cells = [];
+    for (const upstreamLatencyMs of plan.upstreamLatencies) {
+      for (const mode of plan.modes) {
+        for (const concurrency of plan.concurrencies) {
+          // The paths of one cell run back to back, so "added" compares like with like.
+          for (const target of plan.targets) {
+            const cell = await runCell(target, mode, upstreamLatencyMs, concurrency, processes, pinning);
+            log(describeCell(cell));
+            cells.push(cell);
+          }
+        }
+      }
+    }
+
+    const environment = describeEnvironment(pinning);
+    const report = formatBenchReport(cells, plan, environment);
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    writeFileSync(path.join(RESULTS_DIR, 'latest.md'), report);
+    writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify({ environment, plan, cells }, null, 2)}\n`);
+    process.stdout.write(report);
+    log(`written to ${path.relative(ROOT_DIR, path.join(RESULTS_DIR, 'latest.md'))}`);
+    if (options['update-readme']) {
+      updateReadme(report);
+      log('bench/README.md updated');
+    }
+  } finally {
+    for (const name of ['liter-llm', 'portkey', 'upstream']) {
+      if (processes[name]) await stopProcess(processes[name].handle);
+    }
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+process.on('SIGINT', () => {
+  killAllStarted();
+  process.exit(130);
+});
+
+main().catch((error) => {
+  killAllStarted();
+  process.stderr.write(`[bench] ${error.stack ?? error}\n`);
+  process.exit(1);
+});
