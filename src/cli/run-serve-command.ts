@@ -1,0 +1,117 @@
+import { parseArgs } from 'node:util';
+import { createEngine } from '../create-engine.js';
+import { formatConfigIssue, watchConfigFile, type ConfigWatcher, type LiterLLMConfig } from '../engine/config/index.js';
+import { startGateway } from '../gateway/start-gateway.js';
+import { loadCLIConfig } from './load-cli-config.js';
+import { parseCLIArgs, UsageError } from './parse-cli-args.js';
+
+/**
+ * `liter-llm serve [--config FILE] [--host H] [--port P]`: the gateway until SIGTERM or SIGINT,
+ * then a graceful drain (in-flight requests get server.drain_timeout_ms), the engine closed, exit 0.
+ * A second signal during the drain cuts it short (exit 1). With --config, the file is watched:
+ * a valid change is applied live, an invalid one is reported on one line and the old config kept.
+ */
+export async function runServeCommand(args: string[]): Promise<number> {
+  const { values } = parseCLIArgs(() =>
+    parseArgs({
+      args,
+      allowPositionals: false,
+      strict: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        host: { type: 'string' },
+        port: { type: 'string', short: 'p' },
+      },
+    }),
+  );
+  const port = values.port === undefined ? undefined : parsePort(values.port);
+  const config = await loadCLIConfig(values.config);
+  const engine = createEngine(config);
+  const log = (line: string) => process.stderr.write(`liter-llm serve: ${line}\n`);
+
+  let gateway;
+  try {
+    gateway = await startGateway({
+      engine,
+      config: config.server,
+      ...(values.host !== undefined && { host: values.host }),
+      ...(port !== undefined && { port }),
+    });
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  process.stdout.write(`liter-llm gateway listening on ${gateway.url}\n`);
+  if (Object.keys(config.providers).length === 0) {
+    process.stdout.write(
+      'no provider is configured: set OPENAI_API_KEY, ANTHROPIC_API_KEY or HF_TOKEN (or *_BASE_URL for a local server), or pass --config FILE\n',
+    );
+  }
+
+  let watcher: ConfigWatcher | undefined;
+  if (values.config !== undefined) {
+    const path = values.config;
+    let bound = { host: config.server.host, port: config.server.port };
+    watcher = watchConfigFile(path, {
+      onChange(next: LiterLLMConfig) {
+        try {
+          engine.reload(next);
+          gateway.handler.updateServerConfig(next.server);
+          const moved = next.server.host !== bound.host || next.server.port !== bound.port;
+          log(`config ${path} reloaded${moved ? ' (server.host and server.port take effect on restart)' : ''}`);
+          bound = { host: next.server.host, port: next.server.port };
+        } catch (error) {
+          log(`config ${path} not reloaded, keeping the previous one: ${oneLine(error instanceof Error ? error.message : String(error))}`);
+        }
+      },
+      onError(issues) {
+        const first = issues[0];
+        const detail = first === undefined ? 'invalid' : formatConfigIssue(first);
+        const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+        log(`config ${path} not reloaded, keeping the previous one: ${oneLine(detail)}${more}`);
+      },
+    });
+  }
+
+  const signal = await waitForSignal();
+  log(`${signal}: draining (up to ${config.server.drainTimeoutMs} ms for requests in flight)`);
+  let forced = false;
+  const onSecondSignal = () => {
+    forced = true;
+    void gateway.close();
+  };
+  process.once('SIGTERM', onSecondSignal);
+  process.once('SIGINT', onSecondSignal);
+  try {
+    const result = await gateway.drain(config.server.drainTimeoutMs);
+    if (!result.completed) log(`drain timeout: ${result.abandoned} request(s) were cut`);
+  } finally {
+    process.off('SIGTERM', onSecondSignal);
+    process.off('SIGINT', onSecondSignal);
+    watcher?.close();
+    await engine.close();
+  }
+  return forced ? 1 : 0;
+}
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      resolve(signal);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port expects a port number (0-65535), got "${text}"`);
+  return port;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, '; ');
+}

@@ -1,0 +1,246 @@
+import { randomUUID } from 'node:crypto';
+import type { ServerConfig } from '../engine/config/liter-llm-config.js';
+import type { Engine } from '../engine/engine.js';
+import { AuthenticationError, isLiterLLMError } from '../spec/errors.js';
+import { createAPIKeyCheck, type APIKeyCheck } from './create-api-key-check.js';
+import { formatAnthropicError } from './format-anthropic-error.js';
+import { formatOpenAIError } from './format-openai-error.js';
+import { GatewayContext, type ErrorFormat } from './gateway-context.js';
+import { GatewayHTTPError } from './gateway-http-error.js';
+import type { GatewayRequest, GatewayResponse } from './gateway-http.js';
+import { handleChatCompletions } from './handle-chat-completions.js';
+import { handleEmbeddings } from './handle-embeddings.js';
+import { handleMessages } from './handle-messages.js';
+import { handleListModels, handleRetrieveModel } from './handle-models.js';
+import { formatRetryAfterSeconds, mapErrorToHTTP } from './map-error-to-http.js';
+import { createMetricsEndpoint, type MetricsEndpoint } from './metrics-endpoint.js';
+
+export interface GatewayHandlerOptions {
+  /** `api_keys` and `max_body_bytes` of the server config (default: no keys, 10 MiB). */
+  server?: Partial<Pick<ServerConfig, 'apiKeys' | 'maxBodyBytes'>>;
+  /** Defaults to a registry of the gateway's own. */
+  metrics?: MetricsEndpoint;
+  /** One line per event the operator should see (unexpected errors). Default: standard error. */
+  log?: (line: string) => void;
+  /** An extra readiness condition for `/readyz`. */
+  isReady?: () => boolean;
+}
+
+export interface GatewayHandler {
+  /** Answers one request; resolves once the response is complete (or the client left). */
+  handle(request: GatewayRequest, response: GatewayResponse): Promise<void>;
+  /** Applies a reloaded config's `api_keys` and `max_body_bytes` to the requests that follow. */
+  updateServerConfig(server: Partial<Pick<ServerConfig, 'apiKeys' | 'maxBodyBytes'>>): void;
+  /** Draining: `/readyz` answers 503 and responses ask clients to close their connection. */
+  setDraining(draining: boolean): void;
+  readonly draining: boolean;
+  /** Requests being answered right now. */
+  readonly inFlight: number;
+  /** Resolves when no request is in flight. */
+  whenIdle(): Promise<void>;
+  readonly metrics: MetricsEndpoint;
+}
+
+type RouteHandler = (context: GatewayContext, pathParam: string) => Promise<void>;
+
+interface Route {
+  methods: Record<string, RouteHandler>;
+  /** Which error body the endpoint's clients understand. */
+  format: ErrorFormat;
+  /** Checked against server.api_keys. Probes and metrics are not: orchestrators call them bare. */
+  auth: boolean;
+  /** Counted in liter_llm_requests_total. */
+  counted: boolean;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+const MAX_REQUEST_ID_LENGTH = 200;
+const VALID_REQUEST_ID = /^[\x21-\x7e]+$/;
+
+/**
+ * The gateway as a function of (request, response), with no server or socket of its own:
+ * `startGateway` binds it to a Node HTTP server, `injectRequest` drives it in memory for tests.
+ *
+ * Every response carries `x-request-id` (the caller's, else a new UUID), which is also the engine
+ * call's request id. Errors are answered in the endpoint's own format (Anthropic's for
+ * /v1/messages, OpenAI's elsewhere) with the status from mapErrorToHTTP; nothing the caller sends
+ * can produce a 500.
+ */
+export function createGatewayHandler(engine: Engine, options: GatewayHandlerOptions = {}): GatewayHandler {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const metrics = options.metrics ?? createMetricsEndpoint(engine);
+  let keyCheck: APIKeyCheck | undefined;
+  let maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+  let draining = false;
+  let inFlight = 0;
+  let idleWaiters: (() => void)[] = [];
+
+  function applyServerConfig(server: Partial<Pick<ServerConfig, 'apiKeys' | 'maxBodyBytes'>>): void {
+    if (server.apiKeys !== undefined) keyCheck = createAPIKeyCheck(server.apiKeys);
+    if (server.maxBodyBytes !== undefined) maxBodyBytes = server.maxBodyBytes;
+  }
+  applyServerConfig(options.server ?? {});
+
+  const probe = (handler: RouteHandler): Route => ({ methods: { GET: handler, HEAD: handler }, format: 'openai', auth: false, counted: false });
+  const api = (method: string, handler: RouteHandler, format: ErrorFormat = 'openai', counted = true): Route => ({
+    methods: { [method]: handler },
+    format,
+    auth: true,
+    counted,
+  });
+
+  const chat = api('POST', handleChatCompletions);
+  const embeddings = api('POST', handleEmbeddings);
+  const models = api('GET', handleListModels, 'openai', false);
+  const routes = new Map<string, Route>([
+    ['/v1/chat/completions', chat],
+    ['/chat/completions', chat],
+    ['/v1/embeddings', embeddings],
+    ['/embeddings', embeddings],
+    ['/v1/messages', api('POST', handleMessages, 'anthropic')],
+    ['/v1/models', models],
+    ['/models', models],
+    ['/healthz', probe(async (context) => context.sendJSON(200, '{"status":"ok"}'))],
+    [
+      '/readyz',
+      probe(async (context) => {
+        const ready = !draining && (options.isReady?.() ?? true);
+        context.sendJSON(ready ? 200 : 503, ready ? '{"status":"ready"}' : `{"status":"${draining ? 'draining' : 'starting'}"}`);
+      }),
+    ],
+    [
+      '/metrics',
+      probe(async (context) => {
+        const { contentType, body } = await metrics.render();
+        context.status = 200;
+        context.response.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'x-request-id': context.requestId });
+        context.response.end(body);
+      }),
+    ],
+  ]);
+  const retrieveModel = api('GET', handleRetrieveModel, 'openai', false);
+
+  function resolveRoute(path: string): { route: Route | undefined; pathParam: string } {
+    const route = routes.get(path);
+    if (route !== undefined) return { route, pathParam: '' };
+    for (const prefix of ['/v1/models/', '/models/']) {
+      if (path.startsWith(prefix) && path.length > prefix.length) {
+        return { route: retrieveModel, pathParam: safeDecode(path.slice(prefix.length)) };
+      }
+    }
+    return { route: undefined, pathParam: '' };
+  }
+
+  async function handle(request: GatewayRequest, response: GatewayResponse): Promise<void> {
+    const requestId = pickRequestId(request.headers['x-request-id']);
+    const url = request.url ?? '/';
+    const queryStart = url.indexOf('?');
+    const path = queryStart === -1 ? url : url.slice(0, queryStart);
+    const method = request.method ?? 'GET';
+    const { route, pathParam } = resolveRoute(path);
+    const context = new GatewayContext(engine, request, response, requestId, maxBodyBytes, draining);
+    inFlight++;
+    try {
+      if (route === undefined) {
+        throw new GatewayHTTPError({
+          status: 404,
+          type: 'not_found_error',
+          code: 'not_found',
+          message: `no route for ${method} ${path}; the gateway serves POST /v1/chat/completions, POST /v1/embeddings, POST /v1/messages, GET /v1/models, /healthz, /readyz and /metrics`,
+          retryable: false,
+        });
+      }
+      const run = route.methods[method];
+      if (run === undefined) {
+        const allowed = Object.keys(route.methods).join(', ');
+        throw new GatewayHTTPError({
+          status: 405,
+          type: 'invalid_request_error',
+          code: 'method_not_allowed',
+          message: `${method} is not allowed on ${path}; use ${allowed}`,
+          retryable: false,
+          headers: { allow: allowed },
+        });
+      }
+      if (route.auth && keyCheck !== undefined) {
+        const verdict = keyCheck(request.headers);
+        if (verdict !== 'ok') {
+          throw new AuthenticationError({
+            message:
+              verdict === 'missing'
+                ? 'missing API key: send one of the gateway keys (server.api_keys) as "Authorization: Bearer <key>" or "x-api-key: <key>"'
+                : 'invalid API key: it is not one of the gateway keys (server.api_keys)',
+          });
+        }
+      }
+      await run(context, pathParam);
+    } catch (error) {
+      sendError(context, route?.format ?? 'openai', error);
+    } finally {
+      context.finish();
+      if (context.disconnected && !response.writableFinished) context.status = 499;
+      if (route?.counted) metrics.recordRequest(context.provider, context.provider === '' ? '' : context.requestedModel, context.status);
+      inFlight--;
+      if (inFlight === 0 && idleWaiters.length > 0) {
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        for (const wake of waiters) wake();
+      }
+    }
+  }
+
+  function sendError(context: GatewayContext, format: ErrorFormat, error: unknown): void {
+    const info = mapErrorToHTTP(error);
+    if (!isLiterLLMError(error) && !(error instanceof GatewayHTTPError)) {
+      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      log(JSON.stringify({ level: 'error', msg: 'unexpected error in the gateway', request_id: context.requestId, error: detail }));
+    }
+    if (info.provider !== undefined && context.provider === '') context.provider = info.provider;
+    if (context.response.headersSent) {
+      // A stream that already began reports its errors in-band (pipeChatStream); just make sure it ends.
+      if (!context.response.writableEnded) context.response.end();
+      return;
+    }
+    if (context.disconnected) {
+      context.status = 499;
+      return;
+    }
+    const headers: Record<string, string> = { ...info.headers };
+    if (info.retryAfterMs !== undefined) headers['retry-after'] = formatRetryAfterSeconds(info.retryAfterMs);
+    if (info.closeConnection) headers['connection'] = 'close';
+    const body = format === 'anthropic' ? formatAnthropicError(info, context.requestId) : formatOpenAIError(info);
+    context.sendJSON(info.status, body, headers);
+  }
+
+  return {
+    handle,
+    updateServerConfig: applyServerConfig,
+    setDraining(value) {
+      draining = value;
+    },
+    get draining() {
+      return draining;
+    },
+    get inFlight() {
+      return inFlight;
+    },
+    whenIdle() {
+      if (inFlight === 0) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+    metrics,
+  };
+}
+
+function pickRequestId(header: string | string[] | undefined): string {
+  if (typeof header === 'string' && header.length <= MAX_REQUEST_ID_LENGTH && VALID_REQUEST_ID.test(header)) return header;
+  return randomUUID();
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,114 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { Engine, RequestOptions } from '../engine/engine.js';
+import { CancelledError } from '../spec/errors.js';
+import type { GatewayRequest, GatewayResponse } from './gateway-http.js';
+import type { StreamOutcome } from './pipe-chat-stream.js';
+import { readJSONBody } from './read-json-body.js';
+import type { Warning } from '../spec/warning.js';
+
+export type ErrorFormat = 'openai' | 'anthropic';
+
+/** Everything one request's handler needs, created by the gateway handler per request. */
+export class GatewayContext {
+  /** The engine call's options: the request id, the trace context, and the disconnect signal. */
+  readonly callOptions: RequestOptions;
+  /** What served the call (the metrics labels and the x-liter-llm-* headers). */
+  provider = '';
+  model = '';
+  /** The model the caller asked for (a route or `provider/model`), once the body was read. */
+  requestedModel = '';
+  /** The status that was sent; 499 when the client went away first. */
+  status = 0;
+  private readonly controller = new AbortController();
+
+  constructor(
+    readonly engine: Engine,
+    readonly request: GatewayRequest,
+    readonly response: GatewayResponse,
+    readonly requestId: string,
+    readonly maxBodyBytes: number,
+    /** The gateway is draining: ask the client to close the connection after this response. */
+    private readonly closeConnection = false,
+  ) {
+    const headers = request.headers;
+    const options: RequestOptions = { requestId, signal: this.controller.signal };
+    const traceparent = headers['traceparent'];
+    if (typeof traceparent === 'string') options.traceparent = traceparent;
+    const tracestate = headers['tracestate'];
+    if (typeof tracestate === 'string') options.tracestate = tracestate;
+    this.callOptions = options;
+    response.on('close', this.onClose);
+  }
+
+  readBody(): Promise<unknown> {
+    return readJSONBody(this.request, this.maxBodyBytes);
+  }
+
+  /** True once the client went away before the response was complete. */
+  get disconnected(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  /** Aborts the engine call (the client is gone, or a stream is being abandoned). */
+  readonly abort = (): void => {
+    if (!this.controller.signal.aborted) {
+      this.controller.abort(new CancelledError({ message: 'the client closed the connection before the response was complete' }));
+    }
+  };
+
+  sendJSON(status: number, body: string, headers?: OutgoingHttpHeaders): void {
+    this.status = status;
+    this.response.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      'x-request-id': this.requestId,
+      ...(this.closeConnection && { connection: 'close' }),
+      ...headers,
+    });
+    this.response.end(body);
+  }
+
+  /** The status line and headers of an SSE response; the events follow. */
+  startSSE(headers?: OutgoingHttpHeaders): void {
+    this.status = 200;
+    this.response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      // Tells nginx-style proxies in front of the gateway not to buffer the stream.
+      'x-accel-buffering': 'no',
+      'x-request-id': this.requestId,
+      ...(this.closeConnection && { connection: 'close' }),
+      ...headers,
+    });
+  }
+
+  /** The x-liter-llm-* headers naming what actually served the call. */
+  servedHeaders(provider: string, model: string, warnings: readonly Warning[]): OutgoingHttpHeaders {
+    this.provider = provider;
+    this.model = model;
+    const headers: OutgoingHttpHeaders = { 'x-liter-llm-provider': toHeaderValue(provider), 'x-liter-llm-model': toHeaderValue(model) };
+    // Settings the provider could not honour: the caller learns which, instead of a silent drop.
+    if (warnings.length > 0) headers['x-liter-llm-warnings'] = toHeaderValue(warnings.map((warning) => warning.setting ?? warning.type).join(', '));
+    return headers;
+  }
+
+  /** The metrics status of a stream: 499 when the client left, the error's status when it failed mid-way. */
+  recordStreamOutcome(outcome: StreamOutcome): void {
+    if (outcome.type === 'disconnected') this.status = 499;
+    else if (outcome.errorStatus !== undefined) this.status = outcome.errorStatus;
+  }
+
+  /** Detaches the close listener once the handler is done. */
+  finish(): void {
+    this.response.off('close', this.onClose);
+  }
+
+  private readonly onClose = (): void => {
+    if (!this.response.writableFinished) this.abort();
+  };
+}
+
+/** Header values must be visible ASCII; anything else (a model name in another script) is percent-encoded. */
+function toHeaderValue(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
+}

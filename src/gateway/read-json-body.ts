@@ -1,0 +1,82 @@
+import { CancelledError, InvalidRequestError } from '../spec/errors.js';
+import { GatewayHTTPError } from './gateway-http-error.js';
+import type { GatewayRequest } from './gateway-http.js';
+
+/**
+ * Reads and parses a JSON request body of at most `maxBytes`. A declared Content-Length over the
+ * limit is refused before a byte is read; an undeclared one is refused as soon as the count passes
+ * the limit, and what was read so far is dropped, so an oversized body is never held in memory.
+ * The 413 asks for the connection to be closed, as the rest of the body was not read.
+ */
+export function readJSONBody(request: GatewayRequest, maxBytes: number): Promise<unknown> {
+  const declared = request.headers['content-length'];
+  if (declared !== undefined && Number(declared) > maxBytes) {
+    return Promise.reject(createTooLargeError(maxBytes, Number(declared)));
+  }
+  return new Promise((resolve, reject) => {
+    let first: Buffer | undefined;
+    let chunks: Buffer[] | undefined;
+    let total = 0;
+    const cleanup = () => {
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onError);
+      request.off('aborted', onAborted);
+    };
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > maxBytes) {
+        cleanup();
+        first = chunks = undefined;
+        // Stop the flow: the 413 goes out now and the connection is closed after it.
+        request.pause();
+        reject(createTooLargeError(maxBytes));
+        return;
+      }
+      if (first === undefined) first = chunk;
+      else (chunks ??= [first]).push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      const text = chunks ? Buffer.concat(chunks, total).toString('utf8') : (first?.toString('utf8') ?? '');
+      let value: unknown;
+      try {
+        value = parseJSON(text);
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+      resolve(value);
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(new CancelledError({ message: `the request body could not be read: ${error.message}`, cause: error }));
+    };
+    const onAborted = () => onError(new Error('the client closed the connection'));
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onError);
+    request.on('aborted', onAborted);
+  });
+}
+
+function parseJSON(text: string): unknown {
+  if (text.trim() === '') throw new InvalidRequestError({ message: 'the request body is empty; expected a JSON object' });
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InvalidRequestError({ message: `the request body is not valid JSON: ${(error as Error).message}` });
+  }
+}
+
+function createTooLargeError(maxBytes: number, declared?: number): GatewayHTTPError {
+  const size = declared === undefined ? 'is larger than' : `(${declared} bytes) is larger than`;
+  return new GatewayHTTPError({
+    status: 413,
+    type: 'invalid_request_error',
+    code: 'payload_too_large',
+    message: `the request body ${size} the limit of ${maxBytes} bytes (server.max_body_bytes)`,
+    retryable: false,
+    closeConnection: true,
+  });
+}

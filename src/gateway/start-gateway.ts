@@ -1,0 +1,106 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CONFIG_DEFAULTS } from '../engine/config/config-defaults.js';
+import type { ServerConfig } from '../engine/config/liter-llm-config.js';
+import type { Engine } from '../engine/engine.js';
+import { createGatewayHandler, type GatewayHandler, type GatewayHandlerOptions } from './create-gateway-handler.js';
+
+export interface StartGatewayOptions extends Omit<GatewayHandlerOptions, 'server'> {
+  engine: Engine;
+  /** The `server` block of the config; missing keys take the config defaults. */
+  config?: Partial<ServerConfig>;
+  /** Override config.host / config.port (port 0 picks a free one). */
+  host?: string;
+  port?: number;
+}
+
+export interface DrainResult {
+  /** Every request in flight finished before the drain timeout. */
+  completed: boolean;
+  /** Requests still running when the timeout passed (their connections were closed). */
+  abandoned: number;
+}
+
+export interface RunningGateway {
+  /** `http://host:port`, with a loopback address when bound to every interface. */
+  readonly url: string;
+  readonly port: number;
+  readonly handler: GatewayHandler;
+  readonly server: Server;
+  /**
+   * Graceful stop: /readyz turns 503, no new connections are accepted, idle keep-alive connections
+   * close, requests in flight get up to `timeoutMs` (server.drain_timeout_ms) to finish; then every
+   * connection left is closed. Does not close the engine: its owner does that next.
+   */
+  drain(timeoutMs?: number): Promise<DrainResult>;
+  /** Stops now: every connection is closed, requests in flight are cut. */
+  close(): Promise<void>;
+}
+
+/** Binds the gateway to a Node HTTP server (Node's own `http`: see docs/decisions/gateway-http-layer.md). */
+export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const config = options.config ?? {};
+  const host = options.host ?? config.host ?? CONFIG_DEFAULTS.host;
+  const port = options.port ?? config.port ?? CONFIG_DEFAULTS.port;
+  const drainTimeoutMs = config.drainTimeoutMs ?? CONFIG_DEFAULTS.drainTimeoutMs;
+  const handler = createGatewayHandler(options.engine, {
+    ...options,
+    server: { apiKeys: config.apiKeys ?? [], maxBodyBytes: config.maxBodyBytes ?? CONFIG_DEFAULTS.maxBodyBytes },
+  });
+  const server = createServer({
+    // Longer than the 60 s idle timeout of common load balancers, so they never reuse a connection
+    // the gateway is closing.
+    keepAliveTimeout: 65_000,
+    headersTimeout: 66_000,
+    // A streamed answer can take minutes; the engine's own timeouts bound the call.
+    requestTimeout: 0,
+  });
+  server.on('request', (request, response) => void handler.handle(request, response));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${formatHost(address.address)}:${address.port}`;
+  let closed: Promise<void> | undefined;
+
+  function closeServer(): Promise<void> {
+    closed ??= new Promise<void>((resolve) => server.close(() => resolve()));
+    return closed;
+  }
+
+  return {
+    url,
+    port: address.port,
+    handler,
+    server,
+    async drain(timeoutMs = drainTimeoutMs) {
+      handler.setDraining(true);
+      const serverClosed = closeServer();
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)));
+      const completed = !(await Promise.race([handler.whenIdle().then(() => false), timedOut]));
+      clearTimeout(timer);
+      const abandoned = handler.inFlight;
+      server.closeAllConnections();
+      await serverClosed;
+      return { completed, abandoned };
+    },
+    async close() {
+      handler.setDraining(true);
+      const serverClosed = closeServer();
+      server.closeAllConnections();
+      await serverClosed;
+    },
+  };
+}
+
+function formatHost(address: string): string {
+  if (address === '0.0.0.0') return '127.0.0.1';
+  if (address === '::') return '[::1]';
+  return address.includes(':') ? `[${address}]` : address;
+}
