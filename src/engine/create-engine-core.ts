@@ -120,7 +120,10 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
           }
         },
       });
-      context.usage = 'outputTokens' in result.usage ? (result.usage as ChatResponse['usage']) : undefined;
+      context.usage =
+        'outputTokens' in result.usage
+          ? (result.usage as ChatResponse['usage'])
+          : { inputTokens: result.usage.inputTokens, outputTokens: 0, totalTokens: result.usage.inputTokens };
       context.responseModel = result.model;
       if ('finishReason' in result) {
         const chatResult = result as unknown as ChatResponse;

@@ -68,3 +68,21 @@ export interface AttemptContext {
   durationMs?: number;
   observers: Record<string, unknown>;
 }
+
+/** Published on `rateLimited` when the local limiter turns a call away (no permit in time). */
+export interface RateLimitedEvent {
+  context: RequestContext;
+  provider: string;
+  /** The model the call would have used with this provider. */
+  model: string;
+  error: LiterLLMError;
+}
+
+/** Published on `retry` before the engine sleeps `delayMs` and tries the same candidate again. */
+export interface RetryEvent {
+  context: RequestContext;
+  provider: string;
+  model: string;
+  delayMs: number;
+  error: LiterLLMError;
+}

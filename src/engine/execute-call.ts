@@ -146,7 +146,7 @@ async function admit<T>(
     const error = asLiterLLMError(thrown, candidate.runtime.config.name);
     if (error.code !== 'rate_limited') throw error;
     if (engineChannels.rateLimited.hasSubscribers) {
-      engineChannels.rateLimited.publish({ context, provider: candidate.runtime.config.name, error });
+      engineChannels.rateLimited.publish({ context, provider: candidate.runtime.config.name, model: candidate.model, error });
     }
     return error;
   }

@@ -1,0 +1,186 @@
+import pino, { type DestinationStream, type Logger } from 'pino';
+import type { AttemptContext, RateLimitedEvent, RequestContext, RetryEvent } from '../engine/engine-events.js';
+import type { LiterLLMError } from '../spec/errors.js';
+import { createSecretScrubber, REDACTED, type SecretScrubber } from './create-secret-scrubber.js';
+import { TRACE_ID_KEY } from './observer-keys.js';
+import { subscribeEngineEvents } from './subscribe-engine-events.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface RequestLoggerOptions {
+  /** Default: LITER_LLM_LOG_LEVEL, else `info`. `silent` turns logging off. */
+  level?: LogLevel;
+  /** Where LITER_LLM_LOG_LEVEL is read (default: process.env). */
+  env?: Record<string, string | undefined>;
+  /** A file path, a file descriptor, or a stream with `write(line)`. Default: stdout. */
+  destination?: string | number | DestinationStream;
+  /** Exact secrets to remove from every line (the configured API keys). */
+  secrets?: Iterable<string | undefined>;
+  /** Share a scrubber with tracing, so both learn the same secrets. */
+  scrubber?: SecretScrubber;
+}
+
+export interface RequestLogger {
+  /** The logger for the gateway's and CLI's own events (same redaction, same destination). */
+  readonly logger: Logger;
+  readonly scrubber: SecretScrubber;
+  /** Stops logging engine calls (the logger stays usable). */
+  unsubscribe(): void;
+  /** Writes buffered lines (file and fd destinations are written asynchronously). */
+  flush(): void;
+}
+
+/** Field paths pino redacts before serialising (fast, compiled); the scrubber catches the rest at any depth. */
+export const REDACT_PATHS = [
+  'authorization',
+  'apiKey',
+  'api_key',
+  '["x-api-key"]',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  'headers["proxy-authorization"]',
+  '*.authorization',
+  '*.apiKey',
+  '*.api_key',
+  '*["x-api-key"]',
+  '*.headers.authorization',
+  '*.headers["x-api-key"]',
+];
+
+const RETRIES = 'liter_llm.log.retries';
+
+/**
+ * JSON logs with pino: one `info` line per engine call (`"msg":"request"`), one `warn` line per
+ * failed upstream attempt (`"msg":"attempt failed"`) and per call the local limiter turned away
+ * (`"msg":"rate limited"`), each with `request_id`. Credentials never reach the output: pino's
+ * redact paths, then a scrub of every field and message (known keys, bearer tokens, key shapes).
+ */
+export function createRequestLogger(options: RequestLoggerOptions = {}): RequestLogger {
+  const scrubber = options.scrubber ?? createSecretScrubber();
+  if (options.secrets) scrubber.addSecrets(options.secrets);
+  const level = options.level ?? resolveLogLevel(options.env ?? process.env);
+  const destination = destinationOf(options.destination);
+  const logger = pino(
+    {
+      level,
+      base: null,
+      messageKey: 'msg',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACT_PATHS, censor: REDACTED },
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (object) => scrubber.scrubValue(object) as Record<string, unknown>,
+      },
+      hooks: {
+        logMethod(args, method) {
+          for (let index = 0; index < args.length; index++) {
+            const argument: unknown = args[index];
+            if (typeof argument === 'string') (args as unknown[])[index] = scrubber.scrub(argument);
+          }
+          method.apply(this, args);
+        },
+      },
+    },
+    destination,
+  );
+
+  const unsubscribe =
+    level === 'silent'
+      ? () => undefined
+      : subscribeEngineEvents('logs', {
+          retry(event: RetryEvent) {
+            const observers = event.context.observers;
+            observers[RETRIES] = ((observers[RETRIES] as number | undefined) ?? 0) + 1;
+          },
+          attemptEnd(attempt: AttemptContext) {
+            if (attempt.error === undefined || !logger.isLevelEnabled('warn')) return;
+            logger.warn(
+              {
+                request_id: attempt.request.requestId,
+                provider: attempt.provider,
+                model: attempt.model,
+                attempt: attempt.attempt,
+                duration_ms: roundMs(attempt.durationMs ?? 0),
+                error: describeError(attempt.error),
+              },
+              'attempt failed',
+            );
+          },
+          rateLimited(event: RateLimitedEvent) {
+            if (!logger.isLevelEnabled('warn')) return;
+            logger.warn(
+              { request_id: event.context.requestId, provider: event.provider, error: describeError(event.error) },
+              'rate limited',
+            );
+          },
+          requestEnd(context: RequestContext) {
+            if (!logger.isLevelEnabled('info')) return;
+            logger.info(describeRequest(context), 'request');
+          },
+        });
+
+  return {
+    logger,
+    scrubber,
+    unsubscribe,
+    flush: () => logger.flush(),
+  };
+}
+
+/** The `request` line: the schema is documented in src/telemetry/README.md. */
+export function describeRequest(context: RequestContext): Record<string, unknown> {
+  const line: Record<string, unknown> = {
+    request_id: context.requestId,
+    operation: context.operation,
+    requested_model: context.requestedModel,
+    route: context.route ?? null,
+    provider: context.provider ?? null,
+    model: context.model ?? null,
+    status: context.error === undefined ? 'ok' : context.error.code,
+    latency_ms: roundMs(performance.now() - context.startedAt),
+    attempts: context.attempts,
+    retries: (context.observers[RETRIES] as number | undefined) ?? 0,
+    rate_limit_wait_ms: roundMs(context.rateLimitWaitMs),
+  };
+  if (context.usage !== undefined && context.error === undefined) {
+    line['input_tokens'] = context.usage.inputTokens;
+    if (context.operation !== 'embeddings') line['output_tokens'] = context.usage.outputTokens;
+  }
+  if (context.timeToFirstTokenMs !== undefined) line['ttft_ms'] = roundMs(context.timeToFirstTokenMs);
+  if (context.finishReason !== undefined) line['finish_reason'] = context.finishReason;
+  const traceId = context.observers[TRACE_ID_KEY];
+  if (typeof traceId === 'string') line['trace_id'] = traceId;
+  if (context.error !== undefined) line['error'] = describeError(context.error);
+  return line;
+}
+
+function describeError(error: LiterLLMError): Record<string, unknown> {
+  return {
+    code: error.code,
+    message: error.message,
+    retryable: error.retryable,
+    ...(error.provider !== undefined && { provider: error.provider }),
+    ...(error.status !== undefined && { upstream_status: error.status }),
+    ...(error.requestId !== undefined && { provider_request_id: error.requestId }),
+    ...(error.retryAfterMs !== undefined && { retry_after_ms: error.retryAfterMs }),
+  };
+}
+
+/** LITER_LLM_LOG_LEVEL when it names a level, else `info`. */
+export function resolveLogLevel(env: Record<string, string | undefined>): LogLevel {
+  const requested = env['LITER_LLM_LOG_LEVEL']?.trim().toLowerCase();
+  return (LOG_LEVELS as readonly string[]).includes(requested ?? '') ? (requested as LogLevel) : 'info';
+}
+
+function destinationOf(destination: RequestLoggerOptions['destination']): DestinationStream {
+  if (destination === undefined) return pino.destination({ dest: 1, sync: false });
+  if (typeof destination === 'string' || typeof destination === 'number') {
+    return pino.destination({ dest: destination, sync: false, mkdir: true });
+  }
+  return destination;
+}
+
+function roundMs(milliseconds: number): number {
+  return Math.round(milliseconds * 100) / 100;
+}
