@@ -36,6 +36,7 @@ export interface Metrics {
   unsubscribe(): void;
 }
 
+const LINT_FAILING_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 const SERVED_PROVIDER = 'liter_llm.metrics.served_provider';
 const REJECTED_PROVIDER = 'liter_llm.metrics.rejected_provider';
 const REJECTED_MODEL = 'liter_llm.metrics.rejected_model';
@@ -55,7 +56,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registers = [registry];
   const labeler = createModelLabeler();
   let engine: ObservedEngine | undefined;
-  if (options.collectDefault !== false) collectDefaultMetrics({ register: registry, prefix });
+  if (options.collectDefault !== false) {
+    collectDefaultMetrics({ register: registry, prefix });
+    // Gauges named like counters fail `promtool check metrics`; each is the sum of the
+    // per-type gauge next to it (nodejs_active_handles{type}), so nothing is lost.
+    for (const name of LINT_FAILING_DEFAULT_METRICS) registry.removeSingleMetric(`${prefix}${name}`);
+  }
 
   const requests = new Counter({
     name: `${prefix}liter_llm_requests_total`,

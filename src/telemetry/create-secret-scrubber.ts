@@ -16,7 +16,8 @@ export const SECRET_FIELD_NAMES: ReadonlySet<string> = new Set([
   'set-cookie',
 ]);
 
-const BEARER = /\b(bearer|basic)(\s+)(?!\[REDACTED\])[^\s"',;]{4,}/gi;
+// Credentials are long; eight characters keeps "bearer token" and "Basic auth" readable.
+const BEARER = /\b(bearer|basic)(\s+)(?!\[REDACTED\])[^\s"',;]{8,}/gi;
 const KEY_ASSIGNMENT = /\b((?:x-)?api[-_]?key|authorization)(["']?\s*[:=]\s*["']?)(?!\[REDACTED\])(?:bearer\s+)?[^\s"',;&}]+/gi;
 // Shapes of provider keys: OpenAI (sk-, sk-proj-), Anthropic (sk-ant-), Hugging Face (hf_), Groq (gsk_).
 const KEY_SHAPES = /\b(?:sk-[A-Za-z0-9_-]{16,}|hf_[A-Za-z0-9]{16,}|gsk_[A-Za-z0-9]{16,})/g;
