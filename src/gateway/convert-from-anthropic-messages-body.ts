@@ -152,5 +152,5 @@ function convertToolChoice(choice: AnthropicToolChoice): ToolChoice {
 
 function misplaced(type: string, belongsTo: 'user' | 'assistant', index: number, position: number): LiterLLMError {
   const param = `messages[${index}].content[${position}].type`;
-  return new InvalidRequestError({ message: `${param}: a ${type} block belongs in a ${belongsTo} message`, param });
+  return new InvalidRequestError({ message: `${param}: a ${type} block belongs in ${belongsTo === 'user' ? 'a user' : 'an assistant'} message`, param });
 }
