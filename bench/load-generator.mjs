@@ -287,6 +287,8 @@ function report() {
     invalid,
     errorSamples,
     invalidSamples,
+    // Its own CPU, so the orchestrator can tell how busy the machine was with anything else.
+    cpuMicros: ((usage) => usage.user + usage.system)(process.cpuUsage()),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// The gateway load benchmark (issue 4): direct upstream vs Liter-LLM vs the Portkey gateway, side by
-// side in one run, JSON and SSE, upstream latency 0 and 50 ms, concurrency 1/16/64/256.
+// The gateway load benchmark (issue 4): direct upstream vs a bare Node pass-through vs Liter-LLM vs the
+// Portkey gateway, side by side in one run, JSON and SSE, upstream latency 0 and 50 ms, concurrency 1/16/64/256.
 //
 //   node bench/run-gateway-bench.mjs [--quick] [--update-readme] [--cpu-prof]
 //                                    [--concurrency 1,16,64,256] [--latencies 0,50] [--modes json,stream]
-//                                    [--targets direct,liter-llm,portkey] [--duration-ms N] [--warmup-ms N]
+//                                    [--targets direct,bare,liter-llm,portkey] [--duration-ms N] [--warmup-ms N]
 //                                    [--chunk-spacing-ms 1] [--no-pin]
 //
 // Process layout (see README.md): the gateway under test has the last core to itself; the upstream,
@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
 import {
   findFreePort,
   killAllStarted,
@@ -28,7 +29,7 @@ import {
   waitForOutput,
 } from './lib/bench-processes.mjs';
 import { formatBenchReport } from './lib/format-bench-report.mjs';
-import { readCPUMicros, readMemory, resetPeakRSS } from './lib/proc-stats.mjs';
+import { readCPUMicros, readMachineBusyMicros, readMemory, resetPeakRSS } from './lib/proc-stats.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT_DIR = path.dirname(BENCH_DIR);
@@ -61,7 +62,7 @@ const plan = {
   concurrencies: list(options.concurrency, options.quick ? [16, 256] : [1, 16, 64, 256], Number),
   upstreamLatencies: list(options.latencies, [0, 50], Number),
   modes: list(options.modes, ['json', 'stream']),
-  targets: list(options.targets, ['direct', 'liter-llm', 'portkey']),
+  targets: list(options.targets, ['direct', 'bare', 'liter-llm', 'portkey']),
   warmupMs: Number(options['warmup-ms'] ?? (options.quick ? 500 : 1000)),
   durationMs: Number(options['duration-ms'] ?? (options.quick ? 2000 : 4000)),
   drainMs: 5000,
@@ -109,6 +110,17 @@ async function startUpstream(pinning) {
   );
   await waitForOutput(handle, /"ready":true/);
   return { handle, port };
+}
+
+async function startBarePassthrough(pinning, upstreamPort) {
+  const handle = startProcess(
+    'bare',
+    process.execPath,
+    [path.join(BENCH_DIR, 'bare-passthrough.mjs'), '--port', '0', '--upstream', `http://127.0.0.1:${upstreamPort}`],
+    { cpus: pinning.gatewayCPUs, cwd: ROOT_DIR },
+  );
+  const match = await waitForOutput(handle, /"port":(\d+)/);
+  return { handle, port: Number(match[1]) };
 }
 
 async function startLiterLLM(pinning, upstreamPort, workDir) {
@@ -168,6 +180,9 @@ function describeTarget(target, processes, upstreamLatencyMs, stream) {
   if (target === 'direct') {
     return { port: processes.upstream.port, path: '/v1/chat/completions', headers: authorization, body: createRequestBody(model, stream) };
   }
+  if (target === 'bare') {
+    return { port: processes.bare.port, path: '/v1/chat/completions', headers: authorization, body: createRequestBody(model, stream) };
+  }
   if (target === 'liter-llm') {
     return { port: processes['liter-llm'].port, path: '/v1/chat/completions', headers: {}, body: createRequestBody(`bench/${model}`, stream) };
   }
@@ -189,6 +204,14 @@ async function runCell(target, mode, upstreamLatencyMs, concurrency, processes, 
   const gateway = target === 'direct' ? null : processes[target].handle;
   const peakResettable = gateway ? resetPeakRSS(gateway.pid) : false;
   const cpuBefore = gateway ? readCPUMicros(gateway.pid) : null;
+  const ours = () => {
+    let sum = process.cpuUsage().user + process.cpuUsage().system;
+    for (const name of ['upstream', ...plan.targets]) if (processes[name]) sum += readCPUMicros(processes[name].handle.pid) ?? 0;
+    return sum;
+  };
+  const machineBefore = readMachineBusyMicros();
+  const oursBefore = ours();
+  const startedAt = performance.now();
   // Without a resettable VmHWM, sample VmRSS instead (a sampled peak can only be lower).
   let sampledPeak = 0;
   const sampler =
@@ -210,7 +233,18 @@ async function runCell(target, mode, upstreamLatencyMs, concurrency, processes, 
     { cpus: pinning.driverCPUs, script: path.join(BENCH_DIR, 'load-generator.mjs') },
   );
   if (sampler) clearInterval(sampler);
-  const cell = { target, mode, upstreamLatencyMs, concurrency, result, gateway: null };
+  // CPU that none of the benchmark's processes spent: other work on the machine, disturbing the cell.
+  const elapsedMicros = (performance.now() - startedAt) * 1000;
+  const foreignMicros = machineBefore === null ? null : readMachineBusyMicros() - machineBefore - (ours() - oursBefore) - result.cpuMicros;
+  const cell = {
+    target,
+    mode,
+    upstreamLatencyMs,
+    concurrency,
+    result,
+    gateway: null,
+    foreignCores: foreignMicros === null ? null : Math.max(0, foreignMicros / elapsedMicros),
+  };
   if (gateway) {
     if (gateway.exited) throw new Error(`${gateway.name} exited during the run:\n${gateway.output}`);
     const served = Object.values(result.statusCounts).reduce((sum, count) => sum + count, 0);
@@ -231,9 +265,10 @@ function describeCell(cell) {
     ? ` cpu=${cell.gateway.cpuMicrosPerRequest?.toFixed(0)}µs rss=${((cell.gateway.peakRSSBytes ?? 0) / 1048576).toFixed(0)}MB`
     : '';
   const failed = r.errors + r.invalid ? ` FAILED=${r.errors + r.invalid}` : '';
+  const foreign = cell.foreignCores > 0.05 ? ` (other load: ${(cell.foreignCores * 100).toFixed(0)}% of a core)` : '';
   return (
     `${cell.mode} ${cell.upstreamLatencyMs}ms c=${cell.concurrency} ${cell.target}: ${Math.round(r.throughput)}/s ` +
-    `p50=${r.latencyMs?.p50.toFixed(2)} p99=${r.latencyMs?.p99.toFixed(2)}${ttft}${gateway}${failed}`
+    `p50=${r.latencyMs?.p50.toFixed(2)} p99=${r.latencyMs?.p99.toFixed(2)}${ttft}${gateway}${failed}${foreign}`
   );
 }
 
@@ -270,6 +305,7 @@ async function main() {
   const processes = {};
   try {
     processes.upstream = await startUpstream(pinning);
+    if (plan.targets.includes('bare')) processes.bare = await startBarePassthrough(pinning, processes.upstream.port);
     if (plan.targets.includes('liter-llm')) processes['liter-llm'] = await startLiterLLM(pinning, processes.upstream.port, workDir);
     if (plan.targets.includes('portkey')) processes.portkey = await startPortkey(pinning);
     log(`upstream :${processes.upstream.port}, ${plan.targets.map((target) => `${target}${processes[target] ? ` :${processes[target].port}` : ''}`).join(', ')}`);
@@ -307,7 +343,7 @@ async function main() {
       log('bench/README.md updated');
     }
   } finally {
-    for (const name of ['liter-llm', 'portkey', 'upstream']) {
+    for (const name of ['bare', 'liter-llm', 'portkey', 'upstream']) {
       if (processes[name]) await stopProcess(processes[name].handle);
     }
     rmSync(workDir, { recursive: true, force: true });

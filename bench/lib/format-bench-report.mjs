@@ -1,7 +1,7 @@
 // Turns the cells of a run into the markdown report: one table per (mode, upstream latency), then
 // the issue's targets with the numbers that decide them.
 
-const TARGET_LABELS = { direct: 'direct', 'liter-llm': 'Liter-LLM', portkey: 'Portkey' };
+const TARGET_LABELS = { direct: 'direct', bare: 'bare Node pass-through', 'liter-llm': 'Liter-LLM', portkey: 'Portkey' };
 const MODE_LABELS = { json: 'JSON', stream: 'Streaming (SSE)' };
 
 function fixed(value, digits = 2) {
@@ -74,7 +74,7 @@ function formatTable(cells, mode, upstreamLatencyMs, targets, concurrencies) {
       const added = (pick) => (isGateway ? signed(difference(cell, direct, pick)) : '—');
       const row = [
         String(concurrency),
-        `${TARGET_LABELS[target]}${describeFailures(cell.result)}`,
+        `${TARGET_LABELS[target]}${describeFailures(cell.result)}${cell.foreignCores > 0.1 ? ' ⚑' : ''}`,
         integer(cell.result.throughput),
         fixed(p50(cell)),
         fixed(p99(cell)),
@@ -205,6 +205,15 @@ export function formatBenchReport(cells, plan, environment) {
     'Latencies in ms. "added" = this path minus the direct path in the same cell. TTFT = time to the first non-empty content delta. ' +
       'CPU = the gateway process\'s user+system time over the cell divided by the requests it served. Peak RSS = VmHWM, reset before each cell.',
   ];
+  const foreign = cells.map((cell) => cell.foreignCores).filter((value) => value !== null && value !== undefined);
+  if (foreign.length) {
+    const mean = foreign.reduce((sum, value) => sum + value, 0) / foreign.length;
+    sections.push(
+      '',
+      `Other load on the machine (CPU spent by processes that are not part of the benchmark): mean ${(mean * 100).toFixed(0)}% of a core per cell, ` +
+        `max ${(Math.max(...foreign) * 100).toFixed(0)}%; cells where it exceeded 10% are marked ⚑ and their numbers are less trustworthy.`,
+    );
+  }
   for (const upstreamLatencyMs of plan.upstreamLatencies) {
     for (const mode of plan.modes) {
       sections.push('', `### ${MODE_LABELS[mode]}, upstream latency ${upstreamLatencyMs} ms`, '');

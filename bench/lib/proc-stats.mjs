@@ -53,3 +53,15 @@ export function resetPeakRSS(pid) {
     return false;
   }
 }
+
+/** CPU time spent by the whole machine (all cores, every process) so far, in microseconds. */
+export function readMachineBusyMicros() {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+    const [, ...fields] = line.trim().split(/\s+/);
+    const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
+    return ((user + nice + system + irq + softirq + steal) * 1_000_000) / getClockTicksPerSecond();
+  } catch {
+    return null;
+  }
+}
