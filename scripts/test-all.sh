@@ -26,9 +26,6 @@ check "type check (sources and tests)" npx tsc -p tsconfig.test.json
 check "lint" npx eslint src test
 
 echo "== vitest"
-# promtool validates /metrics output and deploy/prometheus rules in the telemetry tests.
-bash scripts/ensure-promtool.sh
-
 npx vitest run --reporter=default --reporter=json --outputFile.json="$results/vitest.json"
 read -r v_passed v_failed v_skipped < <(node --input-type=module -e '
   import { readFileSync, existsSync } from "node:fs";
