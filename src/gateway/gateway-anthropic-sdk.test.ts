@@ -56,9 +56,9 @@ describe('/v1/messages through the Anthropic SDK', () => {
   it('answers from the recorded Anthropic response, passing the request through the canonical form', async () => {
     anthropicUpstream.enqueue(fixture(`${ANTHROPIC_FIXTURES}messages-text.json`));
     const recorded = fixtureBody<Anthropic.Message>(`${ANTHROPIC_FIXTURES}messages-text.json`);
-    const { data, response } = await client.messages
-      .create({ model: 'anthropic/claude-haiku-4-5', max_tokens: 1024, system: 'Be brief.', messages: [{ role: 'user', content: 'Hello' }], top_k: 5 })
-      .withResponse();
+    // top_k is not in this SDK's types any more; as an unknown field it reaches Anthropic verbatim.
+    const params = { model: 'anthropic/claude-haiku-4-5', max_tokens: 1024, system: 'Be brief.', messages: [{ role: 'user' as const, content: 'Hello' }], top_k: 5 };
+    const { data, response } = await client.messages.create(params).withResponse();
     expect(data.id).toBe(recorded.id);
     expect(data.model).toBe(recorded.model);
     expect(data.content).toEqual(recorded.content.map((block) => ({ type: 'text', text: (block as Anthropic.TextBlock).text })));
