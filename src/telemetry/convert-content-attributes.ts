@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { RequestContext } from '../engine/engine-events.js';
-import type { ChatRequest, Message } from '../spec/chat-request.js';
+import type { Message } from '../spec/chat-request.js';
 import { ATTR } from './gen-ai-attributes.js';
 
 type Part =
@@ -21,7 +21,7 @@ export function convertContentAttributes(context: RequestContext): Attributes {
   const attributes: Attributes = {};
   const system: Part[] = [];
   const input: { role: string; parts: Part[] }[] = [];
-  for (const message of (request as ChatRequest).messages) {
+  for (const message of request.messages) {
     if (message.role === 'system') system.push(...partsOf(message));
     else input.push({ role: message.role, parts: partsOf(message) });
   }
@@ -52,7 +52,8 @@ function partsOf(message: Message): Part[] {
         parts.push({ type: 'text', content: part.text });
         break;
       case 'image':
-        if (part.url !== undefined && !part.url.startsWith('data:')) parts.push({ type: 'uri', modality: 'image', uri: part.url });
+        if (part.url !== undefined && !part.url.startsWith('data:'))
+          parts.push({ type: 'uri', modality: 'image', uri: part.url });
         else parts.push({ type: 'text', content: `[image, ${(part.data ?? part.url ?? '').length} bytes]` });
         break;
       case 'tool-call':

@@ -36,7 +36,11 @@ export interface Metrics {
   unsubscribe(): void;
 }
 
-const LINT_FAILING_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+const LINT_FAILING_DEFAULT_METRICS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
 const SERVED_PROVIDER = 'liter_llm.metrics.served_provider';
 const REJECTED_PROVIDER = 'liter_llm.metrics.rejected_provider';
 const REJECTED_MODEL = 'liter_llm.metrics.rejected_model';
@@ -166,7 +170,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       const served = context.observers[SERVED_PROVIDER];
       if (typeof served === 'string') inflight.dec({ provider: served });
       const provider = providerOf(context);
-      const model = labeler.labelOf(context, provider, context.model ?? (context.observers[REJECTED_MODEL] as string | undefined));
+      const model = labeler.labelOf(
+        context,
+        provider,
+        context.model ?? (context.observers[REJECTED_MODEL] as string | undefined),
+      );
       const error = context.error;
       requests.inc({ provider, model, status: error === undefined ? 'ok' : error.code });
       latency.observe({ provider, model }, (performance.now() - context.startedAt) / 1000);

@@ -4,7 +4,17 @@ import { InvalidRequestError, NotFoundError } from '../spec/errors.js';
 import { createModelLabeler } from './create-model-labeler.js';
 
 function context(fields: Partial<RequestContext>): RequestContext {
-  return { requestId: 'r', operation: 'chat', requestedModel: 'x', route: undefined, startedAt: 0, attempts: 1, rateLimitWaitMs: 0, observers: {}, ...fields };
+  return {
+    requestId: 'r',
+    operation: 'chat',
+    requestedModel: 'x',
+    route: undefined,
+    startedAt: 0,
+    attempts: 1,
+    rateLimitWaitMs: 0,
+    observers: {},
+    ...fields,
+  };
 }
 const notFound = new NotFoundError({ message: 'no such model' });
 
@@ -20,14 +30,19 @@ describe('createModelLabeler', () => {
     const labeler = createModelLabeler();
     expect(labeler.labelOf(context({ model: 'typo-model', error: notFound }), 'openai')).toBe('unknown');
     expect(labeler.labelOf(context({ model: 'gpt-4o' }), 'openai')).toBe('gpt-4o');
-    expect(labeler.labelOf(context({ model: 'gpt-4o', error: new InvalidRequestError({ message: 'bad' }) }), 'openai')).toBe('gpt-4o');
+    expect(labeler.labelOf(context({ model: 'gpt-4o', error: new InvalidRequestError({ message: 'bad' }) }), 'openai')).toBe(
+      'gpt-4o',
+    );
     // Learned per provider: the same id elsewhere is still free text.
     expect(labeler.labelOf(context({ model: 'gpt-4o', error: notFound }), 'other')).toBe('unknown');
   });
 
   it('accepts configured provider models from the start and caps learned ones', () => {
     const labeler = createModelLabeler(2);
-    labeler.seed([{ id: 'openai/gpt-4.1', kind: 'provider-model', provider: 'openai' }, { id: 'chat', kind: 'route' }]);
+    labeler.seed([
+      { id: 'openai/gpt-4.1', kind: 'provider-model', provider: 'openai' },
+      { id: 'chat', kind: 'route' },
+    ]);
     expect(labeler.labelOf(context({ model: 'gpt-4.1', error: notFound }), 'openai')).toBe('gpt-4.1');
     expect(labeler.labelOf(context({ model: 'a' }), 'llama')).toBe('a');
     expect(labeler.labelOf(context({ model: 'b' }), 'llama')).toBe('b');

@@ -140,7 +140,7 @@ export function describeRequest(context: RequestContext): Record<string, unknown
     status: context.error === undefined ? 'ok' : context.error.code,
     latency_ms: roundMs(performance.now() - context.startedAt),
     attempts: context.attempts,
-    retries: (context.observers[RETRIES] as number | undefined) ?? 0,
+    retries: context.observers[RETRIES] ?? 0,
     rate_limit_wait_ms: roundMs(context.rateLimitWaitMs),
   };
   if (context.usage !== undefined && context.error === undefined) {

@@ -43,7 +43,9 @@ describe('createSecretScrubber', () => {
   });
 
   it('turns errors into plain objects with scrubbed message and stack', () => {
-    const scrubbed = scrubber.scrubValue({ err: new Error('failed with my-configured-key-123') }) as { err: Record<string, unknown> };
+    const scrubbed = scrubber.scrubValue({ err: new Error('failed with my-configured-key-123') }) as {
+      err: Record<string, unknown>;
+    };
     expect(scrubbed.err['type']).toBe('Error');
     expect(scrubbed.err['message']).toBe('failed with [REDACTED]');
     expect(String(scrubbed.err['stack'])).not.toContain('my-configured-key-123');

@@ -25,11 +25,11 @@ const MAX_DEPTH = 8;
 
 export interface SecretScrubber {
   /** Removes known secrets, bearer/basic credentials, `api_key=…` pairs and provider-key shapes. */
-  scrub(text: string): string;
+  scrub: (text: string) => string;
   /** A copy of a log object with credential fields redacted and every string scrubbed (the input is not changed). */
-  scrubValue(value: unknown): unknown;
+  scrubValue: (value: unknown) => unknown;
   /** Adds exact secrets (the configured API keys) to remove wherever they appear. */
-  addSecrets(secrets: Iterable<string | undefined>): void;
+  addSecrets: (secrets: Iterable<string | undefined>) => void;
 }
 
 /**
@@ -63,7 +63,10 @@ export function createSecretScrubber(secrets: Iterable<string | undefined> = [])
     const copy: Record<string, unknown> = {};
     for (const key in value) {
       const field = (value as Record<string, unknown>)[key];
-      copy[key] = SECRET_FIELD_NAMES.has(key.toLowerCase()) && field !== undefined && field !== null ? REDACTED : scrubValue(field, depth + 1);
+      copy[key] =
+        SECRET_FIELD_NAMES.has(key.toLowerCase()) && field !== undefined && field !== null
+          ? REDACTED
+          : scrubValue(field, depth + 1);
     }
     return copy;
   };

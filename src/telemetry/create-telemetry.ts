@@ -54,9 +54,7 @@ export async function createTelemetry(options: TelemetryOptions = {}): Promise<T
   const scrubber = createSecretScrubber(options.secrets);
   const metrics = options.metrics === false ? undefined : createMetrics(options.metrics === true ? {} : options.metrics);
   const requestLogger: RequestLogger | undefined =
-    options.logs === false
-      ? undefined
-      : createRequestLogger({ env, ...(options.logs === true ? {} : options.logs), scrubber });
+    options.logs === false ? undefined : createRequestLogger({ env, ...(options.logs === true ? {} : options.logs), scrubber });
   const otlp = options.tracing === false ? undefined : await setupOTLPExportFromEnv(env, options.otlp);
   const tracingWanted = options.tracing === undefined ? otlp !== undefined : options.tracing !== false;
   const tracingOptions: TracingOptions = typeof options.tracing === 'object' ? options.tracing : {};

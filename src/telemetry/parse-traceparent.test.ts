@@ -39,7 +39,11 @@ describe('parseTraceparent', () => {
 
 describe('formatTraceparent', () => {
   it('writes version 00 with the sampled flag', () => {
-    expect(formatTraceparent({ traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: TraceFlags.SAMPLED })).toBe(`00-${TRACE_ID}-${SPAN_ID}-01`);
-    expect(formatTraceparent({ traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: TraceFlags.NONE })).toBe(`00-${TRACE_ID}-${SPAN_ID}-00`);
+    expect(formatTraceparent({ traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: TraceFlags.SAMPLED })).toBe(
+      `00-${TRACE_ID}-${SPAN_ID}-01`,
+    );
+    expect(formatTraceparent({ traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: TraceFlags.NONE })).toBe(
+      `00-${TRACE_ID}-${SPAN_ID}-00`,
+    );
   });
 });

@@ -12,7 +12,14 @@ const INVALID_SPAN_ID = '0000000000000000';
 export function parseTraceparent(traceparent: string, tracestate?: string): SpanContext | undefined {
   const match = TRACEPARENT.exec(traceparent.trim());
   if (!match) return undefined;
-  const [, version, traceId, spanId, flags, rest] = match as unknown as [string, string, string, string, string, string | undefined];
+  const [, version, traceId, spanId, flags, rest] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string | undefined,
+  ];
   if (version === 'ff' || (version === '00' && rest !== undefined)) return undefined;
   if (traceId === INVALID_TRACE_ID || spanId === INVALID_SPAN_ID) return undefined;
   return {

@@ -6,8 +6,12 @@ describe('resolveOTLPSettings', () => {
   it('asks for nothing without an endpoint, when the SDK is disabled or the traces exporter is none', () => {
     expect(resolveOTLPSettings({})).toBeUndefined();
     expect(resolveOTLPSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: '  ' })).toBeUndefined();
-    expect(resolveOTLPSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'TRUE' })).toBeUndefined();
-    expect(resolveOTLPSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_TRACES_EXPORTER: 'none' })).toBeUndefined();
+    expect(
+      resolveOTLPSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'TRUE' }),
+    ).toBeUndefined();
+    expect(
+      resolveOTLPSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_TRACES_EXPORTER: 'none' }),
+    ).toBeUndefined();
   });
 
   it('appends /v1/traces to the general endpoint and defaults to http/protobuf and service liter-llm', () => {
@@ -44,19 +48,29 @@ describe('resolveOTLPSettings', () => {
   });
 
   it('takes service.name from OTEL_RESOURCE_ATTRIBUTES when OTEL_SERVICE_NAME is unset', () => {
-    expect(resolveOTLPSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_RESOURCE_ATTRIBUTES: 'service.name=llm-edge' })!.serviceName).toBe('llm-edge');
+    expect(
+      resolveOTLPSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_RESOURCE_ATTRIBUTES: 'service.name=llm-edge' })!
+        .serviceName,
+    ).toBe('llm-edge');
   });
 
   it('falls back to http/protobuf with a warning for gRPC', () => {
     const settings = resolveOTLPSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })!;
     expect(settings.protocol).toBe('http/protobuf');
-    expect(settings.warnings).toEqual(['OTLP protocol "grpc" is not supported; exporting traces over http/protobuf to http://c:4317/v1/traces instead']);
+    expect(settings.warnings).toEqual([
+      'OTLP protocol "grpc" is not supported; exporting traces over http/protobuf to http://c:4317/v1/traces instead',
+    ]);
   });
 });
 
 describe('parseOTelKeyValues', () => {
   it('splits on commas, decodes percent-escapes, keeps "=" inside values and skips broken entries', () => {
-    expect(parseOTelKeyValues('a=1, b = two%2C3 ,=x,novalue,c=d=e,bad=%E0%A4%A')).toEqual({ a: '1', b: 'two,3', c: 'd=e', bad: '%E0%A4%A' });
+    expect(parseOTelKeyValues('a=1, b = two%2C3 ,=x,novalue,c=d=e,bad=%E0%A4%A')).toEqual({
+      a: '1',
+      b: 'two,3',
+      c: 'd=e',
+      bad: '%E0%A4%A',
+    });
     expect(parseOTelKeyValues(undefined)).toEqual({});
   });
 });

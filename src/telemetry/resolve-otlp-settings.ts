@@ -30,7 +30,11 @@ export function resolveOTLPSettings(env: Env): OTLPSettings | undefined {
   if (tracesEndpoint === undefined && endpoint === undefined) return undefined;
   const url = tracesEndpoint ?? `${endpoint!.replace(/\/+$/, '')}/v1/traces`;
   const warnings: string[] = [];
-  const requested = (nonEmpty(env['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL']) ?? nonEmpty(env['OTEL_EXPORTER_OTLP_PROTOCOL']) ?? 'http/protobuf').toLowerCase();
+  const requested = (
+    nonEmpty(env['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL']) ??
+    nonEmpty(env['OTEL_EXPORTER_OTLP_PROTOCOL']) ??
+    'http/protobuf'
+  ).toLowerCase();
   let protocol: OTLPProtocol = 'http/protobuf';
   if (requested === 'http/json') protocol = 'http/json';
   else if (requested !== 'http/protobuf') {
@@ -40,7 +44,10 @@ export function resolveOTLPSettings(env: Env): OTLPSettings | undefined {
   return {
     url,
     protocol,
-    headers: { ...parseOTelKeyValues(env['OTEL_EXPORTER_OTLP_HEADERS']), ...parseOTelKeyValues(env['OTEL_EXPORTER_OTLP_TRACES_HEADERS']) },
+    headers: {
+      ...parseOTelKeyValues(env['OTEL_EXPORTER_OTLP_HEADERS']),
+      ...parseOTelKeyValues(env['OTEL_EXPORTER_OTLP_TRACES_HEADERS']),
+    },
     serviceName: nonEmpty(env['OTEL_SERVICE_NAME']) ?? resourceAttributes['service.name'] ?? 'liter-llm',
     resourceAttributes,
     warnings,

@@ -35,14 +35,19 @@ export async function setupOTLPExportFromEnv(
   const settings = resolveOTLPSettings(env);
   if (!settings) return undefined;
   for (const warning of settings.warnings) process.emitWarning(warning, { code: 'LITER_LLM_OTLP' });
-  const [{ NodeTracerProvider, BatchSpanProcessor }, { defaultResource, resourceFromAttributes }, { OTLPTraceExporter }] = await Promise.all([
-    import('@opentelemetry/sdk-trace-node'),
-    import('@opentelemetry/resources'),
-    settings.protocol === 'http/json' ? import('@opentelemetry/exporter-trace-otlp-http') : import('@opentelemetry/exporter-trace-otlp-proto'),
-  ]);
+  const [{ NodeTracerProvider, BatchSpanProcessor }, { defaultResource, resourceFromAttributes }, { OTLPTraceExporter }] =
+    await Promise.all([
+      import('@opentelemetry/sdk-trace-node'),
+      import('@opentelemetry/resources'),
+      settings.protocol === 'http/json'
+        ? import('@opentelemetry/exporter-trace-otlp-http')
+        : import('@opentelemetry/exporter-trace-otlp-proto'),
+    ]);
   const exporter = new OTLPTraceExporter({ url: settings.url, headers: settings.headers });
   const provider = new NodeTracerProvider({
-    resource: defaultResource().merge(resourceFromAttributes({ ...settings.resourceAttributes, 'service.name': settings.serviceName })),
+    resource: defaultResource().merge(
+      resourceFromAttributes({ ...settings.resourceAttributes, 'service.name': settings.serviceName }),
+    ),
     spanProcessors: [new BatchSpanProcessor(exporter)],
   });
   if (options.register !== false) provider.register();

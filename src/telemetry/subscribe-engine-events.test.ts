@@ -2,7 +2,16 @@ import { describe, expect, it, vi } from 'vitest';
 import { engineChannels, type RequestContext } from '../engine/engine-events.js';
 import { subscribeEngineEvents } from './subscribe-engine-events.js';
 
-const context: RequestContext = { requestId: 'r', operation: 'chat', requestedModel: 'm', route: undefined, startedAt: 0, attempts: 0, rateLimitWaitMs: 0, observers: {} };
+const context: RequestContext = {
+  requestId: 'r',
+  operation: 'chat',
+  requestedModel: 'm',
+  route: undefined,
+  startedAt: 0,
+  attempts: 0,
+  rateLimitWaitMs: 0,
+  observers: {},
+};
 
 describe('subscribeEngineEvents', () => {
   it('delivers events until unsubscribed', () => {

@@ -8,13 +8,13 @@ import {
 
 /** What an observer may handle; each handler is optional. */
 export interface EngineEventHandlers {
-  requestStart?(context: RequestContext): void;
-  requestEnd?(context: RequestContext): void;
-  attemptStart?(attempt: AttemptContext): void;
-  attemptEnd?(attempt: AttemptContext): void;
-  firstToken?(context: RequestContext): void;
-  rateLimited?(event: RateLimitedEvent): void;
-  retry?(event: RetryEvent): void;
+  requestStart?: (context: RequestContext) => void;
+  requestEnd?: (context: RequestContext) => void;
+  attemptStart?: (attempt: AttemptContext) => void;
+  attemptEnd?: (attempt: AttemptContext) => void;
+  firstToken?: (context: RequestContext) => void;
+  rateLimited?: (event: RateLimitedEvent) => void;
+  retry?: (event: RetryEvent) => void;
 }
 
 type ChannelName = keyof typeof engineChannels;
@@ -32,10 +32,9 @@ export function subscribeEngineEvents(observer: string, handlers: EngineEventHan
   for (const name of CHANNEL_NAMES) {
     const handler = handlers[name] as ((message: unknown) => void) | undefined;
     if (!handler) continue;
-    const bound = handler.bind(handlers);
     const listener = (message: unknown) => {
       try {
-        bound(message);
+        handler(message);
       } catch (error) {
         reportOnce(`${observer}:${name}`, error);
       }

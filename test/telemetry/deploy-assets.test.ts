@@ -38,7 +38,8 @@ beforeAll(async () => {
   exported = new Set();
   for (const metric of await metrics.registry.getMetricsAsJSON()) {
     exported.add(metric.name);
-    if (metric.type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) exported.add(`${metric.name}${suffix}`);
+    if (String(metric.type) === 'histogram')
+      for (const suffix of ['_bucket', '_sum', '_count']) exported.add(`${metric.name}${suffix}`);
   }
   scratch = mkdtempSync(join(tmpdir(), 'liter-llm-deploy-'));
 });

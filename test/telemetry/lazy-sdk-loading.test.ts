@@ -31,7 +31,13 @@ describe('lazy OpenTelemetry SDK', () => {
 
   it('loads the SDK and the protobuf exporter once OTEL_EXPORTER_OTLP_ENDPOINT is set', () => {
     const loaded = loadedSDKModules({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1' });
-    expect(loaded).toEqual(expect.arrayContaining(['@opentelemetry/sdk-trace-node', '@opentelemetry/exporter-trace-otlp-proto', '@opentelemetry/resources']));
+    expect(loaded).toEqual(
+      expect.arrayContaining([
+        '@opentelemetry/sdk-trace-node',
+        '@opentelemetry/exporter-trace-otlp-proto',
+        '@opentelemetry/resources',
+      ]),
+    );
     expect(loaded).not.toContain('@opentelemetry/exporter-trace-otlp-http');
   });
 });

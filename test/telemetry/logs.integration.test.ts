@@ -31,7 +31,12 @@ function quotingError(status: number, message: string) {
 class LineCollector extends Writable {
   readonly lines: string[] = [];
   override _write(chunk: Buffer, _encoding: string, callback: () => void): void {
-    this.lines.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+    this.lines.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line !== ''),
+    );
     callback();
   }
 }
@@ -65,11 +70,17 @@ beforeAll(async () => {
   const caller = { headers: { 'x-caller-authorization': `Bearer ${CALLER_TOKEN}` }, requestId: 'req-ok' };
 
   await engine.chat({ model: 'openai/gpt-4o-mini', messages: USER, maxTokens: 20 }, caller);
-  for await (const event of engine.chatStream({ model: 'openai/gpt-4o-mini', messages: USER }, { requestId: 'req-stream' })) void event;
+  for await (const event of engine.chatStream({ model: 'openai/gpt-4o-mini', messages: USER }, { requestId: 'req-stream' }))
+    void event;
   await engine.embed({ model: 'openai/text-embedding-3-small', input: 'a' }, { requestId: 'req-embed' });
   upstream.enqueue(quotingError(503, `upstream overloaded while serving Authorization: Bearer ${CALLER_TOKEN}`));
   await engine.chat({ model: 'openai/gpt-4o-mini', messages: USER }, { ...caller, requestId: 'req-retried' });
-  upstream.enqueue(quotingError(401, `Incorrect API key provided: ${PROVIDER_KEY}. You can find your API key at https://platform.openai.com/account/api-keys.`));
+  upstream.enqueue(
+    quotingError(
+      401,
+      `Incorrect API key provided: ${PROVIDER_KEY}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+    ),
+  );
   await engine.chat({ model: 'openai/gpt-4o-mini', messages: USER }, { ...caller, requestId: 'req-401' }).catch(() => undefined);
   upstream.enqueue(quotingError(400, `invalid header x-caller-authorization="Bearer ${CALLER_TOKEN}", api_key=${GATEWAY_KEY}`));
   await engine.chat({ model: 'openai/gpt-4o-mini', messages: USER }, { ...caller, requestId: 'req-400' }).catch(() => undefined);
@@ -78,7 +89,14 @@ beforeAll(async () => {
 
   // What a gateway logs about its own traffic and startup.
   const logger = telemetry.logger!;
-  logger.info({ request_id: 'req-gw', method: 'POST', headers: { authorization: `Bearer ${GATEWAY_KEY}`, 'x-api-key': GATEWAY_KEY, 'user-agent': 'test' } }, 'incoming request');
+  logger.info(
+    {
+      request_id: 'req-gw',
+      method: 'POST',
+      headers: { authorization: `Bearer ${GATEWAY_KEY}`, 'x-api-key': GATEWAY_KEY, 'user-agent': 'test' },
+    },
+    'incoming request',
+  );
   logger.info({ config: engine.config }, 'config loaded');
   logger.warn(`retrying with key ${PROVIDER_KEY} for caller Bearer ${CALLER_TOKEN}`);
   logger.error({ err: new Error(`upstream said: invalid x-api-key: ${PROVIDER_KEY}`) }, 'gateway error');
@@ -159,16 +177,28 @@ describe('request logs', () => {
       status: 'authentication',
       error: { code: 'authentication', retryable: false, upstream_status: 401, provider_request_id: 'req_quote' },
     });
-    expect(requestLine('req-limited')).toMatchObject({ status: 'rate_limited', provider: null, attempts: 0, error: { code: 'rate_limited', retryable: true } });
+    expect(requestLine('req-limited')).toMatchObject({
+      status: 'rate_limited',
+      provider: null,
+      attempts: 0,
+      error: { code: 'rate_limited', retryable: true },
+    });
     expect(lines.filter((line) => line['msg'] === 'rate limited')).toEqual([
-      expect.objectContaining({ level: 'warn', request_id: 'req-limited', provider: 'limited', error: expect.objectContaining({ code: 'rate_limited' }) }),
+      expect.objectContaining({
+        level: 'warn',
+        request_id: 'req-limited',
+        provider: 'limited',
+        error: expect.objectContaining({ code: 'rate_limited' }),
+      }),
     ]);
   });
 
   it('redacts credential fields in the gateway’s own events', () => {
     const incoming = lines.find((line) => line['msg'] === 'incoming request')!;
     expect(incoming['headers']).toEqual({ authorization: '[REDACTED]', 'x-api-key': '[REDACTED]', 'user-agent': 'test' });
-    const config = lines.find((line) => line['msg'] === 'config loaded')!['config'] as { providers: Record<string, { apiKey?: string; baseURL: string }> };
+    const config = lines.find((line) => line['msg'] === 'config loaded')!['config'] as {
+      providers: Record<string, { apiKey?: string; baseURL: string }>;
+    };
     expect(config.providers['openai']!.apiKey).toBe('[REDACTED]');
     expect(config.providers['openai']!.baseURL).toBe(`${upstream.url}/v1`);
   });

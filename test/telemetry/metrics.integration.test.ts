@@ -20,7 +20,11 @@ import { findPromtool, PROMTOOL_MISSING, runPromtool } from './promtool.js';
 const FIXTURES = new URL('../../src/providers/openai/__fixtures__/openai-chat/', import.meta.url).pathname;
 const USER = [{ role: 'user' as const, content: 'Hello there' }];
 // OpenAI records no 5xx/429 in the fixtures; these bodies follow OpenAI's documented error shape.
-const OVERLOADED = { status: 503, headers: { 'content-type': 'application/json' }, body: '{"error":{"message":"overloaded","type":"server_error"}}' };
+const OVERLOADED = {
+  status: 503,
+  headers: { 'content-type': 'application/json' },
+  body: '{"error":{"message":"overloaded","type":"server_error"}}',
+};
 const TOO_MANY = {
   status: 429,
   headers: { 'content-type': 'application/json', 'retry-after-ms': '1' },
@@ -49,7 +53,10 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   throw new Error('expected a failure');
 }
 
-function valuesOf(name: string): MetricValue<string>[] {
+/** prom-client reports histogram samples with their series name (`_bucket`, `_sum`, `_count`); its types omit it. */
+type Sample = MetricValue<string> & { metricName?: string };
+
+function valuesOf(name: string): Sample[] {
   const metric = json.find((candidate) => candidate.name === name);
   if (!metric) throw new Error(`no metric ${name}`);
   return metric.values;
@@ -74,8 +81,21 @@ beforeAll(async () => {
   engine = createEngine(
     {
       providers: {
-        openai: { baseURL: `${upstream.url}/v1`, apiKey: 'sk-test-key-123456', maxRetries: 1, maxConcurrency: 7 },
-        limited: { type: 'openai-compatible', baseURL: `${upstream.url}/v1`, rateLimitPerMinute: 1, maxQueueWaitMs: 0, maxRetries: 0 },
+        // The 429's retry-after pauses the limiter for 1 ms; a queue wait lets the retry wait it out.
+        openai: {
+          baseURL: `${upstream.url}/v1`,
+          apiKey: 'sk-test-key-123456',
+          maxRetries: 1,
+          maxConcurrency: 7,
+          maxQueueWaitMs: 2_000,
+        },
+        limited: {
+          type: 'openai-compatible',
+          baseURL: `${upstream.url}/v1`,
+          rateLimitPerMinute: 1,
+          maxQueueWaitMs: 0,
+          maxRetries: 0,
+        },
       },
       routes: { 'chat-default': { targets: [{ provider: 'openai', model: 'gpt-4o-mini' }] } },
     },
@@ -84,8 +104,14 @@ beforeAll(async () => {
   metrics = createMetrics({ engine });
 
   addUsage('gpt-4o-mini', (await engine.chat({ model: 'openai/gpt-4o-mini', messages: USER })).usage);
-  addUsage('gpt-4o-mini', (await engine.chat({ model: 'chat-default', messages: [{ role: 'user', content: 'Route me' }] })).usage);
-  for await (const event of engine.chatStream({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Stream me' }] })) {
+  addUsage(
+    'gpt-4o-mini',
+    (await engine.chat({ model: 'chat-default', messages: [{ role: 'user', content: 'Route me' }] })).usage,
+  );
+  for await (const event of engine.chatStream({
+    model: 'openai/gpt-4o-mini',
+    messages: [{ role: 'user', content: 'Stream me' }],
+  })) {
     if (event.type === 'finish') addUsage('gpt-4o-mini', event.usage);
   }
   addUsage('text-embedding-3-small', (await engine.embed({ model: 'openai/text-embedding-3-small', input: ['a', 'bb'] })).usage);
@@ -172,7 +198,10 @@ describe('createMetrics through a real engine', () => {
   });
 
   it('reads max_concurrency and the queue from the engine at scrape time', () => {
-    expect(samples('liter_llm_max_concurrency')).toEqual({ 'provider=openai': 7, 'provider=limited': engine.config.providers['limited']!.maxConcurrency });
+    expect(samples('liter_llm_max_concurrency')).toEqual({
+      'provider=openai': 7,
+      'provider=limited': engine.config.providers['limited']!.maxConcurrency,
+    });
     expect(samples('liter_llm_queued_requests')).toEqual({ 'provider=openai': 0, 'provider=limited': 0 });
   });
 

@@ -24,7 +24,11 @@ const CALLER_SPAN_ID = '00f067aa0ba902b7';
 const CALLER = { traceparent: `00-${CALLER_TRACE_ID}-${CALLER_SPAN_ID}-01`, tracestate: 'vendor=opaque-value' };
 const USER = [{ role: 'user' as const, content: 'Hello there' }];
 // OpenAI records no 5xx in the fixtures; this body follows OpenAI's documented error shape.
-const OVERLOADED = { status: 503, headers: { 'content-type': 'application/json' }, body: '{"error":{"message":"overloaded","type":"server_error"}}' };
+const OVERLOADED = {
+  status: 503,
+  headers: { 'content-type': 'application/json' },
+  body: '{"error":{"message":"overloaded","type":"server_error"}}',
+};
 const KIND_INTERNAL = 1;
 const KIND_CLIENT = 3;
 const STATUS_ERROR = 2;
@@ -48,7 +52,9 @@ function only(spans: ReceivedSpan[], predicate: (span: ReceivedSpan) => boolean)
 }
 
 function childrenOf(spans: ReceivedSpan[], parent: ReceivedSpan): ReceivedSpan[] {
-  return spans.filter((span) => span.parentSpanId === parent.spanId).sort((a, b) => Number(a.attributes['liter_llm.attempt']) - Number(b.attributes['liter_llm.attempt']));
+  return spans
+    .filter((span) => span.parentSpanId === parent.spanId)
+    .sort((a, b) => Number(a.attributes['liter_llm.attempt']) - Number(b.attributes['liter_llm.attempt']));
 }
 
 beforeAll(async () => {
@@ -95,7 +101,10 @@ afterAll(async () => {
 
 describe('createTracing over OTLP/HTTP JSON', () => {
   it('continues the caller trace: caller → liter_llm.request → attempt span → traceparent upstream', async () => {
-    const response = await engine.chat({ model: 'openai/gpt-4o-mini', messages: USER, maxTokens: 50, temperature: 0.5 }, { ...CALLER, requestId: 'req-trace-1' });
+    const response = await engine.chat(
+      { model: 'openai/gpt-4o-mini', messages: USER, maxTokens: 50, temperature: 0.5 },
+      { ...CALLER, requestId: 'req-trace-1' },
+    );
     const spans = await exported();
     expect(spans).toHaveLength(2);
     const root = only(spans, (span) => span.name === 'liter_llm.request');
@@ -159,7 +168,11 @@ describe('createTracing over OTLP/HTTP JSON', () => {
     const [failed, served] = childrenOf(spans, root);
     expect(spans).toHaveLength(3);
     expect(failed!.name).toBe('chat gpt-4o-mini');
-    expect(failed!.attributes).toMatchObject({ 'liter_llm.attempt': 1, 'error.type': 'provider_unavailable', 'http.response.status_code': 503 });
+    expect(failed!.attributes).toMatchObject({
+      'liter_llm.attempt': 1,
+      'error.type': 'provider_unavailable',
+      'http.response.status_code': 503,
+    });
     expect(failed!.status).toMatchObject({ code: STATUS_ERROR, message: expect.stringContaining('overloaded') });
     expect(served!.attributes).toMatchObject({ 'liter_llm.attempt': 2 });
     expect(served!.attributes['error.type']).toBeUndefined();
@@ -172,7 +185,12 @@ describe('createTracing over OTLP/HTTP JSON', () => {
     expect(root.events).toEqual([
       {
         name: 'liter_llm.retry',
-        attributes: { 'liter_llm.provider': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'liter_llm.retry_delay_ms': 0, 'error.type': 'provider_unavailable' },
+        attributes: {
+          'liter_llm.provider': 'openai',
+          'gen_ai.request.model': 'gpt-4o-mini',
+          'liter_llm.retry_delay_ms': 0,
+          'error.type': 'provider_unavailable',
+        },
       },
     ]);
   });
@@ -185,11 +203,24 @@ describe('createTracing over OTLP/HTTP JSON', () => {
     expect(root.parentSpanId).toBe('');
     const [first, second] = childrenOf(spans, root);
     expect(first!.name).toBe('chat m');
-    expect(first!.attributes).toMatchObject({ 'gen_ai.provider.name': 'flaky', 'liter_llm.provider': 'flaky', 'liter_llm.route': 'chat' });
+    expect(first!.attributes).toMatchObject({
+      'gen_ai.provider.name': 'flaky',
+      'liter_llm.provider': 'flaky',
+      'liter_llm.route': 'chat',
+    });
     expect(second!.name).toBe('chat claude-haiku-4-5');
-    expect(second!.attributes).toMatchObject({ 'gen_ai.provider.name': 'anthropic', 'gen_ai.response.model': response.model, 'liter_llm.attempt': 2 });
+    expect(second!.attributes).toMatchObject({
+      'gen_ai.provider.name': 'anthropic',
+      'gen_ai.response.model': response.model,
+      'liter_llm.attempt': 2,
+    });
     expect(anthropic.requests[0]!.headers['traceparent']).toBe(`00-${root.traceId}-${second!.spanId}-01`);
-    expect(root.attributes).toMatchObject({ 'liter_llm.route': 'chat', 'gen_ai.request.model': 'chat', 'gen_ai.provider.name': 'anthropic', 'liter_llm.provider': 'anthropic' });
+    expect(root.attributes).toMatchObject({
+      'liter_llm.route': 'chat',
+      'gen_ai.request.model': 'chat',
+      'gen_ai.provider.name': 'anthropic',
+      'liter_llm.provider': 'anthropic',
+    });
   });
 
   it('records time to first token and the stream outcome; the attempt span lasts until the last event', async () => {
@@ -231,7 +262,9 @@ describe('createTracing over OTLP/HTTP JSON', () => {
     }
     const root = only(await exported(), (span) => span.name === 'liter_llm.request');
     expect(JSON.parse(String(root.attributes['gen_ai.system_instructions']))).toEqual([{ type: 'text', content: 'Be brief.' }]);
-    expect(JSON.parse(String(root.attributes['gen_ai.input.messages']))).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'Hello there' }] }]);
+    expect(JSON.parse(String(root.attributes['gen_ai.input.messages']))).toEqual([
+      { role: 'user', parts: [{ type: 'text', content: 'Hello there' }] },
+    ]);
     expect(JSON.parse(String(root.attributes['gen_ai.output.messages']))).toEqual([
       { role: 'assistant', parts: [{ type: 'text', content: 'Echo: Hello there' }], finish_reason: 'stop' },
     ]);
@@ -250,7 +283,10 @@ describe('createTracing over OTLP/HTTP JSON', () => {
 describe('OTLP export from the environment', () => {
   it('speaks http/protobuf by default', async () => {
     const protobufReceiver = await OTLPReceiver.start();
-    const proto = (await setupOTLPExportFromEnv({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${protobufReceiver.url}/custom/traces` }, { register: false }))!;
+    const proto = (await setupOTLPExportFromEnv(
+      { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${protobufReceiver.url}/custom/traces` },
+      { register: false },
+    ))!;
     const protoTracing = createTracing({ tracerProvider: proto.tracerProvider });
     try {
       await engine.chat({ model: 'openai/gpt-4o-mini', messages: USER }, CALLER);
