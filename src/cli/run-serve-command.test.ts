@@ -1,0 +1,155 @@
+/**
+ * `liter-llm serve` as operators run it: the built CLI in a child process (test/build-once builds
+ * dist first), a local provider behind it, signals for shutdown, edits to the config file.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { echoOpenAIHandler } from '../testing/echo-openai-handler.js';
+import { MockProviderServer } from '../testing/mock-provider-server.js';
+
+const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+
+interface Served {
+  child: ChildProcess;
+  url: string;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+const children: ChildProcess[] = [];
+let upstream: MockProviderServer;
+/** Upstream answers are held this long when the prompt says "slow". */
+const SLOW_MS = 700;
+
+beforeAll(async () => {
+  upstream = await MockProviderServer.start({
+    handler: async (request) => {
+      const response = await echoOpenAIHandler(request);
+      return JSON.stringify(request.json).includes('slow') ? { ...response, delayMs: SLOW_MS } : response;
+    },
+  });
+});
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await upstream.close();
+});
+
+afterEach(() => {
+  upstream.requests.length = 0;
+});
+
+function serve(args: string[], env: Record<string, string> = {}): Promise<Served> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (match) resolve({ child, url: match[1]!, stdout: () => stdout, stderr: () => stderr, exited });
+    });
+    void exited.then((code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+  });
+}
+
+function writeConfig(dir: string, extra = ''): string {
+  const path = join(dir, 'liter-llm.yaml');
+  writeFileSync(
+    path,
+    `providers:\n  openai:\n    base_url: ${upstream.url}/v1\n    api_key: sk-upstream-test\n    max_retries: 0\nserver:\n  drain_timeout_ms: 5000\n${extra}`,
+  );
+  return path;
+}
+
+function chat(url: string, prompt: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: prompt }] }),
+  });
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('liter-llm serve', () => {
+  it('on SIGTERM lets the request in flight finish, then exits 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liter-llm-serve-'));
+    const served = await serve(['--config', writeConfig(dir)]);
+    expect((await fetch(`${served.url}/readyz`)).status).toBe(200);
+    const started = Date.now();
+    const pending = chat(served.url, 'slow answer please');
+    await waitFor(() => upstream.requests.length === 1);
+    served.child.kill('SIGTERM');
+    const response = await pending;
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { choices: { message: { content: string } }[] };
+    expect(body.choices[0]?.message.content).toBe('Echo: slow answer please');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(SLOW_MS - 50);
+    expect(await served.exited).toBe(0);
+    expect(served.stderr()).toContain('SIGTERM: draining');
+    // New connections are refused once draining began.
+    await expect(fetch(`${served.url}/healthz`)).rejects.toThrow();
+  });
+
+  it('applies a valid config change live and keeps the old config on an invalid one, with one line each', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liter-llm-serve-'));
+    const path = writeConfig(dir);
+    const served = await serve(['--config', path]);
+    expect((await chat(served.url, 'before')).status).toBe(200);
+
+    writeFileSync(path, 'providers:\n  openai:\n    base_url: [not, a, url]\n');
+    await waitFor(() => served.stderr().includes('not reloaded'));
+    const line = served.stderr().split('\n').find((text) => text.includes('not reloaded'))!;
+    expect(line).toMatch(/^liter-llm serve: config .* not reloaded, keeping the previous one: providers\.openai\.base_url/);
+    expect((await chat(served.url, 'still served')).status).toBe(200);
+
+    writeConfig(dir, '  api_keys: [gateway-secret]\n');
+    await waitFor(() => /config \S+ reloaded/.test(served.stderr()));
+    expect((await chat(served.url, 'no key')).status).toBe(401);
+    expect((await chat(served.url, 'with key', { authorization: 'Bearer gateway-secret' })).status).toBe(200);
+    expect(served.stderr()).not.toContain('sk-upstream-test');
+
+    served.child.kill('SIGINT');
+    expect(await served.exited).toBe(0);
+  });
+
+  it('starts without any provider and says how to add one', async () => {
+    const served = await serve([]);
+    await waitFor(() => served.stdout().includes('no provider is configured'));
+    expect(served.stdout().trim().split('\n')).toEqual([
+      `liter-llm gateway listening on ${served.url}`,
+      'no provider is configured: set OPENAI_API_KEY, ANTHROPIC_API_KEY or HF_TOKEN (or *_BASE_URL for a local server), or pass --config FILE',
+    ]);
+    expect((await fetch(`${served.url}/healthz`)).status).toBe(200);
+    const models = (await (await fetch(`${served.url}/v1/models`)).json()) as { data: unknown[] };
+    expect(models.data).toEqual([]);
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
+  });
+
+  it('rejects a bad --port with a usage error (exit 2)', async () => {
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', 'eighty'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain('--port expects a port number (0-65535), got "eighty"');
+  });
+});
