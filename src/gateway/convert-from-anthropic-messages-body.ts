@@ -8,6 +8,7 @@ import type {
   ToolChoice,
   UserContentPart,
 } from '../spec/chat-request.js';
+import { collectExtraFields } from './collect-extra-fields.js';
 import { InvalidRequestError, type LiterLLMError } from '../spec/errors.js';
 import {
   MAPPED_MESSAGES_FIELDS,
@@ -54,12 +55,7 @@ export function convertFromAnthropicMessagesBody(body: AnthropicMessagesBody): G
   const user = body.metadata?.user_id;
   if (typeof user === 'string') request.user = user;
 
-  let extra: JSONObject | undefined;
-  for (const key in body) {
-    if (MAPPED_MESSAGES_FIELDS.has(key)) continue;
-    const value = (body as Record<string, unknown>)[key];
-    if (value !== undefined) (extra ??= {})[key] = value as JSONObject[string];
-  }
+  const extra = collectExtraFields(body, MAPPED_MESSAGES_FIELDS);
   // disable_parallel_tool_use has a canonical-free meaning on both sides: OpenAI's parallel_tool_calls.
   if (body.tool_choice !== undefined && 'disable_parallel_tool_use' in body.tool_choice && body.tool_choice.disable_parallel_tool_use) {
     request.providerOptions = { openai: { parallel_tool_calls: false }, anthropic: { ...extra, tool_choice: body.tool_choice as JSONObject } };

@@ -9,6 +9,7 @@ import type {
   ToolDefinition,
   UserContentPart,
 } from '../spec/chat-request.js';
+import { collectExtraFields } from './collect-extra-fields.js';
 import { InvalidRequestError } from '../spec/errors.js';
 import {
   MAPPED_CHAT_FIELDS,
@@ -54,12 +55,7 @@ export function convertFromOpenAIChatBody(body: OpenAIChatBody): GatewayChatCall
   if (body.response_format != null) request.responseFormat = convertResponseFormat(body.response_format);
   if (body.user != null) request.user = body.user;
 
-  let extra: JSONObject | undefined;
-  for (const key in body) {
-    if (MAPPED_CHAT_FIELDS.has(key)) continue;
-    const value = (body as Record<string, unknown>)[key];
-    if (value !== undefined) (extra ??= {})[key] = value as JSONObject[string];
-  }
+  const extra = collectExtraFields(body, MAPPED_CHAT_FIELDS);
   if (extra !== undefined) request.providerOptions = { openai: extra };
   return { request, stream: body.stream === true, includeUsage: body.stream_options?.include_usage === true };
 }

@@ -127,6 +127,14 @@ describe('POST /v1/chat/completions: request mapping', () => {
     });
   });
 
+  it('passes no __proto__ field along (it would swap a prototype, not add a field)', async () => {
+    const { result, request } = await post('{"model":"m","messages":[{"role":"user","content":"x"}],"__proto__":{"polluted":true},"logprobs":true}');
+    expect(result.status).toBe(200);
+    expect(request?.providerOptions).toEqual({ openai: { logprobs: true } });
+    expect(Object.getPrototypeOf(request?.providerOptions?.['openai'])).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
   it('keeps text content alongside tool calls in an assistant turn', async () => {
     const { request } = await post({
       model: 'm',

@@ -1,5 +1,5 @@
-import type { JSONObject } from '../spec/chat-request.js';
 import type { EmbedRequest } from '../spec/embed.js';
+import { collectExtraFields } from './collect-extra-fields.js';
 import { InvalidRequestError } from '../spec/errors.js';
 import { createValidationError } from './create-validation-error.js';
 import { encodeFloat32Base64 } from './encode-float32-base64.js';
@@ -20,12 +20,7 @@ export async function handleEmbeddings(context: GatewayContext): Promise<void> {
   const request: EmbedRequest = { model: wire.model, input: wire.input };
   if (wire.dimensions != null) request.dimensions = wire.dimensions;
   if (wire.user != null) request.user = wire.user;
-  let extra: JSONObject | undefined;
-  for (const key in wire) {
-    if (MAPPED_EMBEDDINGS_FIELDS.has(key)) continue;
-    const value = (wire as Record<string, unknown>)[key];
-    if (value !== undefined) (extra ??= {})[key] = value as JSONObject[string];
-  }
+  const extra = collectExtraFields(wire, MAPPED_EMBEDDINGS_FIELDS);
   if (extra !== undefined) request.providerOptions = { openai: extra };
   context.requestedModel = request.model;
 
