@@ -1,7 +1,7 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { AttemptContext, RateLimitedEvent, RequestContext, RetryEvent } from '../engine/engine-events.js';
 import type { LiterLLMError } from '../spec/errors.js';
-import { createSecretScrubber, REDACTED, type SecretScrubber } from './create-secret-scrubber.js';
+import { createSecretScrubber, type SecretScrubber } from './create-secret-scrubber.js';
 import { TRACE_ID_KEY } from './observer-keys.js';
 import { subscribeEngineEvents } from './subscribe-engine-events.js';
 
@@ -31,30 +31,17 @@ export interface RequestLogger {
   flush(): void;
 }
 
-/** Field paths pino redacts before serialising (fast, compiled); the scrubber catches the rest at any depth. */
-export const REDACT_PATHS = [
-  'authorization',
-  'apiKey',
-  'api_key',
-  '["x-api-key"]',
-  'headers.authorization',
-  'headers["x-api-key"]',
-  'headers["proxy-authorization"]',
-  '*.authorization',
-  '*.apiKey',
-  '*.api_key',
-  '*["x-api-key"]',
-  '*.headers.authorization',
-  '*.headers["x-api-key"]',
-];
-
 const RETRIES = 'liter_llm.log.retries';
 
 /**
  * JSON logs with pino: one `info` line per engine call (`"msg":"request"`), one `warn` line per
  * failed upstream attempt (`"msg":"attempt failed"`) and per call the local limiter turned away
- * (`"msg":"rate limited"`), each with `request_id`. Credentials never reach the output: pino's
- * redact paths, then a scrub of every field and message (known keys, bearer tokens, key shapes).
+ * (`"msg":"rate limited"`), each with `request_id`. Credentials never reach the output: every
+ * field named like a credential (authorization, x-api-key, api_key, apiKey, cookie…) is redacted
+ * at any depth, and every string and message is scrubbed (known keys, bearer tokens, key shapes).
+ *
+ * That field walk stands in for pino's `redact` paths: it covers them at every depth, where
+ * @pinojs/redact with a dozen wildcard paths cost ~20 µs per line, more than the rest of the line.
  */
 export function createRequestLogger(options: RequestLoggerOptions = {}): RequestLogger {
   const scrubber = options.scrubber ?? createSecretScrubber();
@@ -67,7 +54,6 @@ export function createRequestLogger(options: RequestLoggerOptions = {}): Request
       base: null,
       messageKey: 'msg',
       timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: REDACT_PATHS, censor: REDACTED },
       formatters: {
         level: (label) => ({ level: label }),
         log: (object) => scrubber.scrubValue(object) as Record<string, unknown>,

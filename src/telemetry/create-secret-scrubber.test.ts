@@ -42,6 +42,11 @@ describe('createSecretScrubber', () => {
     expect(JSON.stringify(input)).toBe(before);
   });
 
+  it('returns a clean object itself, without copying', () => {
+    const clean = { request_id: 'r-1', model: 'gpt-4o-mini', tokens: [1, 2], nested: { status: 'ok' } };
+    expect(scrubber.scrubValue(clean)).toBe(clean);
+  });
+
   it('turns errors into plain objects with scrubbed message and stack', () => {
     const scrubbed = scrubber.scrubValue({ err: new Error('failed with my-configured-key-123') }) as {
       err: Record<string, unknown>;

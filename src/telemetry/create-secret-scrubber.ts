@@ -21,6 +21,7 @@ const BEARER = /\b(bearer|basic)(\s+)(?!\[REDACTED\])[^\s"',;]{8,}/gi;
 const KEY_ASSIGNMENT = /\b((?:x-)?api[-_]?key|authorization)(["']?\s*[:=]\s*["']?)(?!\[REDACTED\])(?:bearer\s+)?[^\s"',;&}]+/gi;
 // Shapes of provider keys: OpenAI (sk-, sk-proj-), Anthropic (sk-ant-), Hugging Face (hf_), Groq (gsk_).
 const KEY_SHAPES = /\b(?:sk-[A-Za-z0-9_-]{16,}|hf_[A-Za-z0-9]{16,}|gsk_[A-Za-z0-9]{16,})/g;
+const MAYBE_CREDENTIAL = /bearer|basic|key|authorization|sk-|hf_|gsk_/i;
 const MAX_DEPTH = 8;
 
 export interface SecretScrubber {
@@ -52,23 +53,35 @@ export function createSecretScrubber(secrets: Iterable<string | undefined> = [])
   const scrub = (text: string): string => {
     let result = text;
     for (const secret of known) if (result.includes(secret)) result = result.split(secret).join(REDACTED);
+    // One cheap test first: most strings in a log line (ids, model names, statuses) have no trigger word.
+    if (!MAYBE_CREDENTIAL.test(result)) return result;
     return result.replace(BEARER, `$1$2${REDACTED}`).replace(KEY_ASSIGNMENT, `$1$2${REDACTED}`).replace(KEY_SHAPES, REDACTED);
   };
 
+  // Copies only what changes, so a clean log object (the common case) costs a walk, not a copy.
   const scrubValue = (value: unknown, depth = 0): unknown => {
     if (typeof value === 'string') return scrub(value);
     if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return value;
-    if (Array.isArray(value)) return value.map((item) => scrubValue(item, depth + 1));
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      for (let index = 0; index < value.length; index++) {
+        const item: unknown = value[index];
+        const scrubbed = scrubValue(item, depth + 1);
+        if (scrubbed !== item) (copy ??= value.slice())[index] = scrubbed;
+      }
+      return copy ?? value;
+    }
     if (value instanceof Error) return scrubValue(describeError(value), depth);
-    const copy: Record<string, unknown> = {};
+    let copy: Record<string, unknown> | undefined;
     for (const key in value) {
       const field = (value as Record<string, unknown>)[key];
-      copy[key] =
-        SECRET_FIELD_NAMES.has(key.toLowerCase()) && field !== undefined && field !== null
+      const scrubbed =
+        field !== undefined && field !== null && SECRET_FIELD_NAMES.has(key.toLowerCase())
           ? REDACTED
           : scrubValue(field, depth + 1);
+      if (scrubbed !== field) (copy ??= { ...(value as Record<string, unknown>) })[key] = scrubbed;
     }
-    return copy;
+    return copy ?? value;
   };
 
   return { scrub, scrubValue: (value) => scrubValue(value), addSecrets };
