@@ -13,6 +13,7 @@ import { createTelemetry } from '../../src/telemetry/create-telemetry.js';
 import { createTracing, type Tracing } from '../../src/telemetry/create-tracing.js';
 import { type OTLPExport, setupOTLPExportFromEnv } from '../../src/telemetry/setup-otlp-export-from-env.js';
 import { echoAnthropicHandler } from '../../src/testing/echo-anthropic-handler.js';
+import { echoHuggingFaceHandler } from '../../src/testing/echo-huggingface-handler.js';
 import { echoOpenAIHandler } from '../../src/testing/echo-openai-handler.js';
 import { loadFixture } from '../../src/testing/load-fixture.js';
 import { MockProviderServer } from '../../src/testing/mock-provider-server.js';
@@ -38,6 +39,7 @@ let otlp: OTLPExport;
 let tracing: Tracing;
 let upstream: MockProviderServer;
 let anthropic: MockProviderServer;
+let huggingface: MockProviderServer;
 let engine: ReloadableEngine;
 
 async function exported(): Promise<ReceivedSpan[]> {
@@ -73,12 +75,14 @@ beforeAll(async () => {
   tracing = createTracing({ tracerProvider: otlp.tracerProvider });
   upstream = await MockProviderServer.start({ handler: echoOpenAIHandler });
   anthropic = await MockProviderServer.start({ handler: echoAnthropicHandler });
+  huggingface = await MockProviderServer.start({ handler: echoHuggingFaceHandler });
   engine = createEngine(
     {
       providers: {
         openai: { baseURL: `${upstream.url}/v1`, apiKey: 'sk-test-key-123456', maxRetries: 1 },
         flaky: { type: 'openai-compatible', baseURL: `${upstream.url}/v1`, maxRetries: 0 },
         anthropic: { baseURL: anthropic.url, apiKey: 'sk-ant-test-key-1234' },
+        huggingface: { baseURL: huggingface.url, apiKey: 'hf_test_key_123456' },
       },
       routes: { chat: { targets: [{ provider: 'flaky', model: 'm' }], fallbacks: ['anthropic/claude-haiku-4-5'] } },
     },
@@ -90,13 +94,14 @@ afterEach(() => {
   receiver.requests.length = 0;
   upstream.requests.length = 0;
   anthropic.requests.length = 0;
+  huggingface.requests.length = 0;
 });
 
 afterAll(async () => {
   tracing.unsubscribe();
   await otlp.shutdown();
   await engine.close();
-  await Promise.all([upstream.close(), anthropic.close(), receiver.close()]);
+  await Promise.all([upstream.close(), anthropic.close(), huggingface.close(), receiver.close()]);
 });
 
 describe('createTracing over OTLP/HTTP JSON', () => {
@@ -158,6 +163,32 @@ describe('createTracing over OTLP/HTTP JSON', () => {
     expect(receiver.requests[0]!.headers['content-type']).toBe('application/json');
     // Prompts and completions are not recorded unless the operator opts in.
     expect(receiver.requests.map((request) => request.body.toString()).join('')).not.toContain('Hello there');
+  });
+
+  it('every adapter sends the attempt span context upstream (OpenAI, Anthropic, Hugging Face; JSON, stream, embeddings)', async () => {
+    const calls: [MockProviderServer, () => Promise<unknown>][] = [
+      [upstream, () => engine.chat({ model: 'openai/gpt-4o-mini', messages: USER }, CALLER)],
+      [anthropic, () => engine.chat({ model: 'anthropic/claude-haiku-4-5', messages: USER }, CALLER)],
+      [huggingface, () => engine.chat({ model: 'huggingface/meta-llama/Llama-3.1-8B-Instruct', messages: USER }, CALLER)],
+      [upstream, () => engine.embed({ model: 'openai/text-embedding-3-small', input: 'a' }, CALLER)],
+      [huggingface, () => engine.embed({ model: 'huggingface/BAAI/bge-small-en-v1.5', input: 'a' }, CALLER)],
+      [
+        anthropic,
+        async () => {
+          for await (const event of engine.chatStream({ model: 'anthropic/claude-haiku-4-5', messages: USER }, CALLER))
+            void event;
+        },
+      ],
+    ];
+    for (const [server, call] of calls) {
+      receiver.requests.length = 0;
+      server.requests.length = 0;
+      await call();
+      const attempt = only(await exported(), (span) => span.kind === KIND_CLIENT);
+      expect(server.requests).toHaveLength(1);
+      expect(server.requests[0]!.headers['traceparent']).toBe(`00-${CALLER_TRACE_ID}-${attempt.spanId}-01`);
+      expect(server.requests[0]!.headers['tracestate']).toBe('vendor=opaque-value');
+    }
   });
 
   it('shows a retry as a second child, each attempt carrying its own span id upstream', async () => {
