@@ -33,15 +33,21 @@ function shortURL(url) {
   return at === -1 ? url.replace(/^file:\/\//, '') : url.slice(at + 1);
 }
 
+/** Liter-LLM's own compiled code (dist/), not a dependency's dist/ folder. */
+function isOurs(url) {
+  return /\/dist\//.test(url) && !url.includes('/node_modules/');
+}
+
 function classify(frame) {
   const { url, functionName } = frame;
   if (functionName === '(idle)') return 'idle';
   if (functionName === '(garbage collector)') return 'GC';
   if (functionName === '(program)') return 'program (V8/native, unattributed)';
   if (url.includes('/node_modules/undici/')) return 'undici (npm)';
+  if (url.includes('/node_modules/')) return `npm ${/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)[1]}`;
+  if (url.includes('/bench/')) return 'bench (bare pass-through)';
   const ours = /\/dist\/([a-z-]+)\//.exec(url);
   if (ours) return `liter-llm dist/${ours[1]}`;
-  if (url.includes('/node_modules/')) return `npm ${/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)[1]}`;
   if (url.startsWith('node:')) return `node ${url.slice(5).split('/')[0]}`;
   if (url === '') return 'native / builtins';
   return 'other';
@@ -79,7 +85,7 @@ for (const [id, micros] of selfMicros) {
   const seen = new Set();
   for (let current = id; current !== undefined; current = parents.get(current)) {
     const frame = nodes.get(current).callFrame;
-    if (!/\/dist\//.test(frame.url)) continue;
+    if (!isOurs(frame.url)) continue;
     const name = `${frame.functionName || '(anonymous)'}  ${shortURL(frame.url)}:${frame.lineNumber + 1}`;
     if (seen.has(name)) continue;
     seen.add(name);
@@ -104,7 +110,7 @@ if (values.callers) {
     let caller = '(no liter-llm frame on the stack)';
     for (let current = parents.get(id); current !== undefined; current = parents.get(current)) {
       const parentFrame = nodes.get(current).callFrame;
-      if (/\/dist\//.test(parentFrame.url)) {
+      if (isOurs(parentFrame.url)) {
         caller = `${parentFrame.functionName || '(anonymous)'}  ${shortURL(parentFrame.url)}:${parentFrame.lineNumber + 1}`;
         break;
       }

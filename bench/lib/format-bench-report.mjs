@@ -74,7 +74,7 @@ function formatTable(cells, mode, upstreamLatencyMs, targets, concurrencies) {
       const added = (pick) => (isGateway ? signed(difference(cell, direct, pick)) : '—');
       const row = [
         String(concurrency),
-        `${TARGET_LABELS[target]}${describeFailures(cell.result)}${cell.foreignCores > 0.1 ? ' ⚑' : ''}`,
+        `${TARGET_LABELS[target]}${describeFailures(cell.result)}${cell.foreignCores > 0.2 ? ' ⚑' : ''}`,
         integer(cell.result.throughput),
         fixed(p50(cell)),
         fixed(p99(cell)),
@@ -211,7 +211,7 @@ export function formatBenchReport(cells, plan, environment) {
     sections.push(
       '',
       `Other load on the machine (CPU spent by processes that are not part of the benchmark): mean ${(mean * 100).toFixed(0)}% of a core per cell, ` +
-        `max ${(Math.max(...foreign) * 100).toFixed(0)}%; cells where it exceeded 10% are marked ⚑ and their numbers are less trustworthy.`,
+        `max ${(Math.max(...foreign) * 100).toFixed(0)}%; cells where it exceeded 20% are marked ⚑ and their numbers are less trustworthy.`,
     );
   }
   for (const upstreamLatencyMs of plan.upstreamLatencies) {
