@@ -20,6 +20,7 @@ export class GatewayContext {
   /** The status that was sent; 499 when the client went away first. */
   status = 0;
   private readonly controller = new AbortController();
+  private aborted = false;
 
   constructor(
     readonly engine: Engine,
@@ -46,12 +47,13 @@ export class GatewayContext {
 
   /** True once the client went away before the response was complete. */
   get disconnected(): boolean {
-    return this.controller.signal.aborted;
+    return this.aborted;
   }
 
   /** Aborts the engine call (the client is gone, or a stream is being abandoned). */
   readonly abort = (): void => {
-    if (!this.controller.signal.aborted) {
+    if (!this.aborted) {
+      this.aborted = true;
       this.controller.abort(new CancelledError({ message: 'the client closed the connection before the response was complete' }));
     }
   };
