@@ -44,6 +44,10 @@ const MESSAGES = [{ role: 'user', content: 'Say something short.' }];
 const upstream = spawn(process.execPath, [new URL('./mock-upstream.mjs', import.meta.url).pathname, '--port', '0'], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
+// Never leave the upstream behind, even when this process dies (a closed pipe, Ctrl-C).
+process.on('exit', () => upstream.kill());
+process.on('SIGINT', () => process.exit(130));
+process.stdout.on('error', () => process.exit(0));
 const [line] = await once(createInterface({ input: upstream.stdout }), 'line');
 const { port } = JSON.parse(line);
 
