@@ -81,13 +81,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       handler.setDraining(true);
       const serverClosed = closeServer();
       server.closeIdleConnections();
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)));
-      const completed = !(await Promise.race([handler.whenIdle().then(() => false), timedOut]));
-      clearTimeout(timer);
+      await waitAtMost(handler.whenIdle(), timeoutMs);
       const abandoned = handler.inFlight;
+      const completed = abandoned === 0;
       server.closeAllConnections();
       await serverClosed;
+      // Cut requests abort their engine calls; give them a moment to unwind before the owner closes the engine.
+      if (abandoned > 0) await waitAtMost(handler.whenIdle(), ABANDON_GRACE_MS);
       return { completed, abandoned };
     },
     async close() {
@@ -97,6 +97,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       await serverClosed;
     },
   };
+}
+
+const ABANDON_GRACE_MS = 1_000;
+
+async function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 function formatHost(address: string): string {
