@@ -52,8 +52,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     // the gateway is closing.
     keepAliveTimeout: 65_000,
     headersTimeout: 66_000,
-    // A streamed answer can take minutes; the engine's own timeouts bound the call.
-    requestTimeout: 0,
+    // requestTimeout (receiving the request) keeps Node's 300 s default; answers are bounded by the engine's timeouts.
   });
   server.on('request', (request, response) => void handler.handle(request, response));
   await new Promise<void>((resolve, reject) => {
