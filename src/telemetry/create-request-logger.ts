@@ -17,6 +17,12 @@ export interface RequestLoggerOptions {
   destination?: string | number | DestinationStream;
   /** Exact secrets to remove from every line (the configured API keys). */
   secrets?: Iterable<string | undefined>;
+  /**
+   * Write each line synchronously (default: true, as pino does). Asynchronous writes go through
+   * libuv's thread pool, one round trip per line under light load, which cost more CPU per line
+   * than the write itself in bench/telemetry-overhead.mjs; choose false for a destination that may block.
+   */
+  sync?: boolean;
   /** Share a scrubber with tracing, so both learn the same secrets. */
   scrubber?: SecretScrubber;
 }
@@ -27,7 +33,7 @@ export interface RequestLogger {
   readonly scrubber: SecretScrubber;
   /** Stops logging engine calls (the logger stays usable). */
   unsubscribe(): void;
-  /** Writes buffered lines (file and fd destinations are written asynchronously). */
+  /** Writes buffered lines (with `sync: false`). */
   flush(): void;
 }
 
@@ -47,7 +53,7 @@ export function createRequestLogger(options: RequestLoggerOptions = {}): Request
   const scrubber = options.scrubber ?? createSecretScrubber();
   if (options.secrets) scrubber.addSecrets(options.secrets);
   const level = options.level ?? resolveLogLevel(options.env ?? process.env);
-  const destination = destinationOf(options.destination);
+  const destination = destinationOf(options.destination, options.sync ?? true);
   const logger = pino(
     {
       level,
@@ -159,10 +165,10 @@ export function resolveLogLevel(env: Record<string, string | undefined>): LogLev
   return (LOG_LEVELS as readonly string[]).includes(requested ?? '') ? (requested as LogLevel) : 'info';
 }
 
-function destinationOf(destination: RequestLoggerOptions['destination']): DestinationStream {
-  if (destination === undefined) return pino.destination({ dest: 1, sync: false });
+function destinationOf(destination: RequestLoggerOptions['destination'], sync: boolean): DestinationStream {
+  if (destination === undefined) return pino.destination({ dest: 1, sync });
   if (typeof destination === 'string' || typeof destination === 'number') {
-    return pino.destination({ dest: destination, sync: false, mkdir: true });
+    return pino.destination({ dest: destination, sync, mkdir: true });
   }
   return destination;
 }

@@ -1,0 +1,76 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { engineChannels, type RequestContext } from '../engine/engine-events.js';
+import { createRequestLogger, resolveLogLevel } from './create-request-logger.js';
+
+const directories: string[] = [];
+afterEach(() => {
+  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
+});
+
+function context(requestId: string): RequestContext {
+  return {
+    requestId,
+    operation: 'chat',
+    requestedModel: 'openai/gpt-4o-mini',
+    route: undefined,
+    startedAt: performance.now(),
+    attempts: 1,
+    rateLimitWaitMs: 0,
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    observers: {},
+  };
+}
+
+describe('createRequestLogger', () => {
+  it('writes to a file path, one JSON object per line', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'liter-llm-logs-'));
+    directories.push(directory);
+    const file = join(directory, 'nested', 'requests.log');
+    const logs = createRequestLogger({ destination: file, env: {} });
+    try {
+      engineChannels.requestEnd.publish(context('req-file'));
+      logs.logger.info({ route: 'chat' }, 'gateway started');
+      logs.flush();
+    } finally {
+      logs.unsubscribe();
+    }
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((line) => [line['level'], line['msg'], line['request_id']])).toEqual([
+      ['info', 'request', 'req-file'],
+      ['info', 'gateway started', undefined],
+    ]);
+  });
+
+  it('takes its level from LITER_LLM_LOG_LEVEL: warn drops request lines, silent does not even subscribe', () => {
+    const lines: string[] = [];
+    const warnOnly = createRequestLogger({
+      env: { LITER_LLM_LOG_LEVEL: 'WARN' },
+      destination: { write: (line) => lines.push(line) },
+    });
+    engineChannels.requestEnd.publish(context('req-quiet'));
+    warnOnly.logger.warn('kept');
+    warnOnly.unsubscribe();
+    expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual(['kept']);
+
+    const silent = createRequestLogger({
+      env: { LITER_LLM_LOG_LEVEL: 'silent' },
+      destination: { write: (line) => lines.push(line) },
+    });
+    expect(engineChannels.requestEnd.hasSubscribers).toBe(false);
+    silent.logger.error('dropped');
+    expect(lines).toHaveLength(1);
+  });
+
+  it('falls back to info for a missing or unknown level', () => {
+    expect(resolveLogLevel({})).toBe('info');
+    expect(resolveLogLevel({ LITER_LLM_LOG_LEVEL: 'verbose' })).toBe('info');
+    expect(resolveLogLevel({ LITER_LLM_LOG_LEVEL: ' debug ' })).toBe('debug');
+  });
+});
