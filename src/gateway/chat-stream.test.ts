@@ -109,14 +109,15 @@ describe('OpenAI SSE stream', () => {
         START,
         { type: 'reasoning-delta', text: 'hmm' },
         { type: 'reasoning-signature', signature: 'sig' },
-        { ...FINISH, finishReason: 'content_filter', providerMetadata: { refusal: 'No.' } },
+        // An OpenAI refusal: canonically content_filter, but OpenAI's own word was "stop", which is kept.
+        { ...FINISH, finishReason: 'content_filter', rawFinishReason: 'stop', providerMetadata: { refusal: 'No.' } },
       ]),
     });
     const response = await injectRequest(createGatewayHandler(engine), '/v1/chat/completions', { body: STREAM_BODY });
     expect(response.chunks[1]).toContain('"delta":{"reasoning_content":"hmm"}');
     expect(response.chunks).toHaveLength(4); // start, reasoning, finish (refusal + finish), [DONE]; the signature writes nothing
     expect(response.chunks[2]).toContain('"delta":{"refusal":"No."}');
-    expect(response.chunks[2]).toContain('"finish_reason":"content_filter"');
+    expect(response.chunks[2]).toContain('"finish_reason":"stop"');
   });
 
   it('answers an error before the first event with its own status and JSON body, not SSE', async () => {

@@ -28,13 +28,20 @@ export function convertToOpenAIChatCompletion(response: ChatResponse, fallbackId
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: response.model || requestedModel,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: convertToOpenAIFinishReason(response.finishReason) }],
+    choices: [{ index: 0, message, logprobs: null, finish_reason: convertToOpenAIFinishReason(response.finishReason, response.rawFinishReason) }],
     usage: convertToOpenAIUsage(response.usage),
   };
 }
 
-/** `error` and `other` have no OpenAI word; the answer ended, so `stop`. */
-export function convertToOpenAIFinishReason(reason: FinishReason): OpenAIFinishReason {
+const OPENAI_FINISH_REASONS = new Set<string>(['stop', 'length', 'tool_calls', 'content_filter']);
+
+/**
+ * OpenAI's own word when the provider used one (an OpenAI refusal is `stop` with `refusal` set,
+ * though the canonical reason is content_filter); otherwise the closest. `error` and `other` have
+ * no OpenAI word: the answer ended, so `stop`.
+ */
+export function convertToOpenAIFinishReason(reason: FinishReason, raw: string | null): OpenAIFinishReason {
+  if (raw !== null && OPENAI_FINISH_REASONS.has(raw) && !(raw === 'stop' && reason === 'tool_calls')) return raw as OpenAIFinishReason;
   switch (reason) {
     case 'length':
     case 'tool_calls':

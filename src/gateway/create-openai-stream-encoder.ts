@@ -72,7 +72,7 @@ export function createOpenAIStreamEncoder(options: OpenAIStreamEncoderOptions): 
         case 'finish': {
           const refusal = event.providerMetadata?.['refusal'];
           let text = typeof refusal === 'string' && refusal !== '' ? chunk(`{"refusal":${JSON.stringify(refusal)}}`) : '';
-          text += `${head}{},"logprobs":null,"finish_reason":"${convertToOpenAIFinishReason(event.finishReason)}"}]}\n\n`;
+          text += `${head}{},"logprobs":null,"finish_reason":"${convertToOpenAIFinishReason(event.finishReason, event.rawFinishReason)}"}]}\n\n`;
           if (options.includeUsage) text += `${prefix}[],"usage":${JSON.stringify(convertToOpenAIUsage(event.usage))}}\n\n`;
           return text;
         }

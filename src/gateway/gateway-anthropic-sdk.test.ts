@@ -142,6 +142,37 @@ describe('/v1/messages through the Anthropic SDK', () => {
   });
 });
 
+describe('the gateway is transparent for Anthropic traffic', () => {
+  // The same recording through the SDK twice: straight from the mock upstream, and through the
+  // gateway (Anthropic → canonical → Anthropic). What the SDK assembles must be the same.
+  it.each(['messages-stream-thinking.sse', 'messages-stream-tool-use.sse', 'messages-stream-json-output.sse'])('stream %s', async (name) => {
+    const direct = new Anthropic({ baseURL: anthropicUpstream.url, apiKey: 'sk-ant-upstream', maxRetries: 0 });
+    const params = { max_tokens: 2048, messages: [{ role: 'user' as const, content: 'Hi' }] };
+    anthropicUpstream.enqueue(fixture(`${ANTHROPIC_FIXTURES}${name}`));
+    const expected = await direct.messages.stream({ ...params, model: 'claude-sonnet-4-5' }).finalMessage();
+    anthropicUpstream.enqueue(fixture(`${ANTHROPIC_FIXTURES}${name}`));
+    const actual = await client.messages.stream({ ...params, model: 'anthropic/claude-sonnet-4-5' }).finalMessage();
+    expect(actual.content).toEqual(expected.content.map(stripExtras));
+    expect(actual.id).toBe(expected.id);
+    expect(actual.model).toBe(expected.model);
+    expect(actual.stop_reason).toBe(expected.stop_reason);
+    expect(actual.stop_sequence).toBe(expected.stop_sequence);
+    expect(actual.usage.input_tokens).toBe(expected.usage.input_tokens);
+    expect(actual.usage.output_tokens).toBe(expected.usage.output_tokens);
+  });
+
+  it('JSON messages-thinking.json', async () => {
+    const direct = new Anthropic({ baseURL: anthropicUpstream.url, apiKey: 'sk-ant-upstream', maxRetries: 0 });
+    const params = { max_tokens: 2048, messages: [{ role: 'user' as const, content: 'Hi' }] };
+    anthropicUpstream.enqueue(fixture(`${ANTHROPIC_FIXTURES}messages-thinking.json`));
+    const expected = await direct.messages.create({ ...params, model: 'claude-sonnet-4-5' });
+    anthropicUpstream.enqueue(fixture(`${ANTHROPIC_FIXTURES}messages-thinking.json`));
+    const actual = await client.messages.create({ ...params, model: 'anthropic/claude-sonnet-4-5' });
+    expect(actual.content).toEqual(expected.content.map(stripExtras));
+    expect({ ...actual, content: [] }).toMatchObject({ id: expected.id, model: expected.model, stop_reason: expected.stop_reason, usage: { input_tokens: expected.usage.input_tokens, output_tokens: expected.usage.output_tokens } });
+  });
+});
+
 describe('errors surface as the Anthropic SDK error classes', () => {
   it('RateLimitError from the recorded 429, AuthenticationError for a wrong gateway key', async () => {
     anthropicUpstream.enqueue(fixture(`${ANTHROPIC_FIXTURES}error-429-rate-limit.json`));
@@ -195,4 +226,10 @@ function recordedToolArguments(path: string): string {
     for (const call of chunk.choices?.[0]?.delta?.tool_calls ?? []) text += call.function?.arguments ?? '';
   }
   return text;
+}
+
+/** Block fields the canonical model does not carry (citations: null, tool_use caller) are not expected back. */
+function stripExtras(block: Anthropic.ContentBlock): unknown {
+  const { citations: _citations, caller: _caller, ...rest } = block as unknown as Record<string, unknown>;
+  return rest;
 }

@@ -167,6 +167,51 @@ describe('chat completions through the OpenAI SDK', () => {
   });
 });
 
+describe('the gateway is transparent for OpenAI traffic', () => {
+  // The same recording through the SDK twice: straight from the mock upstream and through the
+  // gateway (OpenAI → canonical → OpenAI). What the SDK assembles must match.
+  function essentials(completion: OpenAI.ChatCompletion) {
+    const choice = completion.choices[0]!;
+    return {
+      id: completion.id,
+      model: completion.model,
+      content: choice.message.content ?? '',
+      refusal: choice.message.refusal ?? null,
+      toolCalls: choice.message.tool_calls ?? [],
+      finish: choice.finish_reason,
+      usage: completion.usage && { prompt: completion.usage.prompt_tokens, completion: completion.usage.completion_tokens, total: completion.usage.total_tokens },
+    };
+  }
+  const params = { messages: [{ role: 'user' as const, content: 'Hi' }] };
+
+  it.each([
+    'openai-chat/chat-stream-text.sse',
+    'openai-chat/chat-stream-tool-calls-parallel.sse',
+    'openai-chat/chat-stream-refusal.sse',
+    'openai-chat/chat-stream-finish-length.sse',
+    'openai-chat/chat-stream-usage.sse',
+  ])('stream %s', async (name) => {
+    const direct = new OpenAI({ baseURL: `${openaiUpstream.url}/v1`, apiKey: 'sk-upstream-openai', maxRetries: 0 });
+    openaiUpstream.enqueue(openAIFixture(name));
+    const expected = await direct.chat.completions.stream({ ...params, model: 'gpt-4o', stream_options: { include_usage: true } }).finalChatCompletion();
+    openaiUpstream.enqueue(openAIFixture(name));
+    const actual = await client.chat.completions.stream({ ...params, model: 'openai/gpt-4o', stream_options: { include_usage: true } }).finalChatCompletion();
+    expect(essentials(actual)).toEqual(essentials(expected));
+  });
+
+  it.each(['openai-chat/chat-text.json', 'openai-chat/chat-tool-calls-parallel.json', 'openai-chat/chat-refusal.json', 'openai-chat/chat-finish-length.json'])(
+    'JSON %s',
+    async (name) => {
+      const direct = new OpenAI({ baseURL: `${openaiUpstream.url}/v1`, apiKey: 'sk-upstream-openai', maxRetries: 0 });
+      openaiUpstream.enqueue(openAIFixture(name));
+      const expected = await direct.chat.completions.create({ ...params, model: 'gpt-4o' });
+      openaiUpstream.enqueue(openAIFixture(name));
+      const actual = await client.chat.completions.create({ ...params, model: 'openai/gpt-4o' });
+      expect(essentials(actual)).toEqual(essentials(expected));
+    },
+  );
+});
+
 describe('embeddings through the OpenAI SDK', () => {
   it('returns floats when asked for encoding_format float', async () => {
     openaiUpstream.enqueue(openAIFixture('openai-embeddings/embeddings-float.json'));

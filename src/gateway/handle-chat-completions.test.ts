@@ -293,14 +293,22 @@ describe('POST /v1/chat/completions: response', () => {
     });
     const refused = await post(
       { model: 'm', messages: [{ role: 'user', content: 'Hi' }] },
-      createChatResponse({ text: '', finishReason: 'content_filter', providerMetadata: { refusal: "I can't help with that." } }),
+      createChatResponse({ text: '', finishReason: 'content_filter', rawFinishReason: 'stop', providerMetadata: { refusal: "I can't help with that." } }),
     );
+    // OpenAI's own word for a refusal is "stop" (with refusal set); it is kept.
     expect(refused.result.json<{ choices: { message: unknown; finish_reason: string }[] }>().choices[0]).toMatchObject({
       message: { content: '', refusal: "I can't help with that." },
-      finish_reason: 'content_filter',
+      finish_reason: 'stop',
     });
-    for (const [reason, wire] of [['length', 'length'], ['error', 'stop'], ['other', 'stop']] as const) {
-      const answer = await post({ model: 'm', messages: [{ role: 'user', content: 'Hi' }] }, createChatResponse({ finishReason: reason }));
+    // Words from other providers map to the closest OpenAI word.
+    for (const [reason, raw, wire] of [
+      ['length', 'max_tokens', 'length'],
+      ['content_filter', 'refusal', 'content_filter'],
+      ['tool_calls', 'stop', 'tool_calls'],
+      ['error', null, 'stop'],
+      ['other', 'pause_turn', 'stop'],
+    ] as const) {
+      const answer = await post({ model: 'm', messages: [{ role: 'user', content: 'Hi' }] }, createChatResponse({ finishReason: reason, rawFinishReason: raw }));
       expect(answer.result.json<{ choices: { finish_reason: string }[] }>().choices[0]?.finish_reason).toBe(wire);
     }
   });
