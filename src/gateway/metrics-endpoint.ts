@@ -47,7 +47,9 @@ export function createMetricsEndpoint(engine: Engine, options: { defaultMetrics?
     },
   });
 
-  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  // Started on the first scrape: the process metrics set up a GC observer and an event-loop
+  // monitor, which a gateway nobody scrapes (or a test creating many handlers) need not pay for.
+  let defaultsStarted = options.defaultMetrics === false;
 
   return {
     registry,
@@ -58,6 +60,10 @@ export function createMetricsEndpoint(engine: Engine, options: { defaultMetrics?
       else counts.set(key, { labels: { provider, model, status: String(status) }, count: 1 });
     },
     async render() {
+      if (!defaultsStarted) {
+        defaultsStarted = true;
+        collectDefaultMetrics({ register: registry });
+      }
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
   };
