@@ -35,7 +35,7 @@ const CASES: Case[] = [
   { name: 'timeout', code: 'timeout', options: { provider: 'openai' }, status: 504, type: 'timeout_error', anthropicType: 'timeout_error' },
   { name: 'upstream 5xx', code: 'provider_unavailable', options: { provider: 'openai', status: 503 }, status: 502, type: 'upstream_error', anthropicType: 'api_error' },
   { name: 'upstream unreachable', code: 'provider_unavailable', options: { provider: 'openai', cause: new Error('ECONNREFUSED') }, status: 502, type: 'upstream_error', anthropicType: 'api_error' },
-  { name: 'circuit open', code: 'provider_unavailable', options: { provider: 'openai' }, status: 503, type: 'service_unavailable_error', anthropicType: 'overloaded_error' },
+  { name: 'circuit open', code: 'provider_unavailable', options: { provider: 'openai', origin: 'engine' }, status: 503, type: 'service_unavailable_error', anthropicType: 'overloaded_error' },
   { name: 'no provider left', code: 'provider_unavailable', options: {}, status: 503, type: 'service_unavailable_error', anthropicType: 'overloaded_error' },
   { name: 'cancelled', code: 'cancelled', options: {}, status: 499, type: 'cancelled_error', anthropicType: 'api_error' },
   { name: 'internal', code: 'internal', options: {}, status: 500, type: 'server_error', anthropicType: 'api_error' },

@@ -48,12 +48,12 @@ export function mapErrorToHTTP(error: unknown): HTTPErrorInfo {
     message: error.message,
     retryable: error.retryable,
   };
-  const fromProvider = error.provider !== undefined;
+  const fromProvider = error.origin === 'provider';
   if ((error.code === 'authentication' || error.code === 'permission_denied') && fromProvider) {
     info.status = 502;
     info.type = 'upstream_error';
     info.message = `the provider rejected the gateway's own credentials (${error.code}): ${error.message}`;
-  } else if (error.code === 'provider_unavailable' && isLocalUnavailable(error)) {
+  } else if (error.code === 'provider_unavailable' && error.origin === 'engine') {
     info.status = 503;
     info.type = 'service_unavailable_error';
   }
@@ -63,15 +63,6 @@ export function mapErrorToHTTP(error: unknown): HTTPErrorInfo {
   if (error.status !== undefined) info.upstreamStatus = error.status;
   if (error.requestId !== undefined) info.providerRequestId = error.requestId;
   return info;
-}
-
-/**
- * No upstream was involved: the engine raises these without a status or a cause, naming no
- * provider (no candidate left) or saying the circuit is open.
- */
-function isLocalUnavailable(error: LiterLLMError): boolean {
-  if (error.status !== undefined || error.cause !== undefined) return false;
-  return error.provider === undefined || error.message.includes('circuit open');
 }
 
 /** The engine names canonical fields (`topP`, `messages[1].toolCallId`); callers know the wire names. */

@@ -2,6 +2,8 @@ import type { ErrorCode } from './error-codes.js';
 
 const BRAND = Symbol.for('liter-llm.error');
 
+export type ErrorOrigin = 'provider' | 'engine';
+
 export interface LiterLLMErrorOptions {
   message: string;
   /** Provider name (config key) the error came from; absent for errors raised by the engine itself. */
@@ -16,6 +18,12 @@ export interface LiterLLMErrorOptions {
   retryAfterMs?: number;
   /** For invalid input: the field at fault, as a path (`messages[2].content`). */
   param?: string;
+  /**
+   * Who raised it: `provider` (the upstream answered with an error, or the connection to it
+   * failed) or `engine` (a local guard: the limiter, a circuit breaker, no candidate left).
+   * Defaults to `provider` when a provider is named, else `engine`.
+   */
+  origin?: ErrorOrigin;
   /** Upstream response headers (rate-limit feedback for the engine); never serialised. */
   headers?: Record<string, string>;
   cause?: unknown;
@@ -33,6 +41,7 @@ export class LiterLLMError extends Error {
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
   readonly param: string | undefined;
+  readonly origin: ErrorOrigin;
   readonly headers: Record<string, string> | undefined;
   readonly [BRAND] = true;
 
@@ -46,6 +55,7 @@ export class LiterLLMError extends Error {
     this.retryable = options.retryable ?? DEFAULT_RETRYABLE[code];
     this.retryAfterMs = options.retryAfterMs;
     this.param = options.param;
+    this.origin = options.origin ?? (options.provider !== undefined ? 'provider' : 'engine');
     this.headers = options.headers;
   }
 
@@ -58,6 +68,7 @@ export class LiterLLMError extends Error {
       ...(this.status !== undefined && { status: this.status }),
       ...(this.requestId !== undefined && { requestId: this.requestId }),
       retryable: this.retryable,
+      origin: this.origin,
       ...(this.retryAfterMs !== undefined && { retryAfterMs: this.retryAfterMs }),
       ...(this.param !== undefined && { param: this.param }),
     };
@@ -71,6 +82,7 @@ export interface LiterLLMErrorJSON {
   status?: number;
   requestId?: string;
   retryable: boolean;
+  origin: ErrorOrigin;
   retryAfterMs?: number;
   param?: string;
 }

@@ -554,6 +554,7 @@ export class ProviderLimiter {
     return new RateLimitedError({
       message: `${this.provider} ${reason}; ${wait}${retry}`,
       provider: this.provider,
+      origin: 'engine',
       ...(retryAfterMs !== undefined && { retryAfterMs }),
     });
   }
@@ -562,6 +563,7 @@ export class ProviderLimiter {
     return new RateLimitedError({
       message: `${this.provider}: this call needs about ${cost} tokens, more than the tokens per minute limit (${this.tokensLimit?.capacity}) allows at once`,
       provider: this.provider,
+      origin: 'engine',
       retryable: false,
     });
   }

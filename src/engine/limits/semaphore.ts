@@ -135,6 +135,7 @@ export class Semaphore {
     return new RateLimitedError({
       message: `${subject} of ${this.maxValue} reached: no slot freed within ${timeoutMs} ms`,
       ...(this.name !== undefined && { provider: this.name }),
+      origin: 'engine',
     });
   }
 }
