@@ -1,7 +1,8 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { AttemptContext, RateLimitedEvent, RequestContext, RetryEvent } from '../engine/engine-events.js';
 import type { ModelInfo, ProviderStats } from '../engine/engine.js';
 import { createModelLabeler } from './create-model-labeler.js';
+import { SeriesMetric } from './series-metric.js';
 import { subscribeEngineEvents } from './subscribe-engine-events.js';
 
 /** From 5 ms (a cached or local model) to 2 min (a long generation), in seconds. */
@@ -67,70 +68,79 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     for (const name of LINT_FAILING_DEFAULT_METRICS) registry.removeSingleMetric(`${prefix}${name}`);
   }
 
-  const requests = new Counter({
+  const requests = new SeriesMetric({
     name: `${prefix}liter_llm_requests_total`,
     help: 'Engine calls by the provider and model that served them (or failed them) and status: ok or the error code.',
-    labelNames: ['provider', 'model', 'status'] as const,
+    type: 'counter',
+    labelNames: ['provider', 'model', 'status'],
     registers,
   });
-  const latency = new Histogram({
+  const latency = new SeriesMetric({
     name: `${prefix}liter_llm_latency_seconds`,
     help: 'Duration of engine calls, retries, fallbacks and queue waits included (streams: until the last event).',
-    labelNames: ['provider', 'model'] as const,
+    type: 'histogram',
+    labelNames: ['provider', 'model'],
     buckets: LATENCY_BUCKETS_SECONDS,
     registers,
   });
-  const timeToFirstToken = new Histogram({
+  const timeToFirstToken = new SeriesMetric({
     name: `${prefix}liter_llm_time_to_first_token_seconds`,
     help: 'Time from the start of a streamed call to its first content event.',
-    labelNames: ['provider', 'model'] as const,
+    type: 'histogram',
+    labelNames: ['provider', 'model'],
     buckets: LATENCY_BUCKETS_SECONDS,
     registers,
   });
-  const tokens = new Counter({
+  const tokens = new SeriesMetric({
     name: `${prefix}liter_llm_tokens_total`,
     help: 'Tokens the providers reported for successful calls, by kind: input or output.',
-    labelNames: ['provider', 'model', 'kind'] as const,
+    type: 'counter',
+    labelNames: ['provider', 'model', 'kind'],
     registers,
   });
-  const inflight = new Gauge({
+  const inflight = new SeriesMetric({
     name: `${prefix}liter_llm_inflight_requests`,
     help: 'Upstream calls in flight (holding a concurrency permit), per provider.',
-    labelNames: ['provider'] as const,
+    type: 'gauge',
+    labelNames: ['provider'],
     registers,
   });
-  const rateLimited = new Counter({
+  const rateLimited = new SeriesMetric({
     name: `${prefix}liter_llm_rate_limited_total`,
     help: 'Rate-limit rejections per provider: calls the local limiter turned away plus upstream 429 answers.',
-    labelNames: ['provider'] as const,
+    type: 'counter',
+    labelNames: ['provider'],
     registers,
   });
-  const retries = new Counter({
+  const retries = new SeriesMetric({
     name: `${prefix}liter_llm_retries_total`,
     help: 'Retries of the same provider and model after a retryable failure.',
-    labelNames: ['provider'] as const,
+    type: 'counter',
+    labelNames: ['provider'],
     registers,
   });
-  new Gauge({
+  new SeriesMetric({
     name: `${prefix}liter_llm_max_concurrency`,
     help: 'Configured max_concurrency per provider (the cap on liter_llm_inflight_requests).',
-    labelNames: ['provider'] as const,
+    type: 'gauge',
+    labelNames: ['provider'],
     registers,
-    collect() {
+    collect(metric) {
       if (!engine) return;
-      this.reset();
-      for (const stats of engine.stats()) this.set({ provider: stats.name }, stats.maxConcurrency);
+      metric.reset();
+      for (const stats of engine.stats()) metric.series(stats.name).value = stats.maxConcurrency;
     },
   });
-  new Gauge({
+  new SeriesMetric({
     name: `${prefix}liter_llm_queued_requests`,
     help: 'Calls waiting for a concurrency permit or rate-limit budget, per provider.',
-    labelNames: ['provider'] as const,
+    type: 'gauge',
+    labelNames: ['provider'],
     registers,
-    collect() {
+    collect(metric) {
       if (!engine) return;
-      this.reset();
-      for (const stats of engine.stats()) this.set({ provider: stats.name }, stats.queued);
+      metric.reset();
+      for (const stats of engine.stats()) metric.series(stats.name).value = stats.queued;
     },
   });
 
@@ -142,7 +152,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
 
   const unsubscribe = subscribeEngineEvents('metrics', {
     attemptStart(attempt: AttemptContext) {
-      inflight.inc({ provider: attempt.provider });
+      inflight.series(attempt.provider).value++;
     },
     attemptEnd(attempt: AttemptContext) {
       if (attempt.error === undefined) {
@@ -150,25 +160,28 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         attempt.request.observers[SERVED_PROVIDER] = attempt.provider;
         return;
       }
-      inflight.dec({ provider: attempt.provider });
-      if (attempt.error.code === 'rate_limited') rateLimited.inc({ provider: attempt.provider });
+      inflight.series(attempt.provider).value--;
+      if (attempt.error.code === 'rate_limited') rateLimited.series(attempt.provider).value++;
     },
     rateLimited(event: RateLimitedEvent) {
-      rateLimited.inc({ provider: event.provider });
+      rateLimited.series(event.provider).value++;
       event.context.observers[REJECTED_PROVIDER] = event.provider;
       event.context.observers[REJECTED_MODEL] = event.model;
     },
     retry(event: RetryEvent) {
-      retries.inc({ provider: event.provider });
+      retries.series(event.provider).value++;
     },
     firstToken(context: RequestContext) {
       if (context.timeToFirstTokenMs === undefined) return;
       const provider = providerOf(context);
-      timeToFirstToken.observe({ provider, model: labeler.labelOf(context, provider) }, context.timeToFirstTokenMs / 1000);
+      timeToFirstToken.observe(
+        timeToFirstToken.series(provider, labeler.labelOf(context, provider)),
+        context.timeToFirstTokenMs / 1000,
+      );
     },
     requestEnd(context: RequestContext) {
       const served = context.observers[SERVED_PROVIDER];
-      if (typeof served === 'string') inflight.dec({ provider: served });
+      if (typeof served === 'string') inflight.series(served).value--;
       const provider = providerOf(context);
       const model = labeler.labelOf(
         context,
@@ -176,12 +189,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         context.model ?? (context.observers[REJECTED_MODEL] as string | undefined),
       );
       const error = context.error;
-      requests.inc({ provider, model, status: error === undefined ? 'ok' : error.code });
-      latency.observe({ provider, model }, (performance.now() - context.startedAt) / 1000);
+      requests.series(provider, model, error === undefined ? 'ok' : error.code).value++;
+      latency.observe(latency.series(provider, model), (performance.now() - context.startedAt) / 1000);
       const usage = context.usage;
       if (error === undefined && usage !== undefined) {
-        tokens.inc({ provider, model, kind: 'input' }, usage.inputTokens);
-        if (context.operation !== 'embeddings') tokens.inc({ provider, model, kind: 'output' }, usage.outputTokens);
+        tokens.series(provider, model, 'input').value += usage.inputTokens;
+        if (context.operation !== 'embeddings') tokens.series(provider, model, 'output').value += usage.outputTokens;
       }
     },
   });
