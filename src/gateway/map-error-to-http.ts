@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../spec/error-codes.js';
-import { isLiterLLMError, type LiterLLMError } from '../spec/errors.js';
+import { isLiterLLMError } from '../spec/errors.js';
 import { GatewayHTTPError, type HTTPErrorInfo } from './gateway-http-error.js';
 
 interface StatusRule {

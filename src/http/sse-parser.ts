@@ -106,7 +106,7 @@ export class SSEParser {
 }
 
 /** Parses a byte stream into SSE events as they complete; nothing is buffered beyond one event. */
-export async function* parseSSEStream(body: AsyncIterable<Uint8Array | string>): AsyncGenerator<SSEEvent> {
+export async function* parseSSEStream(body: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>): AsyncGenerator<SSEEvent> {
   const decoder = new TextDecoder();
   const ready: SSEEvent[] = [];
   const parser = new SSEParser((event) => ready.push(event));
