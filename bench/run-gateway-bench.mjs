@@ -6,6 +6,8 @@
 //                                    [--concurrency 1,16,64,256] [--latencies 0,50] [--modes json,stream]
 //                                    [--targets direct,bare,liter-llm,portkey] [--duration-ms N] [--warmup-ms N]
 //                                    [--chunk-spacing-ms 1] [--no-pin] [--no-settle]
+//   node bench/run-gateway-bench.mjs --from-json bench/results/latest.json [--update-readme]
+//                                    (re-renders the report of a recorded run, runs nothing)
 //
 // Process layout (see README.md): the gateway under test has the last core to itself; the upstream,
 // the load generator and this orchestrator share the others. All traffic stays on 127.0.0.1, every
@@ -55,6 +57,7 @@ const { values: options } = parseArgs({
     'chunk-spacing-ms': { type: 'string', default: '1' },
     'no-pin': { type: 'boolean', default: false },
     'no-settle': { type: 'boolean', default: false },
+    'from-json': { type: 'string' },
   },
 });
 
@@ -252,11 +255,15 @@ const MAX_CELL_RETRIES = 2;
  * gateway's core). Unless --no-settle: wait (bounded) for the machine to be quiet before a cell, and
  * run a cell again (at most twice) when other load ran during it; the quietest attempt is kept.
  */
+const RUN_STARTED_AT = Date.now();
+// Waiting and reruns stop once the run has taken this long, so a busy machine cannot stretch it forever.
+const SETTLE_BUDGET_MS = options.quick ? 4 * 60_000 : 15 * 60_000;
+
 async function runSettledCell(target, mode, upstreamLatencyMs, concurrency, processes, pinning) {
-  if (options['no-settle']) return runCell(target, mode, upstreamLatencyMs, concurrency, processes, pinning);
+  if (options['no-settle'] || Date.now() - RUN_STARTED_AT > SETTLE_BUDGET_MS) return runCell(target, mode, upstreamLatencyMs, concurrency, processes, pinning);
   let best = null;
   for (let attempt = 0; attempt <= MAX_CELL_RETRIES; attempt += 1) {
-    const waitUntil = Date.now() + SETTLE_MAX_WAIT_MS;
+    const waitUntil = Math.min(Date.now() + SETTLE_MAX_WAIT_MS, RUN_STARTED_AT + SETTLE_BUDGET_MS);
     let waited = false;
     while ((await measureForeignLoad(processes, 300)) > SETTLE_THRESHOLD && Date.now() < waitUntil) {
       if (!waited) log('other load on the machine: waiting for it to settle');
@@ -266,7 +273,8 @@ async function runSettledCell(target, mode, upstreamLatencyMs, concurrency, proc
     const cell = await runCell(target, mode, upstreamLatencyMs, concurrency, processes, pinning);
     cell.attempts = attempt + 1;
     if (!best || cell.foreignCores < best.foreignCores) best = { ...cell, attempts: attempt + 1 };
-    if (cell.foreignCores <= SETTLE_THRESHOLD * 2 || attempt === MAX_CELL_RETRIES) break;
+    const outOfBudget = Date.now() - RUN_STARTED_AT > SETTLE_BUDGET_MS;
+    if (cell.foreignCores <= SETTLE_THRESHOLD * 2 || attempt === MAX_CELL_RETRIES || outOfBudget) break;
     log(`${describeCell(cell)} — disturbed, running it again`);
   }
   return best;
@@ -373,7 +381,24 @@ function updateReadme(report) {
   writeFileSync(README, `${text.slice(0, start + README_START.length)}\n${report}${text.slice(end)}`);
 }
 
+function writeReport(report, environment, cellsPlan, cells) {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(path.join(RESULTS_DIR, 'latest.md'), report);
+  if (cells) writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify({ environment, plan: cellsPlan, cells }, null, 2)}\n`);
+  process.stdout.write(report);
+  log(`written to ${path.relative(ROOT_DIR, path.join(RESULTS_DIR, 'latest.md'))}`);
+  if (options['update-readme']) {
+    updateReadme(report);
+    log('bench/README.md updated');
+  }
+}
+
 async function main() {
+  if (options['from-json']) {
+    const recorded = JSON.parse(readFileSync(options['from-json'], 'utf8'));
+    writeReport(formatBenchReport(recorded.cells, recorded.plan, recorded.environment), recorded.environment, recorded.plan, null);
+    return;
+  }
   ensureDependencies();
   const pinning = planCPUPinning(!options['no-pin']);
   pinSelf(pinning.driverCPUs);
@@ -410,15 +435,7 @@ async function main() {
 
     const environment = describeEnvironment(pinning);
     const report = formatBenchReport(cells, plan, environment);
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    writeFileSync(path.join(RESULTS_DIR, 'latest.md'), report);
-    writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify({ environment, plan, cells }, null, 2)}\n`);
-    process.stdout.write(report);
-    log(`written to ${path.relative(ROOT_DIR, path.join(RESULTS_DIR, 'latest.md'))}`);
-    if (options['update-readme']) {
-      updateReadme(report);
-      log('bench/README.md updated');
-    }
+    writeReport(report, environment, plan, cells);
   } finally {
     for (const name of ['bare', 'liter-llm', 'portkey', 'upstream']) {
       if (processes[name]) await stopProcess(processes[name].handle);
