@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OTLPReceiver } from './telemetry/otlp-receiver.js';
 
 const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
 const children: ChildProcess[] = [];
@@ -73,6 +74,25 @@ describe('liter-llm CLI', () => {
     });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('Echo: stream this\n');
+  });
+
+  it('chat exports its spans when OTEL_EXPORTER_OTLP_ENDPOINT is set, and stdout stays the answer', async () => {
+    const receiver = await OTLPReceiver.start();
+    try {
+      const result = await run(['chat', '--model', 'anthropic/claude-haiku-4-5', 'traced'], {
+        ANTHROPIC_BASE_URL: anthropicURL,
+        ANTHROPIC_API_KEY: 'sk-ant-cli-test-0000',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_SERVICE_NAME: 'cli-test',
+      });
+      expect(result).toMatchObject({ code: 0, stdout: 'Echo: traced\n' });
+      const names = receiver.spans().map((span) => span.name);
+      expect(names).toContain('liter_llm.request');
+      expect(names).toContain('chat claude-haiku-4-5');
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('embed prints one vector per text as JSON', async () => {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createEngine } from '../create-engine.js';
 import type { ChatRequest, Message } from '../spec/chat-request.js';
 import { loadCLIConfig } from './load-cli-config.js';
+import { startCLITracing } from './start-cli-tracing.js';
 import { parseCLIArgs, UsageError } from './parse-cli-args.js';
 import { readStdin } from './read-stdin.js';
 
@@ -34,6 +35,7 @@ export async function runChatCommand(args: string[]): Promise<number> {
   if (values.temperature !== undefined) request.temperature = parseNumber('--temperature', values.temperature, false);
 
   const engine = createEngine(await loadCLIConfig(values.config));
+  const stopTracing = await startCLITracing(engine);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
@@ -56,6 +58,7 @@ export async function runChatCommand(args: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     await engine.close();
+    await stopTracing();
   }
 }
 

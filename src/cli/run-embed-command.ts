@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createEngine } from '../create-engine.js';
 import { loadCLIConfig } from './load-cli-config.js';
+import { startCLITracing } from './start-cli-tracing.js';
 import { parseCLIArgs, UsageError } from './parse-cli-args.js';
 
 export async function runEmbedCommand(args: string[]): Promise<number> {
@@ -23,6 +24,7 @@ export async function runEmbedCommand(args: string[]): Promise<number> {
     throw new UsageError(`--dimensions expects a positive integer, got "${values.dimensions}"`);
   }
   const engine = createEngine(await loadCLIConfig(values.config));
+  const stopTracing = await startCLITracing(engine);
   try {
     const response = await engine.embed({
       model: values.model,
@@ -33,5 +35,6 @@ export async function runEmbedCommand(args: string[]): Promise<number> {
     return 0;
   } finally {
     await engine.close();
+    await stopTracing();
   }
 }

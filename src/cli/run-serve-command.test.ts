@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { echoOpenAIHandler } from '../testing/echo-openai-handler.js';
 import { MockProviderServer } from '../testing/mock-provider-server.js';
+import { findPromtool, runPromtool } from '../../test/telemetry/promtool.js';
 
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 
@@ -127,6 +128,28 @@ describe('liter-llm serve', () => {
     expect(served.stderr()).not.toContain('sk-upstream-test');
 
     served.child.kill('SIGINT');
+    expect(await served.exited).toBe(0);
+  });
+
+  it('serves the engine metrics with the gateway counter on /metrics, and logs one JSON line per request', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liter-llm-serve-'));
+    const served = await serve(['--config', writeConfig(dir)]);
+    expect((await chat(served.url, 'count me', { 'x-request-id': 'req-metrics-1' })).status).toBe(200);
+    const invalid = await fetch(`${served.url}/v1/chat/completions`, { method: 'POST', body: '{"model":"openai/gpt-4o-mini"}' });
+    expect(invalid.status).toBe(400);
+    const metrics = await (await fetch(`${served.url}/metrics`)).text();
+    expect(metrics).toMatch(/liter_llm_requests_total\{provider="openai",model="[^"]+",status="ok"\} 1/);
+    expect(metrics).toContain('liter_llm_latency_seconds_count');
+    expect(metrics).toContain('liter_llm_gateway_responses_total{endpoint="/v1/chat/completions",status="200"} 1');
+    expect(metrics).toContain('liter_llm_gateway_responses_total{endpoint="/v1/chat/completions",status="400"} 1');
+    expect(metrics).toContain('process_cpu_user_seconds_total');
+    const promtool = findPromtool();
+    if (promtool) expect(runPromtool(promtool, ['check', 'metrics'], metrics).status).toBe(0);
+    await waitFor(() => served.stdout().includes('req-metrics-1'));
+    const logLine = served.stdout().split('\n').find((line) => line.includes('req-metrics-1'))!;
+    expect(JSON.parse(logLine)).toMatchObject({ request_id: 'req-metrics-1', provider: 'openai', status: 'ok' });
+    expect(served.stdout()).not.toContain('sk-upstream-test');
+    served.child.kill('SIGTERM');
     expect(await served.exited).toBe(0);
   });
 

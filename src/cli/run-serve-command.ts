@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { createEngine } from '../create-engine.js';
 import { formatConfigIssue, watchConfigFile, type ConfigWatcher, type LiterLLMConfig } from '../engine/config/index.js';
+import { createMetricsEndpoint } from '../gateway/metrics-endpoint.js';
 import { startGateway } from '../gateway/start-gateway.js';
+import { createTelemetry } from '../telemetry/create-telemetry.js';
 import { loadCLIConfig } from './load-cli-config.js';
 import { parseCLIArgs, UsageError } from './parse-cli-args.js';
 
@@ -28,17 +30,21 @@ export async function runServeCommand(args: string[]): Promise<number> {
   const config = await loadCLIConfig(values.config);
   const engine = createEngine(config);
   const log = (line: string) => process.stderr.write(`liter-llm serve: ${line}\n`);
+  // Metrics and JSON request logs always; spans only when OTEL_* asks for an exporter.
+  const telemetry = await createTelemetry({ engine });
 
   let gateway;
   try {
     gateway = await startGateway({
       engine,
+      metrics: createMetricsEndpoint(telemetry.metrics ? { registry: telemetry.metrics.registry } : {}),
       config: config.server,
       ...(values.host !== undefined && { host: values.host }),
       ...(port !== undefined && { port }),
     });
   } catch (error) {
     await engine.close();
+    await telemetry.shutdown();
     throw error;
   }
   process.stdout.write(`liter-llm gateway listening on ${gateway.url}\n`);
@@ -56,6 +62,8 @@ export async function runServeCommand(args: string[]): Promise<number> {
       onChange(next: LiterLLMConfig) {
         try {
           engine.reload(next);
+          // New API keys join the redaction list; new limits feed the gauges.
+          telemetry.observeEngine(engine);
           gateway.handler.updateServerConfig(next.server);
           const moved = next.server.host !== bound.host || next.server.port !== bound.port;
           log(`config ${path} reloaded${moved ? ' (server.host and server.port take effect on restart)' : ''}`);
@@ -90,6 +98,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
     process.off('SIGINT', onSecondSignal);
     watcher?.close();
     await engine.close();
+    await telemetry.shutdown();
   }
   return forced ? 1 : 0;
 }

@@ -148,7 +148,7 @@ describe('OpenAI SSE stream', () => {
       error: { message: 'openai stream ended early', type: 'upstream_error', code: 'provider_unavailable', param: null, retryable: true, provider: 'openai' },
     });
     const metrics = await injectRequest(handler, '/metrics');
-    expect(metrics.body).toContain('liter_llm_requests_total{provider="openai",model="openai/gpt-4o-mini",status="502"} 1');
+    expect(metrics.body).toContain('liter_llm_gateway_responses_total{endpoint="/v1/chat/completions",status="502"} 1');
   });
 
   it('aborts the engine call and returns the iterator when the client disconnects mid-stream', async () => {

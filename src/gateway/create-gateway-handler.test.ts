@@ -85,7 +85,7 @@ describe('probes and models', () => {
     expect(missing.status).toBe(404);
   });
 
-  it('/metrics exposes request counts by provider, model and status, and in-flight calls from engine.stats()', async () => {
+  it('/metrics counts every answer by endpoint and HTTP status, bad requests included', async () => {
     const { handler } = createHandler();
     await injectRequest(handler, '/v1/chat/completions', { body: CHAT_BODY });
     await injectRequest(handler, '/v1/chat/completions', { body: CHAT_BODY });
@@ -93,10 +93,10 @@ describe('probes and models', () => {
     const metrics = await injectRequest(handler, '/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.headers['content-type']).toContain('text/plain');
-    expect(metrics.body).toContain('liter_llm_requests_total{provider="openai",model="openai/gpt-4o-mini",status="200"} 2');
-    expect(metrics.body).toContain('liter_llm_requests_total{provider="",model="",status="400"} 1');
-    expect(metrics.body).toContain('liter_llm_inflight_requests{provider="openai"} 3');
-    expect(metrics.body).toContain('process_cpu_user_seconds_total');
+    expect(metrics.body).toContain('liter_llm_gateway_responses_total{endpoint="/v1/chat/completions",status="200"} 2');
+    expect(metrics.body).toContain('liter_llm_gateway_responses_total{endpoint="/v1/chat/completions",status="400"} 1');
+    // The caller's model names never become label values here.
+    expect(metrics.body).not.toContain('gpt-4o-mini');
   });
 });
 

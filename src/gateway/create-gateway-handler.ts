@@ -18,7 +18,7 @@ import { createMetricsEndpoint, type MetricsEndpoint } from './metrics-endpoint.
 export interface GatewayHandlerOptions {
   /** `api_keys` and `max_body_bytes` of the server config (default: no keys, 10 MiB). */
   server?: Partial<Pick<ServerConfig, 'apiKeys' | 'maxBodyBytes'>>;
-  /** Defaults to a registry of the gateway's own. */
+  /** Where `/metrics` comes from and responses are counted; defaults to a registry of the gateway's own. */
   metrics?: MetricsEndpoint;
   /** One line per event the operator should see (unexpected errors). Default: standard error. */
   log?: (line: string) => void;
@@ -49,8 +49,8 @@ interface Route {
   format: ErrorFormat;
   /** Checked against server.api_keys. Probes and metrics are not: orchestrators call them bare. */
   auth: boolean;
-  /** Counted in liter_llm_requests_total. */
-  counted: boolean;
+  /** The `endpoint` label in liter_llm_gateway_responses_total; absent for probes and metrics. */
+  endpoint: string | undefined;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -68,7 +68,7 @@ const VALID_REQUEST_ID = /^[\x21-\x7e]+$/;
  */
 export function createGatewayHandler(engine: Engine, options: GatewayHandlerOptions = {}): GatewayHandler {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const metrics = options.metrics ?? createMetricsEndpoint(engine);
+  const metrics = options.metrics ?? createMetricsEndpoint();
   let keyCheck: APIKeyCheck | undefined;
   let maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
   let draining = false;
@@ -81,23 +81,23 @@ export function createGatewayHandler(engine: Engine, options: GatewayHandlerOpti
   }
   applyServerConfig(options.server ?? {});
 
-  const probe = (handler: RouteHandler): Route => ({ methods: { GET: handler, HEAD: handler }, format: 'openai', auth: false, counted: false });
-  const api = (method: string, handler: RouteHandler, format: ErrorFormat = 'openai', counted = true): Route => ({
+  const probe = (handler: RouteHandler): Route => ({ methods: { GET: handler, HEAD: handler }, format: 'openai', auth: false, endpoint: undefined });
+  const api = (method: string, handler: RouteHandler, endpoint: string, format: ErrorFormat = 'openai'): Route => ({
     methods: { [method]: handler },
     format,
     auth: true,
-    counted,
+    endpoint,
   });
 
-  const chat = api('POST', handleChatCompletions);
-  const embeddings = api('POST', handleEmbeddings);
-  const models = api('GET', handleListModels, 'openai', false);
+  const chat = api('POST', handleChatCompletions, '/v1/chat/completions');
+  const embeddings = api('POST', handleEmbeddings, '/v1/embeddings');
+  const models = api('GET', handleListModels, '/v1/models');
   const routes = new Map<string, Route>([
     ['/v1/chat/completions', chat],
     ['/chat/completions', chat],
     ['/v1/embeddings', embeddings],
     ['/embeddings', embeddings],
-    ['/v1/messages', api('POST', handleMessages, 'anthropic')],
+    ['/v1/messages', api('POST', handleMessages, '/v1/messages', 'anthropic')],
     ['/v1/models', models],
     ['/models', models],
     ['/healthz', probe(async (context) => context.sendJSON(200, '{"status":"ok"}'))],
@@ -118,7 +118,7 @@ export function createGatewayHandler(engine: Engine, options: GatewayHandlerOpti
       }),
     ],
   ]);
-  const retrieveModel = api('GET', handleRetrieveModel, 'openai', false);
+  const retrieveModel = api('GET', handleRetrieveModel, '/v1/models/{id}');
 
   function resolveRoute(path: string): { route: Route | undefined; pathParam: string } {
     const route = routes.get(path);
@@ -179,7 +179,7 @@ export function createGatewayHandler(engine: Engine, options: GatewayHandlerOpti
     } finally {
       context.finish();
       if (context.disconnected && !response.writableFinished) context.status = 499;
-      if (route?.counted) metrics.recordRequest(context.provider, context.provider === '' ? '' : context.requestedModel, context.status);
+      if (route?.endpoint !== undefined) metrics.recordResponse(route.endpoint, context.status);
       inFlight--;
       if (inFlight === 0 && idleWaiters.length > 0) {
         const waiters = idleWaiters;

@@ -1,34 +1,34 @@
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import type { Engine } from '../engine/engine.js';
+import { Counter, Registry } from 'prom-client';
 
 export interface MetricsEndpoint {
-  /** The gateway's own registry; the observability layer registers its metrics here too. */
+  /** The registry `/metrics` renders; the telemetry layer registers the engine's metrics on it too. */
   readonly registry: Registry;
-  /** Counts one finished request. Cheap: a map increment, the registry sees it at scrape time. */
-  recordRequest(provider: string, model: string, status: number): void;
-  /** The Prometheus text exposition. */
+  /** Counts one answered HTTP request. Cheap: a map increment; the counter is filled at scrape time. */
+  recordResponse(endpoint: string, status: number): void;
+  /** The Prometheus text exposition of the whole registry. */
   render(): Promise<{ contentType: string; body: string }>;
 }
 
-interface RequestCount {
-  labels: { provider: string; model: string; status: string };
+interface ResponseCount {
+  labels: { endpoint: string; status: string };
   count: number;
 }
 
 /**
- * The `/metrics` registry: `liter_llm_requests_total{provider,model,status}`,
- * `liter_llm_inflight_requests{provider}` read from engine.stats() at scrape time, and Node's
- * process metrics. Request counts live in a plain map on the hot path and are copied into the
- * counter when Prometheus scrapes, so a request pays no label hashing or validation.
+ * The gateway's own metric, `liter_llm_gateway_responses_total{endpoint,status}`: every answer by
+ * endpoint and HTTP status, including those that never reached the engine (400, 401, 413...).
+ * The engine-level set (`liter_llm_requests_total`, latency, tokens, in-flight...) comes from the
+ * telemetry layer registered on the same registry (`liter-llm serve` wires both). Labels are
+ * bounded: endpoints come from the route table, never from the caller.
  */
-export function createMetricsEndpoint(engine: Engine, options: { defaultMetrics?: boolean } = {}): MetricsEndpoint {
-  const registry = new Registry();
-  const counts = new Map<string, RequestCount>();
+export function createMetricsEndpoint(options: { registry?: Registry } = {}): MetricsEndpoint {
+  const registry = options.registry ?? new Registry();
+  const counts = new Map<string, ResponseCount>();
 
   new Counter({
-    name: 'liter_llm_requests_total',
-    help: 'Requests answered by the gateway, by the provider and model that served them and the HTTP status.',
-    labelNames: ['provider', 'model', 'status'] as const,
+    name: 'liter_llm_gateway_responses_total',
+    help: 'HTTP responses of the gateway by endpoint and status code.',
+    labelNames: ['endpoint', 'status'] as const,
     registers: [registry],
     collect() {
       this.reset();
@@ -36,34 +36,15 @@ export function createMetricsEndpoint(engine: Engine, options: { defaultMetrics?
     },
   });
 
-  new Gauge({
-    name: 'liter_llm_inflight_requests',
-    help: 'Upstream calls in flight per provider (holding a concurrency permit).',
-    labelNames: ['provider'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const stats of engine.stats()) this.set({ provider: stats.name }, stats.inFlight);
-    },
-  });
-
-  // Started on the first scrape: the process metrics set up a GC observer and an event-loop
-  // monitor, which a gateway nobody scrapes (or a test creating many handlers) need not pay for.
-  let defaultsStarted = options.defaultMetrics === false;
-
   return {
     registry,
-    recordRequest(provider, model, status) {
-      const key = `${provider}\u0000${model}\u0000${status}`;
+    recordResponse(endpoint, status) {
+      const key = `${endpoint} ${status}`;
       const entry = counts.get(key);
       if (entry !== undefined) entry.count++;
-      else counts.set(key, { labels: { provider, model, status: String(status) }, count: 1 });
+      else counts.set(key, { labels: { endpoint, status: String(status) }, count: 1 });
     },
     async render() {
-      if (!defaultsStarted) {
-        defaultsStarted = true;
-        collectDefaultMetrics({ register: registry });
-      }
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
   };
