@@ -1,5 +1,10 @@
 import { TimeoutError } from '../spec/errors.js';
 
+// AbortController construction is among the costliest things a call does on Node 20 (EventTarget
+// set-up); a call with no signal and no deadline shares this one, which nothing ever aborts.
+const NEVER_ABORTED = new AbortController().signal;
+const noop = () => {};
+
 export interface Deadline {
   signal: AbortSignal;
   /** Stops the timer but keeps forwarding the caller's abort (a stream that has started). */
@@ -14,8 +19,9 @@ export interface Deadline {
  */
 export function createDeadline(parent: AbortSignal | undefined, timeoutMs: number | undefined, describe: () => string): Deadline {
   if (timeoutMs === undefined || timeoutMs <= 0 || !Number.isFinite(timeoutMs)) {
-    return { signal: parent ?? new AbortController().signal, stopTimer: () => {}, clear: () => {} };
+    return { signal: parent ?? NEVER_ABORTED, stopTimer: noop, clear: noop };
   }
+  if (parent === NEVER_ABORTED) parent = undefined;
   const controller = new AbortController();
   const onParentAbort = () => controller.abort(parent?.reason);
   if (parent?.aborted) onParentAbort();
