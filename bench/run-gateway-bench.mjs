@@ -184,19 +184,21 @@ async function startLiterLLM(pinning, upstreamPort, workDir) {
     'liter-llm',
     process.execPath,
     [...profilerArgs(), LITER_LLM_CLI, 'serve', '--config', config, '--host', '127.0.0.1', '--port', String(port)],
-    { cpus: pinning.gatewayCPUs, cwd: ROOT_DIR, env: profilerEnv() },
+    // Its JSON request log (one line per request, on by default) goes to a file, as in production.
+    { cpus: pinning.gatewayCPUs, cwd: ROOT_DIR, env: profilerEnv(), stdoutFile: path.join(workDir, 'liter-llm.stdout.log') },
   );
   await waitForHTTP(handle, `http://127.0.0.1:${port}/healthz`);
   return { handle, port };
 }
 
-async function startPortkey(pinning) {
+async function startPortkey(pinning, workDir) {
   const port = await findFreePort();
   // --headless and NODE_ENV=production: no console UI, no in-memory log streaming to that UI.
   const handle = startProcess('portkey', process.execPath, [...profilerArgs(), PORTKEY_SERVER, `--port=${port}`, '--headless'], {
     cpus: pinning.gatewayCPUs,
     env: { NODE_ENV: 'production', ...profilerEnv() },
     cwd: BENCH_DIR,
+    stdoutFile: path.join(workDir, 'portkey.stdout.log'),
   });
   await waitForHTTP(handle, `http://127.0.0.1:${port}/`);
   return { handle, port };
@@ -404,12 +406,13 @@ async function main() {
   pinSelf(pinning.driverCPUs);
   log(pinning.pinned ? `pinning: gateway on CPU ${pinning.gatewayCPUs}, the rest on CPU ${pinning.driverCPUs}` : `no pinning: ${pinning.reason}`);
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'liter-llm-bench-'));
+  workDirs.push(workDir);
   const processes = {};
   try {
     processes.upstream = await startUpstream(pinning);
     if (plan.targets.includes('bare')) processes.bare = await startBarePassthrough(pinning, processes.upstream.port);
     if (plan.targets.includes('liter-llm')) processes['liter-llm'] = await startLiterLLM(pinning, processes.upstream.port, workDir);
-    if (plan.targets.includes('portkey')) processes.portkey = await startPortkey(pinning);
+    if (plan.targets.includes('portkey')) processes.portkey = await startPortkey(pinning, workDir);
     log(`upstream :${processes.upstream.port}, ${plan.targets.map((target) => `${target}${processes[target] ? ` :${processes[target].port}` : ''}`).join(', ')}`);
 
     // One unrecorded round per gateway and mode first, so the first measured cell is not the JIT warm-up.
@@ -444,13 +447,16 @@ async function main() {
   }
 }
 
+const workDirs = [];
 process.on('SIGINT', () => {
   killAllStarted();
+  for (const directory of workDirs) rmSync(directory, { recursive: true, force: true });
   process.exit(130);
 });
 
 main().catch((error) => {
   killAllStarted();
+  for (const directory of workDirs) rmSync(directory, { recursive: true, force: true });
   process.stderr.write(`[bench] ${error.stack ?? error}\n`);
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 // Starting, pinning, waiting for and stopping the benchmark's processes.
 import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 
@@ -41,15 +42,19 @@ const started = new Set();
 /**
  * Starts `command args` (pinned with taskset when cpus is set; taskset execs, so the pid is the
  * program's own). Output goes to the returned `output` buffer (last 64 KiB) for error reports.
+ * With `stdoutFile`, stdout goes to that file instead: a gateway that logs a line per request must
+ * not make this process (which shares the traffic's core) read and keep every line.
  */
-export function startProcess(name, command, args, { cpus, env, cwd } = {}) {
+export function startProcess(name, command, args, { cpus, env, cwd, stdoutFile } = {}) {
   const [file, argv] = cpus ? ['taskset', ['-c', cpus, command, ...args]] : [command, args];
-  const child = spawn(file, argv, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const handle = { name, child, pid: child.pid, output: '', exited: false };
+  const stdoutFD = stdoutFile ? openSync(stdoutFile, 'a') : 'pipe';
+  const child = spawn(file, argv, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', stdoutFD, 'pipe'] });
+  if (stdoutFile) closeSync(stdoutFD);
+  const handle = { name, child, pid: child.pid, output: '', exited: false, stdoutFile };
   const keep = (data) => {
     handle.output = (handle.output + data.toString()).slice(-65_536);
   };
-  child.stdout.on('data', keep);
+  child.stdout?.on('data', keep);
   child.stderr.on('data', keep);
   child.on('exit', (code, signal) => {
     handle.exited = true;
@@ -80,10 +85,12 @@ export function waitForOutput(handle, pattern, timeoutMs = 20_000) {
     };
     const cleanup = () => {
       clearTimeout(timer);
-      handle.child.stdout.off('data', check);
+      handle.child.stdout?.off('data', check);
+      handle.child.stderr.off('data', check);
       handle.child.off('exit', onExit);
     };
-    handle.child.stdout.on('data', check);
+    handle.child.stdout?.on('data', check);
+    handle.child.stderr.on('data', check);
     handle.child.on('exit', onExit);
     check();
   });
