@@ -109,7 +109,7 @@ function verdict(ok) {
 }
 
 function formatTargets(cells, plan) {
-  const lines = ['### Targets (issue 4)', ''];
+  const lines = ['#### Targets (issue 4)', ''];
   const at16 = (target, mode, upstreamLatencyMs) => findCell(cells, { target, mode, upstreamLatencyMs, concurrency: 16 });
   const addedRows = [];
   let addedOk = null;
@@ -200,7 +200,7 @@ function formatTargets(cells, plan) {
 
 export function formatBenchReport(cells, plan, environment) {
   const sections = [
-    `## Results — ${environment.date}`,
+    `### Results — ${environment.date}`,
     '',
     `Machine: ${environment.cpuModel}, ${environment.cores} cores, ${environment.memoryGiB} GiB, Linux ${environment.kernel}, Node ${environment.node}. ` +
       `Pinning: ${environment.pinning}. Each cell: ${plan.warmupMs} ms warm-up, ${plan.durationMs} ms measured, closed loop. ` +
@@ -220,14 +220,14 @@ export function formatBenchReport(cells, plan, environment) {
   }
   for (const upstreamLatencyMs of plan.upstreamLatencies) {
     for (const mode of plan.modes) {
-      sections.push('', `### ${MODE_LABELS[mode]}, upstream latency ${upstreamLatencyMs} ms`, '');
+      sections.push('', `#### ${MODE_LABELS[mode]}, upstream latency ${upstreamLatencyMs} ms`, '');
       sections.push(formatTable(cells, mode, upstreamLatencyMs, plan.targets, plan.concurrencies));
     }
   }
   sections.push('', formatTargets(cells, plan));
   const failures = cells.filter((cell) => cell.result.errors + cell.result.invalid > 0);
   if (failures.length) {
-    sections.push('', '### Failed requests', '');
+    sections.push('', '#### Failed requests', '');
     for (const cell of failures) {
       const samples = [...cell.result.errorSamples, ...cell.result.invalidSamples].slice(0, 3).join(' / ');
       sections.push(`- ${TARGET_LABELS[cell.target]} ${cell.mode} c=${cell.concurrency} ${cell.upstreamLatencyMs} ms: ${samples}`);
