@@ -159,7 +159,11 @@ class Connection {
       const colon = line.indexOf(':');
       const name = line.slice(0, colon).trim().toLowerCase();
       if (name === 'content-length') this.remaining = Number(line.slice(colon + 1).trim());
-      else if (name === 'transfer-encoding') this.chunked = line.slice(colon + 1).toLowerCase().includes('chunked');
+      else if (name === 'transfer-encoding')
+        this.chunked = line
+          .slice(colon + 1)
+          .toLowerCase()
+          .includes('chunked');
     }
   }
 
@@ -247,7 +251,10 @@ class Connection {
     if (ok && now >= measureFrom && now <= measureUntil) completedInWindow += 1;
     if (ok && this.sentAt >= measureFrom && now <= measureUntil) {
       latencies.push(now - this.sentAt);
-      if (process.env.BENCH_DEBUG && now - this.sentAt > 300) process.stderr.write(`slow ${(this.sentAt - startedAt).toFixed(0)} ${(now - this.sentAt).toFixed(0)} ttft ${(this.firstTokenAt - this.sentAt).toFixed(0)}\n`);
+      if (process.env.BENCH_DEBUG && now - this.sentAt > 300)
+        process.stderr.write(
+          `slow ${(this.sentAt - startedAt).toFixed(0)} ${(now - this.sentAt).toFixed(0)} ttft ${(this.firstTokenAt - this.sentAt).toFixed(0)}\n`,
+        );
       if (spec.stream) ttfts.push(this.firstTokenAt - this.sentAt);
     }
     this.sentAt = 0;
@@ -307,11 +314,14 @@ function onConnected(connection) {
   measureFrom = startedAt + spec.warmupMs;
   measureUntil = measureFrom + spec.durationMs;
   // Connections stop on their own after the window; whatever is still in flight gets drainMs to end.
-  drainTimer = setTimeout(() => {
-    stopping = true;
-    for (const other of connections) other.finish();
-    setTimeout(report, 100);
-  }, spec.warmupMs + spec.durationMs + spec.drainMs);
+  drainTimer = setTimeout(
+    () => {
+      stopping = true;
+      for (const other of connections) other.finish();
+      setTimeout(report, 100);
+    },
+    spec.warmupMs + spec.durationMs + spec.drainMs,
+  );
   for (const other of connections) other.send();
 }
 

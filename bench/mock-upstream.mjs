@@ -30,8 +30,26 @@ const CREATED = 1_727_346_171;
 const FINGERPRINT = 'fp_7568d46099';
 // Tokens of a typical short answer; each content chunk carries one.
 const TOKENS = [
-  'The', ' quick', ' brown', ' fox', ' jumps', ' over', ' the', ' lazy', ' dog', ',',
-  ' and', ' then', ' it', ' rests', ' under', ' a', ' tall', ' oak', ' tree', '.',
+  'The',
+  ' quick',
+  ' brown',
+  ' fox',
+  ' jumps',
+  ' over',
+  ' the',
+  ' lazy',
+  ' dog',
+  ',',
+  ' and',
+  ' then',
+  ' it',
+  ' rests',
+  ' under',
+  ' a',
+  ' tall',
+  ' oak',
+  ' tree',
+  '.',
 ];
 
 function tokenAt(index) {
@@ -209,9 +227,10 @@ function answer(request, response, rawBody) {
   }
   const model = typeof body.model === 'string' ? body.model : 'bench-0ms';
   const latencyMs = parseLatencyMs(model);
-  const respond = body.stream === true
-    ? () => sendStream(response, model, body.stream_options?.include_usage === true)
-    : () => sendJSON(response, model);
+  const respond =
+    body.stream === true
+      ? () => sendStream(response, model, body.stream_options?.include_usage === true)
+      : () => sendJSON(response, model);
   if (latencyMs > 0) setTimeout(respond, latencyMs);
   else respond();
 }

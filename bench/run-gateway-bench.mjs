@@ -68,7 +68,7 @@ const plan = {
   modes: list(options.modes, ['json', 'stream']),
   targets: list(options.targets, ['direct', 'bare', 'liter-llm', 'portkey']),
   warmupMs: Number(options['warmup-ms'] ?? (options.quick ? 500 : 1000)),
-  durationMs: Number(options['duration-ms'] ?? (options.quick ? 2000 : 4000)),
+  durationMs: Number(options['duration-ms'] ?? (options.quick ? 1500 : 4000)),
   drainMs: 5000,
 };
 
@@ -151,7 +151,14 @@ async function startBarePassthrough(pinning, upstreamPort) {
   const handle = startProcess(
     'bare',
     process.execPath,
-    [...profilerArgs(), path.join(BENCH_DIR, 'bare-passthrough.mjs'), '--port', '0', '--upstream', `http://127.0.0.1:${upstreamPort}`],
+    [
+      ...profilerArgs(),
+      path.join(BENCH_DIR, 'bare-passthrough.mjs'),
+      '--port',
+      '0',
+      '--upstream',
+      `http://127.0.0.1:${upstreamPort}`,
+    ],
     { cpus: pinning.gatewayCPUs, cwd: ROOT_DIR, env: profilerEnv() },
   );
   const match = await waitForOutput(handle, /"port":(\d+)/);
@@ -209,13 +216,28 @@ function describeTarget(target, processes, upstreamLatencyMs, stream) {
   const model = `bench-${upstreamLatencyMs}ms`;
   const authorization = { authorization: `Bearer ${UPSTREAM_KEY}` };
   if (target === 'direct') {
-    return { port: processes.upstream.port, path: '/v1/chat/completions', headers: authorization, body: createRequestBody(model, stream) };
+    return {
+      port: processes.upstream.port,
+      path: '/v1/chat/completions',
+      headers: authorization,
+      body: createRequestBody(model, stream),
+    };
   }
   if (target === 'bare') {
-    return { port: processes.bare.port, path: '/v1/chat/completions', headers: authorization, body: createRequestBody(model, stream) };
+    return {
+      port: processes.bare.port,
+      path: '/v1/chat/completions',
+      headers: authorization,
+      body: createRequestBody(model, stream),
+    };
   }
   if (target === 'liter-llm') {
-    return { port: processes['liter-llm'].port, path: '/v1/chat/completions', headers: {}, body: createRequestBody(`bench/${model}`, stream) };
+    return {
+      port: processes['liter-llm'].port,
+      path: '/v1/chat/completions',
+      headers: {},
+      body: createRequestBody(`bench/${model}`, stream),
+    };
   }
   return {
     port: processes.portkey.port,
@@ -262,7 +284,8 @@ const RUN_STARTED_AT = Date.now();
 const SETTLE_BUDGET_MS = options.quick ? 4 * 60_000 : 15 * 60_000;
 
 async function runSettledCell(target, mode, upstreamLatencyMs, concurrency, processes, pinning) {
-  if (options['no-settle'] || Date.now() - RUN_STARTED_AT > SETTLE_BUDGET_MS) return runCell(target, mode, upstreamLatencyMs, concurrency, processes, pinning);
+  if (options['no-settle'] || Date.now() - RUN_STARTED_AT > SETTLE_BUDGET_MS)
+    return runCell(target, mode, upstreamLatencyMs, concurrency, processes, pinning);
   let best = null;
   for (let attempt = 0; attempt <= MAX_CELL_RETRIES; attempt += 1) {
     const waitUntil = Math.min(Date.now() + SETTLE_MAX_WAIT_MS, RUN_STARTED_AT + SETTLE_BUDGET_MS);
@@ -320,7 +343,8 @@ async function runCell(target, mode, upstreamLatencyMs, concurrency, processes, 
   if (sampler) clearInterval(sampler);
   // CPU that none of the benchmark's processes spent: other work on the machine, disturbing the cell.
   const elapsedMicros = (performance.now() - startedAt) * 1000;
-  const foreignMicros = machineBefore === null ? null : readMachineBusyMicros() - machineBefore - (ours() - oursBefore) - result.cpuMicros;
+  const foreignMicros =
+    machineBefore === null ? null : readMachineBusyMicros() - machineBefore - (ours() - oursBefore) - result.cpuMicros;
   const cell = {
     target,
     mode,
@@ -337,7 +361,7 @@ async function runCell(target, mode, upstreamLatencyMs, concurrency, processes, 
     const memory = readMemory(gateway.pid);
     cell.gateway = {
       cpuMicrosPerRequest: cpuBefore !== null && served > 0 ? (cpuAfter - cpuBefore) / served : null,
-      peakRSSBytes: peakResettable ? memory?.peak ?? null : sampledPeak || null,
+      peakRSSBytes: peakResettable ? (memory?.peak ?? null) : sampledPeak || null,
     };
   }
   // After the readings: writing the profile costs the gateway CPU and memory too.
@@ -386,7 +410,8 @@ function updateReadme(report) {
 function writeReport(report, environment, cellsPlan, cells) {
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(path.join(RESULTS_DIR, 'latest.md'), report);
-  if (cells) writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify({ environment, plan: cellsPlan, cells }, null, 2)}\n`);
+  if (cells)
+    writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify({ environment, plan: cellsPlan, cells }, null, 2)}\n`);
   process.stdout.write(report);
   log(`written to ${path.relative(ROOT_DIR, path.join(RESULTS_DIR, 'latest.md'))}`);
   if (options['update-readme']) {
@@ -398,22 +423,34 @@ function writeReport(report, environment, cellsPlan, cells) {
 async function main() {
   if (options['from-json']) {
     const recorded = JSON.parse(readFileSync(options['from-json'], 'utf8'));
-    writeReport(formatBenchReport(recorded.cells, recorded.plan, recorded.environment), recorded.environment, recorded.plan, null);
+    writeReport(
+      formatBenchReport(recorded.cells, recorded.plan, recorded.environment),
+      recorded.environment,
+      recorded.plan,
+      null,
+    );
     return;
   }
   ensureDependencies();
   const pinning = planCPUPinning(!options['no-pin']);
   pinSelf(pinning.driverCPUs);
-  log(pinning.pinned ? `pinning: gateway on CPU ${pinning.gatewayCPUs}, the rest on CPU ${pinning.driverCPUs}` : `no pinning: ${pinning.reason}`);
+  log(
+    pinning.pinned
+      ? `pinning: gateway on CPU ${pinning.gatewayCPUs}, the rest on CPU ${pinning.driverCPUs}`
+      : `no pinning: ${pinning.reason}`,
+  );
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'liter-llm-bench-'));
   workDirs.push(workDir);
   const processes = {};
   try {
     processes.upstream = await startUpstream(pinning);
     if (plan.targets.includes('bare')) processes.bare = await startBarePassthrough(pinning, processes.upstream.port);
-    if (plan.targets.includes('liter-llm')) processes['liter-llm'] = await startLiterLLM(pinning, processes.upstream.port, workDir);
+    if (plan.targets.includes('liter-llm'))
+      processes['liter-llm'] = await startLiterLLM(pinning, processes.upstream.port, workDir);
     if (plan.targets.includes('portkey')) processes.portkey = await startPortkey(pinning, workDir);
-    log(`upstream :${processes.upstream.port}, ${plan.targets.map((target) => `${target}${processes[target] ? ` :${processes[target].port}` : ''}`).join(', ')}`);
+    log(
+      `upstream :${processes.upstream.port}, ${plan.targets.map((target) => `${target}${processes[target] ? ` :${processes[target].port}` : ''}`).join(', ')}`,
+    );
 
     // One unrecorded round per gateway and mode first, so the first measured cell is not the JIT warm-up.
     for (const target of plan.targets.filter((name) => name !== 'direct')) {

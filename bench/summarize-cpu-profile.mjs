@@ -9,7 +9,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '30' }, callers: { type: 'string' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { top: { type: 'string', default: '30' }, callers: { type: 'string' } },
+});
 if (positionals.length !== 1) {
   process.stderr.write('usage: node bench/summarize-cpu-profile.mjs FILE.cpuprofile [--top N]\n');
   process.exit(2);
@@ -54,13 +57,19 @@ function classify(frame) {
 }
 
 const total = [...selfMicros.values()].reduce((sum, value) => sum + value, 0);
-const busy = total - [...selfMicros.entries()].filter(([id]) => nodes.get(id).callFrame.functionName === '(idle)').reduce((sum, [, value]) => sum + value, 0);
+const busy =
+  total -
+  [...selfMicros.entries()]
+    .filter(([id]) => nodes.get(id).callFrame.functionName === '(idle)')
+    .reduce((sum, [, value]) => sum + value, 0);
 
 function table(title, map, limit, base) {
   const rows = [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, limit);
   process.stdout.write(`\n${title}\n`);
   for (const [name, micros] of rows) {
-    process.stdout.write(`${((micros / base) * 100).toFixed(1).padStart(6)}%  ${(micros / 1000).toFixed(0).padStart(7)} ms  ${name}\n`);
+    process.stdout.write(
+      `${((micros / base) * 100).toFixed(1).padStart(6)}%  ${(micros / 1000).toFixed(0).padStart(7)} ms  ${name}\n`,
+    );
   }
 }
 

@@ -142,7 +142,10 @@ export function runLoadGenerator(spec, { cpus, script }) {
   return new Promise((resolve, reject) => {
     const handle = startProcess('load generator', process.execPath, [script, JSON.stringify(spec)], { cpus });
     handle.child.on('exit', (code) => {
-      const line = handle.output.trim().split('\n').findLast((text) => text.startsWith('{'));
+      const line = handle.output
+        .trim()
+        .split('\n')
+        .findLast((text) => text.startsWith('{'));
       if (code !== 0 || !line) {
         reject(new Error(`load generator failed (exit ${code}):\n${handle.output}`));
         return;

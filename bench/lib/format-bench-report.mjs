@@ -56,7 +56,21 @@ const ttft99 = (cell) => cell.result.ttftMs?.p99 ?? null;
 function formatTable(cells, mode, upstreamLatencyMs, targets, concurrencies) {
   const stream = mode === 'stream';
   const header = stream
-    ? ['c', 'path', 'streams/s', 'p50 ms', 'p99 ms', 'TTFT p50', 'TTFT p99', 'added TTFT p50', 'added TTFT p99', 'added p50', 'CPU µs/stream', 'peak RSS MB', 'vs Portkey']
+    ? [
+        'c',
+        'path',
+        'streams/s',
+        'p50 ms',
+        'p99 ms',
+        'TTFT p50',
+        'TTFT p99',
+        'added TTFT p50',
+        'added TTFT p99',
+        'added p50',
+        'CPU µs/stream',
+        'peak RSS MB',
+        'vs Portkey',
+      ]
     : ['c', 'path', 'req/s', 'p50 ms', 'p99 ms', 'added p50', 'added p99', 'CPU µs/req', 'peak RSS MB', 'vs Portkey'];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, index) => (index < 2 ? ' --- ' : ' ---: ')).join('|')}|`];
   for (const concurrency of concurrencies) {
@@ -78,7 +92,9 @@ function formatTable(cells, mode, upstreamLatencyMs, targets, concurrencies) {
         integer(cell.result.throughput),
         fixed(p50(cell)),
         fixed(p99(cell)),
-        ...(stream ? [fixed(ttft50(cell)), fixed(ttft99(cell)), added(ttft50), added(ttft99), added(p50)] : [added(p50), added(p99)]),
+        ...(stream
+          ? [fixed(ttft50(cell)), fixed(ttft99(cell)), added(ttft50), added(ttft99), added(p50)]
+          : [added(p50), added(p99)]),
         isGateway ? fixed(cell.gateway?.cpuMicrosPerRequest, 0) : '—',
         isGateway ? megabytes(cell.gateway?.peakRSSBytes) : '—',
         versus,
@@ -92,7 +108,10 @@ function formatTable(cells, mode, upstreamLatencyMs, targets, concurrencies) {
 /** Peak Liter-LLM throughput at a p99 no worse than Portkey's at its own peak, over Portkey's peak. */
 export function computeEqualP99Ratio(cells, mode, upstreamLatencyMs) {
   const of = (target) =>
-    cells.filter((cell) => cell.target === target && cell.mode === mode && cell.upstreamLatencyMs === upstreamLatencyMs && cell.result.latencyMs);
+    cells.filter(
+      (cell) =>
+        cell.target === target && cell.mode === mode && cell.upstreamLatencyMs === upstreamLatencyMs && cell.result.latencyMs,
+    );
   const portkeyCells = of('portkey');
   const literCells = of('liter-llm');
   if (portkeyCells.length === 0 || literCells.length === 0) return null;
@@ -125,7 +144,9 @@ function formatTargets(cells, plan) {
       const ok = added50 <= 0.3 && added99 <= 1;
       addedOk = (addedOk ?? true) && ok;
       const bare = at16('bare', mode, upstreamLatencyMs);
-      const floor = bare ? ` (bare pass-through: ${signed(difference(bare, direct, pick50))} / ${signed(difference(bare, direct, pick99))})` : '';
+      const floor = bare
+        ? ` (bare pass-through: ${signed(difference(bare, direct, pick50))} / ${signed(difference(bare, direct, pick99))})`
+        : '';
       addedRows.push(
         `${MODE_LABELS[mode]}, ${upstreamLatencyMs} ms upstream: ${mode === 'stream' ? 'TTFT ' : ''}p50 ${signed(added50)} ms, p99 ${signed(added99)} ms ${ok ? '✅' : '❌'}${floor}`,
       );
@@ -158,7 +179,9 @@ function formatTargets(cells, plan) {
   const streams256 = cells.filter((cell) => cell.target === 'liter-llm' && cell.mode === 'stream' && cell.concurrency === 256);
   const peakRSS = streams256.reduce((max, cell) => Math.max(max, cell.gateway?.peakRSSBytes ?? 0), 0);
   const rssOk = streams256.length === 0 ? null : peakRSS > 0 && peakRSS < 150 * 1024 * 1024;
-  lines.push(`- Peak RSS under 150 MB at 256 concurrent streams: ${verdict(rssOk)}${streams256.length ? ` (${megabytes(peakRSS)} MB)` : ''}`);
+  lines.push(
+    `- Peak RSS under 150 MB at 256 concurrent streams: ${verdict(rssOk)}${streams256.length ? ` (${megabytes(peakRSS)} MB)` : ''}`,
+  );
 
   const directRows = [];
   for (const mode of plan.modes) {
@@ -168,7 +191,7 @@ function formatTargets(cells, plan) {
         const liter = findCell(cells, { target: 'liter-llm', mode, upstreamLatencyMs, concurrency });
         const direct = findCell(cells, { target: 'direct', mode, upstreamLatencyMs, concurrency });
         if (liter && direct && direct.result.throughput > 0) {
-          parts.push(`c=${concurrency} ${(liter.result.throughput / direct.result.throughput * 100).toFixed(0)}%`);
+          parts.push(`c=${concurrency} ${((liter.result.throughput / direct.result.throughput) * 100).toFixed(0)}%`);
         }
       }
       if (parts.length) directRows.push(`${MODE_LABELS[mode]}, ${upstreamLatencyMs} ms upstream: ${parts.join(', ')}`);
@@ -179,7 +202,9 @@ function formatTargets(cells, plan) {
 
   const cpuRange = (target) => {
     const values = cells
-      .filter((cell) => cell.target === target && cell.mode === 'json' && cell.concurrency >= 16 && cell.gateway?.cpuMicrosPerRequest)
+      .filter(
+        (cell) => cell.target === target && cell.mode === 'json' && cell.concurrency >= 16 && cell.gateway?.cpuMicrosPerRequest,
+      )
       .map((cell) => cell.gateway.cpuMicrosPerRequest);
     return values.length ? { best: Math.min(...values), worst: Math.max(...values) } : null;
   };
@@ -207,7 +232,7 @@ export function formatBenchReport(cells, plan, environment) {
       `Command: \`${environment.command}\`.`,
     '',
     'Latencies in ms. "added" = this path minus the direct path in the same cell. TTFT = time to the first non-empty content delta. ' +
-      'CPU = the gateway process\'s user+system time over the cell divided by the requests it served. Peak RSS = VmHWM, reset before each cell.',
+      "CPU = the gateway process's user+system time over the cell divided by the requests it served. Peak RSS = VmHWM, reset before each cell.",
   ];
   const foreign = cells.map((cell) => cell.foreignCores).filter((value) => value !== null && value !== undefined);
   if (foreign.length) {
@@ -230,7 +255,9 @@ export function formatBenchReport(cells, plan, environment) {
     sections.push('', '#### Failed requests', '');
     for (const cell of failures) {
       const samples = [...cell.result.errorSamples, ...cell.result.invalidSamples].slice(0, 3).join(' / ');
-      sections.push(`- ${TARGET_LABELS[cell.target]} ${cell.mode} c=${cell.concurrency} ${cell.upstreamLatencyMs} ms: ${samples}`);
+      sections.push(
+        `- ${TARGET_LABELS[cell.target]} ${cell.mode} c=${cell.concurrency} ${cell.upstreamLatencyMs} ms: ${samples}`,
+      );
     }
   }
   return `${sections.join('\n')}\n`;
