@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 
 export interface HTTPTransportOptions {
   /** Connection cap for each origin this transport talks to (undici Pool size). */
@@ -36,34 +36,45 @@ export interface HTTPResponseBody extends AsyncIterable<Uint8Array> {
   dump(): Promise<void>;
 }
 
+/** Where one URL goes: the dispatcher for its origin and the path to ask it for. */
+interface Route {
+  dispatcher: Dispatcher;
+  origin: string;
+  path: string;
+}
+
+// URLs repeat (a provider has a handful of endpoints); parsing one costs more than the lookup.
+const MAX_CACHED_ROUTES = 1_000;
+
 /**
- * One undici Agent per provider: a Pool per origin with keep-alive and a connection cap,
- * pipelining off (LLM calls are long; head-of-line blocking would hurt).
+ * A provider's connections: one undici Pool per origin with keep-alive and a connection cap,
+ * pipelining off (LLM calls are long; head-of-line blocking would hurt). Pools are used directly
+ * rather than through an undici Agent: the Agent parses the URL and looks up the origin's pool on
+ * every request, which measured about 15 µs of CPU per call on this project's benchmark machine.
  */
 export class HTTPTransport {
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
+  private readonly injected: Dispatcher | undefined;
+  private readonly pools = new Map<string, Pool>();
+  private readonly routes = new Map<string, Route>();
+  private readonly poolOptions: Pool.Options;
 
   constructor(options: HTTPTransportOptions = {}) {
-    if (options.dispatcher) {
-      this.dispatcher = options.dispatcher;
-      this.ownsDispatcher = false;
-    } else {
-      this.dispatcher = new Agent({
-        connections: options.connections ?? null,
-        pipelining: 1,
-        keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
-        connect: { timeout: options.connectTimeoutMs ?? 10_000 },
-        headersTimeout: options.headersTimeoutMs ?? 0,
-        bodyTimeout: options.bodyTimeoutMs ?? 0,
-      });
-      this.ownsDispatcher = true;
-    }
+    this.injected = options.dispatcher;
+    this.poolOptions = {
+      ...(options.connections !== undefined && { connections: options.connections }),
+      pipelining: 1,
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+      connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+      headersTimeout: options.headersTimeoutMs ?? 0,
+      bodyTimeout: options.bodyTimeoutMs ?? 0,
+    };
   }
 
   async request(request: HTTPRequest): Promise<HTTPResponse> {
-    const response = await undiciRequest(request.url, {
-      dispatcher: this.dispatcher,
+    const route = this.routeOf(request.url);
+    const response = await route.dispatcher.request({
+      origin: route.origin,
+      path: route.path,
       method: request.method,
       headers: request.headers,
       body: request.body ?? null,
@@ -74,12 +85,32 @@ export class HTTPTransport {
 
   /** Lets in-flight requests finish, then closes every pooled connection. */
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
   }
 
   /** Closes every connection now, failing in-flight requests. */
   async destroy(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.destroy();
+    await Promise.all([...this.pools.values()].map((pool) => pool.destroy()));
+  }
+
+  private routeOf(url: string): Route {
+    const cached = this.routes.get(url);
+    if (cached !== undefined) return cached;
+    const parsed = new URL(url);
+    const origin = parsed.origin;
+    let dispatcher = this.injected;
+    if (dispatcher === undefined) {
+      let pool = this.pools.get(origin);
+      if (pool === undefined) {
+        pool = new Pool(origin, this.poolOptions);
+        this.pools.set(origin, pool);
+      }
+      dispatcher = pool;
+    }
+    const route = { dispatcher, origin, path: `${parsed.pathname}${parsed.search}` };
+    if (this.routes.size >= MAX_CACHED_ROUTES) this.routes.clear();
+    this.routes.set(url, route);
+    return route;
   }
 }
 

@@ -26,7 +26,7 @@ function context(requestId: string): RequestContext {
 }
 
 describe('createRequestLogger', () => {
-  it('writes to a file path, one JSON object per line', () => {
+  it('writes to a file path, one JSON object per line', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'liter-llm-logs-'));
     directories.push(directory);
     const file = join(directory, 'nested', 'requests.log');
@@ -34,7 +34,7 @@ describe('createRequestLogger', () => {
     try {
       engineChannels.requestEnd.publish(context('req-file'));
       logs.logger.info({ route: 'chat' }, 'gateway started');
-      logs.flush();
+      await logs.flush();
     } finally {
       logs.unsubscribe();
     }
@@ -72,5 +72,28 @@ describe('createRequestLogger', () => {
     expect(resolveLogLevel({})).toBe('info');
     expect(resolveLogLevel({ LITER_LLM_LOG_LEVEL: 'verbose' })).toBe('info');
     expect(resolveLogLevel({ LITER_LLM_LOG_LEVEL: ' debug ' })).toBe('debug');
+  });
+});
+
+describe('buffered destination', () => {
+  it('gathers lines into few writes and still delivers each one within the flush interval', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'liter-llm-logs-'));
+    directories.push(directory);
+    const file = join(directory, 'buffered.log');
+    const logs = createRequestLogger({ destination: file, env: {}, flushIntervalMs: 50 });
+    try {
+      for (let index = 0; index < 3; index++) engineChannels.requestEnd.publish(context(`req-buffered-${index}`));
+      // Three short lines are far below the 4 KiB buffer: nothing is written yet...
+      expect(readFileSync(file, 'utf8')).toBe('');
+      // ...until the flush interval passes.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const ids = readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { request_id: string }).request_id);
+      expect(ids).toEqual(['req-buffered-0', 'req-buffered-1', 'req-buffered-2']);
+    } finally {
+      logs.unsubscribe();
+    }
   });
 });

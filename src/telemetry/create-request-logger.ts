@@ -1,3 +1,5 @@
+import { mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { AttemptContext, RateLimitedEvent, RequestContext, RetryEvent } from '../engine/engine-events.js';
 import type { LiterLLMError } from '../spec/errors.js';
@@ -25,6 +27,15 @@ export interface RequestLoggerOptions {
   sync?: boolean;
   /** Share a scrubber with tracing, so both learn the same secrets. */
   scrubber?: SecretScrubber;
+  /**
+   * For a file or descriptor destination: gather lines until this many bytes are waiting (or
+   * `flushIntervalMs` passed), then write them in one system call. Default 4096; 0 writes every
+   * line at once. One write per request cost ~30 µs of a ~300 µs gateway request in bench/; a
+   * line is at most `flushIntervalMs` late, and lines still waiting are written on exit.
+   */
+  bufferBytes?: number;
+  /** Longest a buffered line waits (default 200 ms). */
+  flushIntervalMs?: number;
 }
 
 export interface RequestLogger {
@@ -33,8 +44,8 @@ export interface RequestLogger {
   readonly scrubber: SecretScrubber;
   /** Stops logging engine calls (the logger stays usable). */
   unsubscribe(): void;
-  /** Writes buffered lines (with `sync: false`). */
-  flush(): void;
+  /** Writes the lines still buffered; resolves once they are written. */
+  flush(): Promise<void>;
 }
 
 const RETRIES = 'liter_llm.log.retries';
@@ -53,7 +64,9 @@ export function createRequestLogger(options: RequestLoggerOptions = {}): Request
   const scrubber = options.scrubber ?? createSecretScrubber();
   if (options.secrets) scrubber.addSecrets(options.secrets);
   const level = options.level ?? resolveLogLevel(options.env ?? process.env);
-  const destination = destinationOf(options.destination, options.sync ?? true);
+  const bufferBytes = options.bufferBytes ?? DEFAULT_BUFFER_BYTES;
+  const destination = destinationOf(options.destination, options.sync ?? true, bufferBytes);
+  const flushTimer = bufferBytes > 0 && isBuffered(options.destination) ? startFlushTimer(destination, options.flushIntervalMs ?? 200) : undefined;
   const logger = pino(
     {
       level,
@@ -115,8 +128,11 @@ export function createRequestLogger(options: RequestLoggerOptions = {}): Request
   return {
     logger,
     scrubber,
-    unsubscribe,
-    flush: () => logger.flush(),
+    unsubscribe: () => {
+      unsubscribe();
+      if (flushTimer !== undefined) clearInterval(flushTimer);
+    },
+    flush: () => flushDestination(destination),
   };
 }
 
@@ -165,12 +181,44 @@ export function resolveLogLevel(env: Record<string, string | undefined>): LogLev
   return (LOG_LEVELS as readonly string[]).includes(requested ?? '') ? (requested as LogLevel) : 'info';
 }
 
-function destinationOf(destination: RequestLoggerOptions['destination'], sync: boolean): DestinationStream {
-  if (destination === undefined) return pino.destination({ dest: 1, sync });
-  if (typeof destination === 'string' || typeof destination === 'number') {
-    return pino.destination({ dest: destination, sync, mkdir: true });
+const DEFAULT_BUFFER_BYTES = 4096;
+
+function isBuffered(destination: RequestLoggerOptions['destination']): boolean {
+  return destination === undefined || typeof destination === 'string' || typeof destination === 'number';
+}
+
+function destinationOf(destination: RequestLoggerOptions['destination'], sync: boolean, bufferBytes: number): DestinationStream {
+  if (!isBuffered(destination)) return destination as DestinationStream;
+  const dest = destination ?? 1;
+  if (bufferBytes > 0) {
+    // Buffered lines go out in the background (sync: false); sonic-boom writes what is left on exit.
+    // A path is opened here, synchronously, so the first flush never meets a file still opening.
+    const fd = typeof dest === 'string' ? openLogFile(dest) : dest;
+    return pino.destination({ dest: fd, minLength: bufferBytes, sync: false });
   }
-  return destination;
+  return pino.destination({ dest, sync, mkdir: typeof dest === 'string' });
+}
+
+function openLogFile(path: string): number {
+  mkdirSync(dirname(path), { recursive: true });
+  return openSync(path, 'a');
+}
+
+/** sonic-boom writes nothing until minLength bytes wait: this bounds how late a line can be. */
+function startFlushTimer(destination: DestinationStream, intervalMs: number): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    const boom = destination as { flush?: (callback?: (error?: Error) => void) => void };
+    boom.flush?.(() => undefined);
+  }, intervalMs);
+  timer.unref();
+  return timer;
+}
+
+function flushDestination(destination: DestinationStream): Promise<void> {
+  const boom = destination as { flush?: (callback: (error?: Error) => void) => void };
+  if (boom.flush === undefined) return Promise.resolve();
+  // A failed write (stdout closed) must not fail the caller's shutdown.
+  return new Promise((resolve) => boom.flush!(() => resolve()));
 }
 
 function roundMs(milliseconds: number): number {

@@ -90,7 +90,7 @@ export async function createTelemetry(options: TelemetryOptions = {}): Promise<T
       metrics?.unsubscribe();
       tracing?.unsubscribe();
       requestLogger?.unsubscribe();
-      requestLogger?.flush();
+      await requestLogger?.flush();
       await otlp?.shutdown();
     },
   };
