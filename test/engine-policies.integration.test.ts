@@ -143,6 +143,35 @@ describe('engine policies over real sockets', () => {
     expect((await llm.chat({ model: 'openai/gpt-4o-mini', messages: USER })).text).toBe('Echo: Hello there');
   });
 
+  it('a provider that sends no headers within first_byte_timeout_ms times out, and the attempt is retried', async () => {
+    const upstream = await server();
+    upstream.enqueue({ ...openAIJSON('late'), delayMs: 1_000 });
+    const llm = engine({ providers: { local: { type: 'openai-compatible', baseURL: `${upstream.url}/v1`, firstByteTimeoutMs: 150, maxRetries: 1 } } });
+    const started = Date.now();
+    const response = await llm.chat({ model: 'local/m', messages: USER });
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(response.text).toBe('Echo: Hello there');
+    expect(response.attempts!.map((attempt) => attempt.outcome)).toEqual(['timeout', 'ok']);
+  });
+
+  it('a stream that goes quiet for longer than stream_idle_timeout_ms ends with a timeout error and frees its permit', async () => {
+    const upstream = await server();
+    const recorded = loadFixture(join(FIXTURES, 'openai/__fixtures__/openai-chat/chat-stream-text.sse')).response;
+    upstream.enqueue({ ...recorded, chunkSize: 100, hangAfterChunks: 8 });
+    const llm = engine({
+      providers: { local: { type: 'openai-compatible', baseURL: `${upstream.url}/v1`, streamIdleTimeoutMs: 200, maxConcurrency: 1 } },
+    });
+    const seen: string[] = [];
+    const error = await errorOf(
+      (async () => {
+        for await (const event of llm.chatStream({ model: 'local/m', messages: USER })) seen.push(event.type);
+      })(),
+    );
+    expect(seen).toContain('text-delta');
+    expect(error.code).toBe('timeout');
+    expect(llm.stats()[0]).toMatchObject({ inFlight: 0 });
+  });
+
   it('hot reload from the config file swaps a route while a call is in flight', async () => {
     const first = await server();
     const second = await server();
@@ -182,6 +211,10 @@ describe('engine policies over real sockets', () => {
     expect(first.abortedRequests).toBe(0);
   });
 });
+
+function openAIJSON(text: string) {
+  return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(openAIReply(text)) };
+}
 
 function openAIReply(text: string) {
   return {
