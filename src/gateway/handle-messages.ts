@@ -5,8 +5,7 @@ import { createAnthropicStreamEncoder } from './create-anthropic-stream-encoder.
 import { createValidationError } from './create-validation-error.js';
 import type { GatewayContext } from './gateway-context.js';
 import { InvalidRequestError } from '../spec/errors.js';
-import { openEngineStream } from './open-engine-stream.js';
-import { pipeChatStream } from './pipe-chat-stream.js';
+import { serveChat } from './serve-chat.js';
 
 /** `POST /v1/messages`: the Anthropic Messages API in and out, JSON or SSE, over any provider. */
 export async function handleMessages(context: GatewayContext): Promise<void> {
@@ -15,25 +14,10 @@ export async function handleMessages(context: GatewayContext): Promise<void> {
   const parsed = anthropicMessagesBodySchema.safeParse(body);
   if (!parsed.success) throw createValidationError(parsed.error.issues, body);
   const { request, stream } = convertFromAnthropicMessagesBody(parsed.data);
-  context.requestedModel = request.model;
-
-  if (!stream) {
-    const response = await context.engine.chat(request, context.callOptions);
-    const message = convertToAnthropicMessage(response, context.requestId, request.model);
-    context.sendJSON(200, JSON.stringify(message), context.servedHeaders(response.provider, response.model, response.warnings));
-    return;
-  }
-
-  const { iterator, start } = await openEngineStream(context.engine.chatStream(request, context.callOptions));
-  context.startSSE(context.servedHeaders(start.provider, start.model, start.warnings));
-  const outcome = await pipeChatStream({
-    iterator,
-    first: start,
-    response: context.response,
-    encoder: createAnthropicStreamEncoder({ start, requestedModel: request.model, fallbackId: context.requestId }),
-    abort: context.abort,
+  await serveChat(context, request, stream, {
+    toJSON: convertToAnthropicMessage,
+    createStreamEncoder: (start, requestedModel, requestId) => createAnthropicStreamEncoder({ start, requestedModel, fallbackId: requestId }),
   });
-  context.recordStreamOutcome(outcome);
 }
 
 /** Anthropic's server tools (web search, code execution...) run on Anthropic's side and have no canonical form. */
