@@ -68,6 +68,25 @@ describe('liter-llm CLI', () => {
     expect(result.stdout).toBe('Echo: Hello from the CLI\n');
   });
 
+  it.each(['anthropic', 'openai', 'huggingface'])('the "try:" line mock-provider prints for %s works as printed', async (provider) => {
+    const child = spawn(process.execPath, [CLI, 'mock-provider', '--provider', provider, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(child);
+    const hint = await new Promise<string>((resolve) => {
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /^try: (.*)$/m.exec(output);
+        if (match) resolve(match[1]!);
+      });
+    });
+    // `VAR=value ... liter-llm chat --model M "Hello"`: the variables, then the command's arguments.
+    const env = Object.fromEntries([...hint.matchAll(/(\w+)=(\S+) /g)].map((match) => [match[1]!, match[2]!]));
+    const model = /--model (\S+)/.exec(hint)![1]!;
+    const result = await run(['chat', '--model', model, 'Hello'], env);
+    expect(result).toMatchObject({ code: 0, stdout: 'Echo: Hello\n' });
+    child.kill('SIGTERM');
+  });
+
   it('chat --stream prints tokens as they arrive, with a system prompt', async () => {
     const result = await run(['chat', '--stream', '--system', 'Be brief.', '--model', 'openai/gpt-4o-mini', 'stream this'], {
       OPENAI_BASE_URL: `${openaiURL}/v1`,

@@ -6,13 +6,21 @@ import { MockProviderServer } from '../testing/mock-provider-server.js';
 import { parseCLIArgs, UsageError } from './parse-cli-args.js';
 
 const HANDLERS = {
-  openai: { handler: echoOpenAIHandler, env: 'OPENAI_BASE_URL', suffix: '/v1', model: 'openai/gpt-4o-mini' },
-  anthropic: { handler: echoAnthropicHandler, env: 'ANTHROPIC_BASE_URL', suffix: '', model: 'anthropic/claude-haiku-4-5' },
+  openai: { handler: echoOpenAIHandler, env: 'OPENAI_BASE_URL', suffix: '/v1', model: 'openai/gpt-4o-mini', key: '' },
+  // Like the real API, the Anthropic mock wants a key sent (any value).
+  anthropic: {
+    handler: echoAnthropicHandler,
+    env: 'ANTHROPIC_BASE_URL',
+    suffix: '',
+    model: 'anthropic/claude-haiku-4-5',
+    key: 'ANTHROPIC_API_KEY=sk-ant-local ',
+  },
   huggingface: {
     handler: echoHuggingFaceHandler,
     env: 'HF_BASE_URL',
     suffix: '',
     model: 'huggingface/meta-llama/Llama-3.1-8B-Instruct',
+    key: '',
   },
 } as const;
 
@@ -38,7 +46,7 @@ export async function runMockProviderCommand(args: string[]): Promise<number> {
   const server = await MockProviderServer.start({ handler: choice.handler, host: values.host, port });
   process.stdout.write(
     `mock ${values.provider} server listening on ${server.url}\n` +
-      `try: ${choice.env}=${server.url}${choice.suffix} liter-llm chat --model ${choice.model} "Hello"\n`,
+      `try: ${choice.env}=${server.url}${choice.suffix} ${choice.key}liter-llm chat --model ${choice.model} "Hello"\n`,
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
