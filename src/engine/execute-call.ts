@@ -2,7 +2,7 @@ import type { AttemptRecord } from '../spec/chat-response.js';
 import { isLiterLLMError, type LiterLLMError, ProviderUnavailableError, InternalError } from '../spec/errors.js';
 import { abortableSleep, abortReason } from './abortable-sleep.js';
 import type { Candidate } from './candidate.js';
-import { createDeadline, type Deadline } from './deadline.js';
+import { createDeadline } from './deadline.js';
 import { type AttemptContext, engineChannels, type RequestContext } from './engine-events.js';
 import type { Lease } from './limits/provider-limiter.js';
 import { parseRateLimitHeaders } from './limits/parse-rate-limit-headers.js';
@@ -12,8 +12,6 @@ export interface AttemptInput {
   candidate: Candidate;
   /** Aborts on caller cancel, call deadline or this attempt's own timeout. */
   signal: AbortSignal;
-  /** The attempt's deadline; the executor stops its timer once the attempt succeeds. */
-  deadline: Deadline;
   /** The limiter lease (for `settleTokens`). */
   lease: Lease;
   context: AttemptContext;
@@ -85,22 +83,27 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
         if (engineChannels.attemptStart.hasSubscribers) engineChannels.attemptStart.publish(attempt);
         const deadline = createDeadline(signal, runtime.config.timeoutMs, () => `${provider} (${model})`);
         let finished = false;
+        let succeeded = false;
         const finish = () => {
           if (finished) return;
           finished = true;
           lease.release();
           deadline.clear();
-          releaseTarget();
+          // The target stays busy until a successful result is consumed; after a failed attempt
+          // the candidate loop decides (it may retry the same target).
+          if (succeeded) releaseTarget();
         };
         try {
-          const value = await params.run({ candidate, signal: deadline.signal, deadline, lease, context: attempt, finish });
-          deadline.stopTimer();
-          finishAttempt(params, candidate, attempt, undefined);
+          const value = await params.run({ candidate, signal: deadline.signal, lease, context: attempt, finish });
+          succeeded = true;
           handedOver = true;
+          // A JSON result was consumed inside run(); a stream is consumed later and calls finish() then.
+          if (finished) releaseTarget();
+          else deadline.stopTimer();
+          finishAttempt(params, candidate, attempt, undefined);
           return value;
         } catch (thrown) {
-          deadline.clear();
-          lease.release();
+          finish();
           const error = asLiterLLMError(thrown, provider);
           finishAttempt(params, candidate, attempt, error);
           if (error.code === 'rate_limited' && error.status !== undefined) {

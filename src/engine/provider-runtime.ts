@@ -23,7 +23,7 @@ export function createProviderRuntime(config: ProviderConfig, factories: Provide
   return { config, transport, provider: factory(config, transport), limiter: new ProviderLimiter({ provider: config.name, store, ...limiterSettingsOf(config) }) };
 }
 
-export function transportOptionsOf(config: ProviderConfig) {
+function transportOptionsOf(config: ProviderConfig) {
   return {
     connections: config.maxConnections,
     connectTimeoutMs: config.connectTimeoutMs,
