@@ -1,0 +1,233 @@
+#!/usr/bin/env node
+// A/B comparison of two Liter-LLM gateways under the same load, in the same run: for judging one
+// change when the machine is too noisy for two separate `make bench` runs to tell 10% apart.
+//
+//   node bench/compare-builds.mjs [--baseline REF] [--mode json|stream] [--concurrency 16]
+//                                 [--latency-ms 0] [--rounds 6] [--duration-ms 2000] [--warmup-ms 500]
+//                                 [--a-env K=V,...] [--b-env K=V,...]
+//
+// A is the build of git REF (default HEAD: the last commit), checked out into a temporary worktree
+// and built there; B is this checkout's dist/ (build it first: `npx tsc -b`). With the same build
+// on both sides (`--baseline none`), --a-env/--b-env compare settings instead (LITER_LLM_LOG_LEVEL=silent).
+// Both gateways share the gateway core (only one is under load at a time); the upstream and the
+// load generator share the other. Rounds alternate A,B then B,A so that drift hits both alike, and
+// the report gives each side's median CPU µs per request and throughput, and B/A.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  findFreePort,
+  killAllStarted,
+  pinSelf,
+  planCPUPinning,
+  runLoadGenerator,
+  startProcess,
+  stopProcess,
+  waitForHTTP,
+  waitForOutput,
+} from './lib/bench-processes.mjs';
+import { readCPUMicros, readMemory, resetPeakRSS } from './lib/proc-stats.mjs';
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const ROOT_DIR = path.dirname(BENCH_DIR);
+const UPSTREAM_KEY = 'sk-bench-not-a-real-key';
+
+const { values: options } = parseArgs({
+  options: {
+    baseline: { type: 'string', default: 'HEAD' },
+    mode: { type: 'string', default: 'json' },
+    concurrency: { type: 'string', default: '16' },
+    'latency-ms': { type: 'string', default: '0' },
+    rounds: { type: 'string', default: '6' },
+    'duration-ms': { type: 'string', default: '2000' },
+    'warmup-ms': { type: 'string', default: '500' },
+    'a-env': { type: 'string', default: '' },
+    'b-env': { type: 'string', default: '' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (options.help) {
+  process.stdout.write(`${readUsage()}\n`);
+  process.exit(0);
+}
+
+function readUsage() {
+  return execFileSync('sed', ['-n', '2,13p', fileURLToPath(import.meta.url)], { encoding: 'utf8' }).replace(/^\/\/ ?/gm, '');
+}
+
+function parseEnv(text) {
+  const env = {};
+  for (const pair of text.split(',').filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`--a-env/--b-env take NAME=VALUE pairs separated by commas, got "${pair}"`);
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return env;
+}
+
+function log(line) {
+  process.stderr.write(`[compare] ${line}\n`);
+}
+
+/** A worktree of `ref` with its own dist/, sharing this checkout's node_modules. */
+function buildBaseline(ref) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'liter-llm-baseline-'));
+  execFileSync('git', ['worktree', 'add', '--detach', dir, ref], { cwd: ROOT_DIR, stdio: 'ignore' });
+  symlinkSync(path.join(ROOT_DIR, 'node_modules'), path.join(dir, 'node_modules'));
+  log(`building ${ref} in ${dir}`);
+  const build = spawnSync('npx', ['tsc', '-b'], { cwd: dir, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error(`npx tsc -b failed for ${ref}`);
+  return dir;
+}
+
+function removeBaseline(dir) {
+  spawnSync('git', ['worktree', 'remove', '--force', dir], { cwd: ROOT_DIR, stdio: 'ignore' });
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function startGateway(name, root, upstreamPort, workDir, cpus, env) {
+  const port = await findFreePort();
+  const config = path.join(workDir, `${name}.yaml`);
+  // The same settings as run-gateway-bench.mjs: limits far above the load, no retries.
+  writeFileSync(
+    config,
+    [
+      'providers:',
+      '  bench:',
+      '    type: openai-compatible',
+      `    base_url: http://127.0.0.1:${upstreamPort}/v1`,
+      `    api_key: ${UPSTREAM_KEY}`,
+      '    max_concurrency: 100000',
+      '    max_connections: 1024',
+      '    rate_limit_per_minute: 100000000',
+      '    timeout_ms: 120000',
+      '    max_retries: 0',
+      '',
+    ].join('\n'),
+  );
+  const handle = startProcess(
+    name,
+    process.execPath,
+    [path.join(root, 'dist/cli/main.js'), 'serve', '--config', config, '--host', '127.0.0.1', '--port', String(port)],
+    { cpus, cwd: root, env, stdoutFile: path.join(workDir, `${name}.stdout.log`) },
+  );
+  await waitForHTTP(handle, `http://127.0.0.1:${port}/healthz`);
+  return { name, handle, port };
+}
+
+function requestSpec(gateway, stream) {
+  return {
+    host: '127.0.0.1',
+    port: gateway.port,
+    path: '/v1/chat/completions',
+    headers: {},
+    body: {
+      model: `bench/bench-${options['latency-ms']}ms`,
+      messages: [
+        { role: 'system', content: 'You are a terse assistant.' },
+        { role: 'user', content: 'Tell me one short sentence about a fox.' },
+      ],
+      max_tokens: 64,
+      temperature: 0.2,
+      ...(stream && { stream: true, stream_options: { include_usage: true } }),
+    },
+    stream,
+    concurrency: Number(options.concurrency),
+    warmupMs: Number(options['warmup-ms']),
+    durationMs: Number(options['duration-ms']),
+    drainMs: 5000,
+  };
+}
+
+async function measure(gateway, pinning) {
+  resetPeakRSS(gateway.handle.pid);
+  const before = readCPUMicros(gateway.handle.pid);
+  const result = await runLoadGenerator(requestSpec(gateway, options.mode === 'stream'), {
+    cpus: pinning.driverCPUs,
+    script: path.join(BENCH_DIR, 'load-generator.mjs'),
+  });
+  const served = Object.values(result.statusCounts).reduce((sum, count) => sum + count, 0);
+  if (result.errors + result.invalid > 0) throw new Error(`${gateway.name}: ${result.errors + result.invalid} failed requests`);
+  return {
+    cpu: (readCPUMicros(gateway.handle.pid) - before) / served,
+    throughput: result.throughput,
+    p50: result.latencyMs.p50,
+    rss: (readMemory(gateway.handle.pid)?.peak ?? 0) / 1048576,
+  };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+async function main() {
+  const pinning = planCPUPinning(true);
+  pinSelf(pinning.driverCPUs);
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'liter-llm-compare-'));
+  const baselineDir = options.baseline === 'none' ? null : buildBaseline(options.baseline);
+  const handles = [];
+  try {
+    const upstreamPort = await findFreePort();
+    const upstream = startProcess('upstream', process.execPath, [path.join(BENCH_DIR, 'mock-upstream.mjs'), '--port', String(upstreamPort)], {
+      cpus: pinning.driverCPUs,
+    });
+    handles.push(upstream);
+    await waitForOutput(upstream, /"ready":true/);
+    const a = await startGateway('A', baselineDir ?? ROOT_DIR, upstreamPort, workDir, pinning.gatewayCPUs, parseEnv(options['a-env']));
+    const b = await startGateway('B', ROOT_DIR, upstreamPort, workDir, pinning.gatewayCPUs, parseEnv(options['b-env']));
+    handles.push(a.handle, b.handle);
+    log(`A = ${baselineDir ? options.baseline : 'this checkout'} ${options['a-env']}; B = this checkout ${options['b-env']}`);
+    log(`${options.mode}, c=${options.concurrency}, upstream ${options['latency-ms']} ms, ${options.rounds} rounds`);
+    // Warm both (JIT, pools) before anything is measured.
+    for (const gateway of [a, b]) await measure(gateway, pinning);
+    const samples = { A: [], B: [] };
+    for (let round = 0; round < Number(options.rounds); round += 1) {
+      for (const gateway of round % 2 === 0 ? [a, b] : [b, a]) {
+        const sample = await measure(gateway, pinning);
+        samples[gateway.name].push(sample);
+        log(`round ${round + 1} ${gateway.name}: ${sample.cpu.toFixed(0)} µs/req, ${Math.round(sample.throughput)}/s, p50 ${sample.p50.toFixed(2)} ms`);
+      }
+    }
+    const summary = (name) => ({
+      cpu: median(samples[name].map((sample) => sample.cpu)),
+      throughput: median(samples[name].map((sample) => sample.throughput)),
+      p50: median(samples[name].map((sample) => sample.p50)),
+      rss: Math.max(...samples[name].map((sample) => sample.rss)),
+    });
+    const [sa, sb] = [summary('A'), summary('B')];
+    const row = (name, s) => `| ${name} | ${s.cpu.toFixed(0)} | ${Math.round(s.throughput)} | ${s.p50.toFixed(2)} | ${s.rss.toFixed(0)} |`;
+    process.stdout.write(
+      [
+        '| side | CPU µs/req (median) | req/s (median) | p50 ms (median) | peak RSS MB |',
+        '| --- | ---: | ---: | ---: | ---: |',
+        row('A', sa),
+        row('B', sb),
+        `| B/A | ${(sb.cpu / sa.cpu).toFixed(3)} | ${(sb.throughput / sa.throughput).toFixed(3)} | ${(sb.p50 / sa.p50).toFixed(3)} | |`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await Promise.all(handles.map((handle) => stopProcess(handle)));
+    if (baselineDir) removeBaseline(baselineDir);
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+process.on('SIGINT', () => {
+  killAllStarted();
+  process.exit(130);
+});
+
+main().catch((error) => {
+  killAllStarted();
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.exit(1);
+});
+
+if (!existsSync(path.join(ROOT_DIR, 'dist/cli/main.js'))) log('no dist/cli/main.js here: run `npx tsc -b` first');
