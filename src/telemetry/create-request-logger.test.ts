@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { engineChannels, type RequestContext } from '../engine/engine-events.js';
-import { createRequestLogger, resolveLogLevel } from './create-request-logger.js';
+import fc from 'fast-check';
+import { createRequestLogger, isoTimeNow, resolveLogLevel } from './create-request-logger.js';
 
 const directories: string[] = [];
 afterEach(() => {
@@ -95,5 +96,15 @@ describe('buffered destination', () => {
     } finally {
       logs.unsubscribe();
     }
+  });
+});
+
+describe('isoTimeNow', () => {
+  it('matches Date#toISOString for any millisecond, in any order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 4_102_444_800_000 }), { minLength: 1, maxLength: 5 }), (times) => {
+        for (const time of times) expect(isoTimeNow(time)).toBe(new Date(time).toISOString());
+      }),
+    );
   });
 });

@@ -73,7 +73,7 @@ export function createRequestLogger(options: RequestLoggerOptions = {}): Request
       level,
       base: null,
       messageKey: 'msg',
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: () => `,"time":"${isoTimeNow()}"`,
       formatters: {
         level: (label) => ({ level: label }),
         log: (object) => scrubber.scrubValue(object) as Record<string, unknown>,
@@ -122,7 +122,10 @@ export function createRequestLogger(options: RequestLoggerOptions = {}): Request
           },
           requestEnd(context: RequestContext) {
             if (!logger.isLevelEnabled('info')) return;
-            logger.info(describeRequest(context), 'request');
+            // The one line per call, written without pino's generic path (hooks, formatters, its
+            // own serialiser): same shape and scrubbing, ~10 µs less per gateway request in bench/.
+            const fields = JSON.stringify(scrubber.scrubValue(describeRequest(context)));
+            destination.write(`{"level":"info","time":"${isoTimeNow()}",${fields.slice(1, -1)},"msg":"request"}\n`);
           },
         });
 
@@ -214,6 +217,20 @@ function flushDestination(destination: DestinationStream): Promise<void> {
   if (boom.flush === undefined) return Promise.resolve();
   // A failed write (stdout closed) must not fail the caller's shutdown.
   return new Promise((resolve) => boom.flush!(() => resolve()));
+}
+
+let cachedSecond = -1;
+let cachedSecondPrefix = '';
+
+/** `new Date().toISOString()`, with the part up to the second formatted once per second. */
+export function isoTimeNow(now = Date.now()): string {
+  const second = Math.floor(now / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedSecondPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+  }
+  const millis = now - second * 1000;
+  return `${cachedSecondPrefix}${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }
 
 function roundMs(milliseconds: number): number {
