@@ -113,7 +113,7 @@ describe('createBatchedLogDestination', () => {
     destination.write('lost\n');
     let reported: Error | undefined;
     destination.flush((error) => (reported = error));
-    expect((reported as NodeJS.ErrnoException | undefined)?.code).toBe('EBADF');
+    expect((reported)?.code).toBe('EBADF');
     expect(() => destination.write('also lost\n')).not.toThrow();
     destination.flush((error) => expect(error).toBeUndefined());
   });
