@@ -4,7 +4,7 @@
 //
 //   node bench/compare-builds.mjs [--baseline REF] [--mode json|stream] [--concurrency 16]
 //                                 [--latency-ms 0] [--rounds 6] [--duration-ms 2000] [--warmup-ms 500]
-//                                 [--a-env K=V,...] [--b-env K=V,...]
+//                                 [--a-env K=V,...] [--b-env K=V,...] [--warm-modes json,stream]
 //
 // A is the build of git REF (default HEAD: the last commit), checked out into a temporary worktree
 // and built there; B is this checkout's dist/ (build it first: `npx tsc -b`). With the same build
@@ -46,6 +46,7 @@ const { values: options } = parseArgs({
     'warmup-ms': { type: 'string', default: '500' },
     'a-env': { type: 'string', default: '' },
     'b-env': { type: 'string', default: '' },
+    'warm-modes': { type: 'string', default: 'json,stream' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -119,7 +120,7 @@ async function startGateway(name, root, upstreamPort, workDir, cpus, env) {
   return { name, handle, port };
 }
 
-function requestSpec(gateway, stream) {
+function requestSpec(gateway, stream, timing = {}) {
   return {
     host: '127.0.0.1',
     port: gateway.port,
@@ -137,16 +138,16 @@ function requestSpec(gateway, stream) {
     },
     stream,
     concurrency: Number(options.concurrency),
-    warmupMs: Number(options['warmup-ms']),
-    durationMs: Number(options['duration-ms']),
+    warmupMs: timing.warmupMs ?? Number(options['warmup-ms']),
+    durationMs: timing.durationMs ?? Number(options['duration-ms']),
     drainMs: 5000,
   };
 }
 
-async function measure(gateway, pinning) {
+async function measure(gateway, pinning, mode = options.mode, timing = {}) {
   resetPeakRSS(gateway.handle.pid);
   const before = readCPUMicros(gateway.handle.pid);
-  const result = await runLoadGenerator(requestSpec(gateway, options.mode === 'stream'), {
+  const result = await runLoadGenerator(requestSpec(gateway, mode === 'stream', timing), {
     cpus: pinning.driverCPUs,
     script: path.join(BENCH_DIR, 'load-generator.mjs'),
   });
@@ -184,8 +185,11 @@ async function main() {
     handles.push(a.handle, b.handle);
     log(`A = ${baselineDir ? options.baseline : 'this checkout'} ${options['a-env']}; B = this checkout ${options['b-env']}`);
     log(`${options.mode}, c=${options.concurrency}, upstream ${options['latency-ms']} ms, ${options.rounds} rounds`);
-    // Warm both (JIT, pools) before anything is measured.
-    for (const gateway of [a, b]) await measure(gateway, pinning);
+    // Warm both (JIT, pools) before anything is measured, with both modes by default, as
+    // run-gateway-bench.mjs does: code that has seen streams is not as fast on JSON as fresh code.
+    for (const gateway of [a, b]) {
+      for (const mode of options['warm-modes'].split(',')) await measure(gateway, pinning, mode, { warmupMs: 0, durationMs: 2000 });
+    }
     const samples = { A: [], B: [] };
     for (let round = 0; round < Number(options.rounds); round += 1) {
       for (const gateway of round % 2 === 0 ? [a, b] : [b, a]) {

@@ -3,7 +3,7 @@ import { ProviderUnavailableError } from '../spec/errors.js';
 import type { HTTPResponse, HTTPTransport } from './http-transport.js';
 import { mapNetworkError } from './map-network-error.js';
 import { redactSecrets } from './redact-secrets.js';
-import { parseSSEStream, type SSEEvent } from './sse-parser.js';
+import { SSEReader, type SSEEvent } from './sse-parser.js';
 
 /** A non-2xx response, body read as text, for the adapter's error mapper. */
 export interface ErrorResponse {
@@ -83,7 +83,14 @@ export async function sendSSERequest(options: SendRequestOptions): Promise<SSERe
   async function* events(): AsyncGenerator<SSEEvent> {
     let finished = false;
     try {
-      for await (const event of parseSSEStream(response.body)) yield event;
+      // The SSE reader runs inside this loop (not as a generator of its own): one async step per event fewer.
+      const reader = new SSEReader();
+      for await (const chunk of response.body) {
+        reader.feed(chunk);
+        for (let event = reader.next(); event !== undefined; event = reader.next()) yield event;
+      }
+      reader.end();
+      for (let event = reader.next(); event !== undefined; event = reader.next()) yield event;
       finished = true;
     } catch (error) {
       throw mapNetworkError(error, provider, callerSignal);
