@@ -168,7 +168,7 @@ export class SSEReader {
   private readonly parser = new SSEParser((event) => this.ready.push(event));
 
   feed(chunk: Uint8Array | string): void {
-    this.parser.feed(typeof chunk === 'string' ? chunk : this.decoder.write(chunk as Buffer));
+    this.parser.feed(typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
   }
 
   /** The input ended: a final line and event without their blank line are delivered too. */
