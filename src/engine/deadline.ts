@@ -1,4 +1,5 @@
 import { TimeoutError } from '../spec/errors.js';
+import { LightAbortController } from '../spec/light-abort-controller.js';
 
 // AbortController construction is among the costliest things a call does on Node 20 (EventTarget
 // set-up); a call with no signal and no deadline shares this one, which nothing ever aborts.
@@ -22,7 +23,7 @@ export function createDeadline(parent: AbortSignal | undefined, timeoutMs: numbe
     return { signal: parent ?? NEVER_ABORTED, stopTimer: noop, clear: noop };
   }
   if (parent === NEVER_ABORTED) parent = undefined;
-  const controller = new AbortController();
+  const controller = new LightAbortController();
   const onParentAbort = () => controller.abort(parent?.reason);
   if (parent?.aborted) onParentAbort();
   else parent?.addEventListener('abort', onParentAbort, { once: true });

@@ -1,6 +1,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Engine, RequestOptions } from '../engine/engine.js';
 import { CancelledError } from '../spec/errors.js';
+import { LightAbortController } from '../spec/light-abort-controller.js';
 import type { GatewayRequest, GatewayResponse } from './gateway-http.js';
 import type { StreamOutcome } from './pipe-chat-stream.js';
 import { readJSONBody } from './read-json-body.js';
@@ -19,7 +20,8 @@ export class GatewayContext {
   requestedModel = '';
   /** The status that was sent; 499 when the client went away first. */
   status = 0;
-  private readonly controller = new AbortController();
+  // One per request: the cheap kind (see LightAbortController), aborted when the client leaves.
+  private readonly controller = new LightAbortController();
   private aborted = false;
 
   constructor(

@@ -34,6 +34,8 @@ export interface HTTPResponseBody extends AsyncIterable<Uint8Array> {
   text(): Promise<string>;
   /** Releases the connection without reading the rest. */
   dump(): Promise<void>;
+  /** Stops reading and aborts the request: the connection is closed, not reused. */
+  destroy(): void;
 }
 
 /** Where one URL goes: the dispatcher for its origin and the path to ask it for. */

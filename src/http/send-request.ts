@@ -65,27 +65,15 @@ export interface SSEResult {
 
 /** Sends one request that answers with an event stream; resolves once the headers say 2xx. */
 export async function sendSSERequest(options: SendRequestOptions): Promise<SSEResult> {
-  // Our own controller lets `return()` on the iterator close the upstream socket, while the
-  // caller's signal (cancel or deadline) still aborts it too.
-  const controller = new AbortController();
-  const callerSignal = options.signal;
-  const forwardAbort = () => controller.abort(callerSignal?.reason);
-  if (callerSignal?.aborted) forwardAbort();
-  callerSignal?.addEventListener('abort', forwardAbort, { once: true });
-  let response: HTTPResponse;
-  try {
-    response = await openResponse({ ...options, signal: controller.signal }, callerSignal);
-  } catch (error) {
-    callerSignal?.removeEventListener('abort', forwardAbort);
-    throw error;
-  }
-  const provider = options.provider;
+  const response = await openResponse(options, options.signal);
+  const { provider, signal } = options;
+  const body = response.body;
   async function* events(): AsyncGenerator<SSEEvent> {
     let finished = false;
     try {
       // The SSE reader runs inside this loop (not as a generator of its own): one async step per event fewer.
       const reader = new SSEReader();
-      for await (const chunk of response.body) {
+      for await (const chunk of body) {
         reader.feed(chunk);
         for (let event = reader.next(); event !== undefined; event = reader.next()) yield event;
       }
@@ -93,10 +81,12 @@ export async function sendSSERequest(options: SendRequestOptions): Promise<SSERe
       for (let event = reader.next(); event !== undefined; event = reader.next()) yield event;
       finished = true;
     } catch (error) {
-      throw mapNetworkError(error, provider, callerSignal);
+      throw mapNetworkError(error, provider, signal);
     } finally {
-      callerSignal?.removeEventListener('abort', forwardAbort);
-      if (!finished) controller.abort();
+      // Ending early (the consumer's return(), or an error): destroying the body aborts the
+      // upstream request, so the server sees the connection close. The caller's signal (cancel,
+      // deadline) reaches undici directly.
+      if (!finished) body.destroy();
     }
   }
   return { status: response.status, headers: response.headers, events: events() };
