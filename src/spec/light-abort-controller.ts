@@ -10,7 +10,7 @@
  * `instanceof AbortSignal`, so it cannot go to `AbortSignal.any`: callers' signals stay real ones.
  */
 export class LightAbortController {
-  readonly signal: AbortSignal = new LightAbortSignal() as unknown as AbortSignal;
+  readonly signal: AbortSignal = new LightAbortSignal();
 
   abort(reason?: unknown): void {
     (this.signal as unknown as LightAbortSignal).abortWith(reason);
@@ -32,7 +32,7 @@ class LightAbortSignal extends EventTarget {
     // What AbortController#abort() gives without a reason.
     this.reason = reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
     const event = new Event('abort');
-    this.onabort?.call(this as unknown as AbortSignal, event);
+    this.onabort?.call(this, event);
     this.dispatchEvent(event);
   }
 }
