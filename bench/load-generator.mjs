@@ -6,8 +6,13 @@
 // do not report. It understands exactly what it needs: content-length and chunked bodies.
 //
 // Runs as a child of run-gateway-bench.mjs: one JSON spec in argv[2], one JSON result on stdout.
-// Spec: { host, port, path, headers, body, stream, concurrency, warmupMs, durationMs, drainMs }
+// Spec: { host, port, path, headers, body, stream, concurrency, warmupMs, durationMs, drainMs, ratePerSecond? }
 // Only responses that END inside the measuring window [warmup, warmup + duration] are counted.
+//
+// With `ratePerSecond` the load is open: requests arrive at that mean rate with exponential gaps
+// (a Poisson process, as from many independent clients), each on an idle connection of the
+// `concurrency` open ones. Latency is then counted from the request's arrival, so a request that
+// waited for a free connection is charged the wait (no coordinated omission); `delayed` counts them.
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 
@@ -41,6 +46,7 @@ const errorSamples = [];
 const invalidSamples = [];
 let stopping = false;
 let active = 0;
+let delayed = 0;
 
 function noteError(message) {
   errors += 1;
@@ -104,13 +110,13 @@ class Connection {
     this.socket.on('close', () => this.onClose());
   }
 
-  send() {
+  send(arrivedAt = performance.now()) {
     if (stopping || performance.now() >= measureUntil) {
       this.finish();
       return;
     }
     this.reset();
-    this.sentAt = performance.now();
+    this.sentAt = arrivedAt;
     this.socket.write(requestBytes);
   }
 
@@ -259,9 +265,73 @@ class Connection {
     }
     this.sentAt = 0;
     this.inBody = false;
-    this.send();
+    if (pacer) pacer.release(this);
+    else this.send();
   }
 }
+
+/**
+ * Open-loop arrivals for `ratePerSecond`: a timer releases the requests that are due onto idle
+ * connections; one that finds none waits in `due` (and its wait counts in its latency).
+ */
+class Pacer {
+  constructor(rate, connections) {
+    this.meanGapMs = 1000 / rate;
+    this.idle = [...connections];
+    this.due = [];
+    this.nextArrival = 0;
+    // A fixed seed: every path in a run sees the same arrival pattern.
+    this.seed = 0x9e3779b9;
+  }
+
+  random() {
+    // mulberry32
+    this.seed = (this.seed + 0x6d2b79f5) | 0;
+    let t = this.seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  start(at) {
+    this.nextArrival = at;
+    this.tick();
+  }
+
+  tick() {
+    const now = performance.now();
+    if (stopping || now >= measureUntil) {
+      for (const connection of this.idle) connection.finish();
+      this.idle = [];
+      return;
+    }
+    while (this.nextArrival <= now) {
+      this.due.push(this.nextArrival);
+      this.nextArrival += -Math.log(1 - this.random()) * this.meanGapMs;
+    }
+    this.dispatch();
+    setTimeout(() => this.tick(), Math.max(0, this.nextArrival - performance.now()));
+  }
+
+  dispatch() {
+    while (this.due.length > 0 && this.idle.length > 0) {
+      const arrivedAt = this.due.shift();
+      if (performance.now() - arrivedAt > 1) delayed += 1;
+      this.idle.pop().send(arrivedAt);
+    }
+  }
+
+  release(connection) {
+    if (stopping || performance.now() >= measureUntil) {
+      connection.finish();
+      return;
+    }
+    this.idle.push(connection);
+    this.dispatch();
+  }
+}
+
+let pacer = null;
 
 function summarize(values) {
   if (values.length === 0) return null;
@@ -294,6 +364,8 @@ function report() {
     invalid,
     errorSamples,
     invalidSamples,
+    // Open loop: requests that waited more than 1 ms for a free connection.
+    ...(spec.ratePerSecond && { delayed }),
     // Its own CPU, so the orchestrator can tell how busy the machine was with anything else.
     cpuMicros: ((usage) => usage.user + usage.system)(process.cpuUsage()),
   };
@@ -305,7 +377,9 @@ let drainTimer;
 let connected = 0;
 function onConnected(connection) {
   if (startedAt !== Infinity) {
-    connection.send(); // a reconnect during the run
+    // A reconnect during the run.
+    if (pacer) pacer.release(connection);
+    else connection.send();
     return;
   }
   connected += 1;
@@ -322,7 +396,12 @@ function onConnected(connection) {
     },
     spec.warmupMs + spec.durationMs + spec.drainMs,
   );
-  for (const other of connections) other.send();
+  if (spec.ratePerSecond) {
+    pacer = new Pacer(spec.ratePerSecond, connections);
+    pacer.start(startedAt);
+  } else {
+    for (const other of connections) other.send();
+  }
 }
 
 // Nothing may hang: a target that never accepts all connections ends the run with what it has.

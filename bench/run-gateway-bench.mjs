@@ -6,6 +6,7 @@
 //                                    [--concurrency 1,16,64,256] [--latencies 0,50] [--modes json,stream]
 //                                    [--targets direct,bare,liter-llm,portkey] [--duration-ms N] [--warmup-ms N]
 //                                    [--chunk-spacing-ms 1] [--no-pin] [--no-settle]
+//                                    [--paced-rates json=500,stream=200] [--no-paced]
 //   node bench/run-gateway-bench.mjs --from-json bench/results/latest.json [--update-readme]
 //                                    (re-renders the report of a recorded run, runs nothing)
 //
@@ -58,6 +59,8 @@ const { values: options } = parseArgs({
     'no-pin': { type: 'boolean', default: false },
     'no-settle': { type: 'boolean', default: false },
     'from-json': { type: 'string' },
+    'paced-rates': { type: 'string', default: 'json=500,stream=200' },
+    'no-paced': { type: 'boolean', default: false },
   },
 });
 
@@ -70,7 +73,20 @@ const plan = {
   warmupMs: Number(options['warmup-ms'] ?? (options.quick ? 500 : 1000)),
   durationMs: Number(options['duration-ms'] ?? (options.quick ? 1500 : 4000)),
   drainMs: 5000,
+  // Open-loop cells (c=16 connections, 0 ms upstream): the offered rate per mode, "hundreds of
+  // requests per second" as PRODUCT.md's latency bar puts it, well below any path's saturation.
+  pacedRates: options['no-paced'] ? {} : parsePacedRates(options['paced-rates']),
 };
+
+function parsePacedRates(text) {
+  const rates = {};
+  for (const pair of text.split(',').filter(Boolean)) {
+    const [mode, rate] = pair.split('=');
+    if (!['json', 'stream'].includes(mode) || !(Number(rate) > 0)) throw new Error(`--paced-rates takes mode=rate pairs (json=500,stream=200), got "${pair}"`);
+    rates[mode] = Number(rate);
+  }
+  return rates;
+}
 
 function log(line) {
   process.stderr.write(`[bench] ${line}\n`);
@@ -283,9 +299,9 @@ const RUN_STARTED_AT = Date.now();
 // Waiting and reruns stop once the run has taken this long, so a busy machine cannot stretch it forever.
 const SETTLE_BUDGET_MS = options.quick ? 4 * 60_000 : 15 * 60_000;
 
-async function runSettledCell(target, mode, upstreamLatencyMs, concurrency, processes, pinning) {
+async function runSettledCell(target, mode, upstreamLatencyMs, concurrency, processes, pinning, ratePerSecond = null) {
   if (options['no-settle'] || Date.now() - RUN_STARTED_AT > SETTLE_BUDGET_MS)
-    return runCell(target, mode, upstreamLatencyMs, concurrency, processes, pinning);
+    return runCell(target, mode, upstreamLatencyMs, concurrency, processes, pinning, plan, ratePerSecond);
   let best = null;
   for (let attempt = 0; attempt <= MAX_CELL_RETRIES; attempt += 1) {
     const waitUntil = Math.min(Date.now() + SETTLE_MAX_WAIT_MS, RUN_STARTED_AT + SETTLE_BUDGET_MS);
@@ -295,7 +311,7 @@ async function runSettledCell(target, mode, upstreamLatencyMs, concurrency, proc
       waited = true;
       await new Promise((resolve) => setTimeout(resolve, 700));
     }
-    const cell = await runCell(target, mode, upstreamLatencyMs, concurrency, processes, pinning);
+    const cell = await runCell(target, mode, upstreamLatencyMs, concurrency, processes, pinning, plan, ratePerSecond);
     cell.attempts = attempt + 1;
     if (!best || cell.foreignCores < best.foreignCores) best = { ...cell, attempts: attempt + 1 };
     const outOfBudget = Date.now() - RUN_STARTED_AT > SETTLE_BUDGET_MS;
@@ -305,7 +321,7 @@ async function runSettledCell(target, mode, upstreamLatencyMs, concurrency, proc
   return best;
 }
 
-async function runCell(target, mode, upstreamLatencyMs, concurrency, processes, pinning, timing = plan) {
+async function runCell(target, mode, upstreamLatencyMs, concurrency, processes, pinning, timing = plan, ratePerSecond = null) {
   const stream = mode === 'stream';
   const request = describeTarget(target, processes, upstreamLatencyMs, stream);
   const gateway = target === 'direct' ? null : processes[target].handle;
@@ -337,6 +353,7 @@ async function runCell(target, mode, upstreamLatencyMs, concurrency, processes, 
       warmupMs: timing.warmupMs,
       durationMs: timing.durationMs,
       drainMs: plan.drainMs,
+      ...(ratePerSecond && { ratePerSecond }),
     },
     { cpus: pinning.driverCPUs, script: path.join(BENCH_DIR, 'load-generator.mjs') },
   );
@@ -350,6 +367,7 @@ async function runCell(target, mode, upstreamLatencyMs, concurrency, processes, 
     mode,
     upstreamLatencyMs,
     concurrency,
+    ratePerSecond,
     result,
     gateway: null,
     foreignCores: foreignMicros === null ? null : Math.max(0, foreignMicros / elapsedMicros),
@@ -365,7 +383,8 @@ async function runCell(target, mode, upstreamLatencyMs, concurrency, processes, 
     };
   }
   // After the readings: writing the profile costs the gateway CPU and memory too.
-  if (profiling) await collectProfile(gateway, `${target}-${mode}-${upstreamLatencyMs}ms-c${concurrency}`);
+  if (profiling)
+    await collectProfile(gateway, `${target}-${mode}-${upstreamLatencyMs}ms-c${concurrency}${ratePerSecond ? `-r${ratePerSecond}` : ''}`);
   return cell;
 }
 
@@ -378,7 +397,7 @@ function describeCell(cell) {
   const failed = r.errors + r.invalid ? ` FAILED=${r.errors + r.invalid}` : '';
   const foreign = cell.foreignCores > 0.05 ? ` (other load: ${(cell.foreignCores * 100).toFixed(0)}% of a core)` : '';
   return (
-    `${cell.mode} ${cell.upstreamLatencyMs}ms c=${cell.concurrency} ${cell.target}: ${Math.round(r.throughput)}/s ` +
+    `${cell.mode} ${cell.upstreamLatencyMs}ms c=${cell.concurrency}${cell.ratePerSecond ? ` at ${cell.ratePerSecond}/s` : ''} ${cell.target}: ${Math.round(r.throughput)}/s ` +
     `p50=${r.latencyMs?.p50.toFixed(2)} p99=${r.latencyMs?.p99.toFixed(2)}${ttft}${gateway}${failed}${foreign}`
   );
 }
@@ -470,6 +489,16 @@ async function main() {
             cells.push(cell);
           }
         }
+      }
+    }
+    // Open loop at a fixed offered rate: the latency a path adds when it is not saturated.
+    for (const mode of plan.modes) {
+      const rate = plan.pacedRates[mode];
+      if (!rate) continue;
+      for (const target of plan.targets) {
+        const cell = await runSettledCell(target, mode, 0, 16, processes, pinning, rate);
+        log(describeCell(cell));
+        cells.push(cell);
       }
     }
 
