@@ -11,8 +11,8 @@
 //
 // With `ratePerSecond` the load is open: requests arrive at that mean rate with exponential gaps
 // (a Poisson process, as from many independent clients), each on an idle connection of the
-// `concurrency` open ones. Latency is then counted from the request's arrival, so a request that
-// waited for a free connection is charged the wait (no coordinated omission); `delayed` counts them.
+// `concurrency` open ones. A request that waited for a free connection is charged the wait (its
+// latency counts from its arrival: no coordinated omission); `delayed` counts those.
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 
@@ -313,11 +313,16 @@ class Pacer {
     setTimeout(() => this.tick(), Math.max(0, this.nextArrival - performance.now()));
   }
 
-  dispatch() {
+  /**
+   * Sends what is due on idle connections. From the timer, latency counts from the send (the
+   * timer's own lateness is not the target's); a request that found every connection busy and is
+   * sent when one frees up (`fromRelease`) is charged from its arrival, wait included.
+   */
+  dispatch(fromRelease = false) {
     while (this.due.length > 0 && this.idle.length > 0) {
       const arrivedAt = this.due.shift();
-      if (performance.now() - arrivedAt > 1) delayed += 1;
-      this.idle.pop().send(arrivedAt);
+      if (fromRelease) delayed += 1;
+      this.idle.pop().send(fromRelease ? arrivedAt : performance.now());
     }
   }
 
@@ -327,7 +332,7 @@ class Pacer {
       return;
     }
     this.idle.push(connection);
-    this.dispatch();
+    this.dispatch(true);
   }
 }
 
@@ -364,7 +369,7 @@ function report() {
     invalid,
     errorSamples,
     invalidSamples,
-    // Open loop: requests that waited more than 1 ms for a free connection.
+    // Open loop: requests that found every connection busy.
     ...(spec.ratePerSecond && { delayed }),
     // Its own CPU, so the orchestrator can tell how busy the machine was with anything else.
     cpuMicros: ((usage) => usage.user + usage.system)(process.cpuUsage()),

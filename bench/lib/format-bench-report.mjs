@@ -329,7 +329,7 @@ export function formatBenchReport(cells, plan, environment) {
       '#### Open loop: a fixed offered rate, 16 connections, upstream latency 0 ms',
       '',
       'Requests arrive at random (Poisson) at the offered rate, far below every path\'s saturation, each on an idle one of 16 ' +
-        'keep-alive connections; latency counts from the arrival, so a wait for a free connection is included. This is the ' +
+        'keep-alive connections; a request that finds all 16 busy is charged its wait for one (latency from its arrival). This is the ' +
         'latency a gateway adds when it is not the bottleneck, which the closed-loop tables above cannot show.',
     );
     for (const mode of pacedModes) {
