@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { type Dispatcher, Pool } from 'undici';
 
 export interface HTTPTransportOptions {
@@ -30,12 +31,11 @@ export interface HTTPResponse {
   body: HTTPResponseBody;
 }
 
-export interface HTTPResponseBody extends AsyncIterable<Uint8Array> {
+/** undici's response body: a Readable (destroying it aborts the request) with body helpers. */
+export interface HTTPResponseBody extends Readable {
   text(): Promise<string>;
   /** Releases the connection without reading the rest. */
   dump(): Promise<void>;
-  /** Stops reading and aborts the request: the connection is closed, not reused. */
-  destroy(): void;
 }
 
 /** Where one URL goes: the dispatcher for its origin and the path to ask it for. */

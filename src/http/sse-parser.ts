@@ -177,6 +177,11 @@ export class SSEReader {
     this.parser.end();
   }
 
+  /** How many completed events wait to be taken. */
+  get waiting(): number {
+    return this.ready.length - this.head;
+  }
+
   /** The next completed event, or undefined until more input completes one. */
   next(): SSEEvent | undefined {
     if (this.head === this.ready.length) return undefined;
