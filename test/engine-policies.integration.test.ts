@@ -43,6 +43,22 @@ async function errorOf(promise: Promise<unknown>) {
   throw new Error('expected a failure');
 }
 
+/** A Chat Completions success answering "ok", with extra response headers. */
+function openAISuccess(headers: Record<string, string>) {
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      created: 1,
+      model: 'gpt-4o-mini',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+    }),
+  };
+}
+
 afterEach(async () => {
   await Promise.all(engines.splice(0).map((created) => created.close()));
   await Promise.all(servers.splice(0).map((started) => started.close()));
@@ -66,6 +82,48 @@ describe('engine policies over real sockets', () => {
       ['rate_limited', 429],
       ['ok', undefined],
     ]);
+  });
+
+  it("pauses admission when a successful answer says the budget is spent, until the provider's reset", async () => {
+    // The recorded Anthropic success with its rate-limit headers, with the request budget spent.
+    const recorded = loadFixture(join(FIXTURES, 'anthropic/__fixtures__/messages-ratelimit-headers.json')).response;
+    const resetAt = new Date(Date.now() + 700).toISOString();
+    const spent = {
+      ...recorded,
+      headers: { ...recorded.headers, 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': resetAt },
+    };
+    const upstream = await server(echoAnthropicHandler);
+    upstream.enqueue(spent);
+    const llm = engine({
+      providers: { anthropic: { baseURL: upstream.url, apiKey: 'sk-ant-test-key-123456', maxQueueWaitMs: 5000 } },
+    });
+    await llm.chat({ model: 'anthropic/claude-haiku-4-5', messages: USER });
+    const second = await llm.chat({ model: 'anthropic/claude-haiku-4-5', messages: USER });
+    expect(second.text).toBe('Echo: Hello there');
+    expect(upstream.requests).toHaveLength(2);
+    const waited = upstream.requests[1]!.receivedAt - upstream.requests[0]!.receivedAt;
+    expect(waited).toBeGreaterThanOrEqual(550);
+  });
+
+  it('turns the next call away locally (rate_limited, with the wait) when a success said no requests remain', async () => {
+    const upstream = await server();
+    upstream.enqueue(openAISuccess({ 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '800ms' }));
+    const llm = engine({ providers: { openai: { baseURL: `${upstream.url}/v1`, apiKey: 'sk-test-key-123456' } } });
+    expect((await llm.chat({ model: 'openai/gpt-4o-mini', messages: USER })).text).toBe('ok');
+    const error = await errorOf(llm.chat({ model: 'openai/gpt-4o-mini', messages: USER }));
+    expect(error.code).toBe('rate_limited');
+    expect(error.retryAfterMs).toBeGreaterThan(0);
+    expect(error.retryAfterMs).toBeLessThanOrEqual(800);
+    expect(upstream.requests).toHaveLength(1);
+  });
+
+  it('does not pause when a success says requests remain', async () => {
+    const upstream = await server();
+    upstream.enqueue(openAISuccess({ 'x-ratelimit-remaining-requests': '3', 'x-ratelimit-reset-requests': '20s' }));
+    const llm = engine({ providers: { openai: { baseURL: `${upstream.url}/v1`, apiKey: 'sk-test-key-123456' } } });
+    await llm.chat({ model: 'openai/gpt-4o-mini', messages: USER });
+    expect((await llm.chat({ model: 'openai/gpt-4o-mini', messages: USER })).text).toBe('Echo: Hello there');
+    expect(upstream.requests).toHaveLength(2);
   });
 
   it('does not retry a recorded 400', async () => {

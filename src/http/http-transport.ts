@@ -14,6 +14,12 @@ export interface HTTPTransportOptions {
   bodyTimeoutMs?: number;
   /** Use this dispatcher instead of creating one (tests inject undici MockAgent here). */
   dispatcher?: Dispatcher;
+  /**
+   * Sees every response's status and headers (names lower-cased) before its body is read. The
+   * engine uses it to feed the rate-limit headers of successful responses to the provider's
+   * limiter. It must not throw; if it does, the error is ignored and the response goes on.
+   */
+  onResponse?: (status: number, headers: Record<string, string>) => void;
 }
 
 export interface HTTPRequest {
@@ -59,9 +65,11 @@ export class HTTPTransport {
   private readonly pools = new Map<string, Pool>();
   private readonly routes = new Map<string, Route>();
   private readonly poolOptions: Pool.Options;
+  private readonly onResponse: HTTPTransportOptions['onResponse'];
 
   constructor(options: HTTPTransportOptions = {}) {
     this.injected = options.dispatcher;
+    this.onResponse = options.onResponse;
     this.poolOptions = {
       ...(options.connections !== undefined && { connections: options.connections }),
       pipelining: 1,
@@ -82,7 +90,15 @@ export class HTTPTransport {
       body: request.body ?? null,
       signal: request.signal ?? null,
     });
-    return { status: response.statusCode, headers: flattenHeaders(response.headers), body: response.body };
+    const headers = flattenHeaders(response.headers);
+    if (this.onResponse !== undefined) {
+      try {
+        this.onResponse(response.statusCode, headers);
+      } catch {
+        // An observer's failure must not fail the call.
+      }
+    }
+    return { status: response.statusCode, headers, body: response.body };
   }
 
   /** Lets in-flight requests finish, then closes every pooled connection. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fixture from '../../providers/anthropic/__fixtures__/messages-ratelimit-headers.json' with { type: 'json' };
-import { parseRateLimitHeaders, parseResetMs } from './parse-rate-limit-headers.js';
+import { parseRateLimitHeaders, parseResetMs, parseSuccessRateLimitHeaders } from './parse-rate-limit-headers.js';
 
 describe('parseRateLimitHeaders', () => {
   it('reads the anthropic-ratelimit-* headers of a recorded Anthropic response', () => {
@@ -105,5 +105,18 @@ describe('parseResetMs', () => {
 
   it.each(['', '   ', 'abc', '5x', '1s2'])('%j → undefined', (value) => {
     expect(parseResetMs(value, now)).toBeUndefined();
+  });
+});
+
+describe('parseSuccessRateLimitHeaders', () => {
+  it('reads the budget of a recorded success, and nothing from a response without rate-limit headers', () => {
+    const now = Date.parse('2026-02-25T20:02:30Z');
+    expect(parseSuccessRateLimitHeaders(fixture.headers, now)).toMatchObject({ remainingRequests: 49, resetRequestsMs: 2000 });
+    expect(parseSuccessRateLimitHeaders({ 'content-type': 'application/json', 'x-request-id': 'req_1' })).toBeUndefined();
+  });
+
+  it('leaves out a retry-after: on a success it is not a request to pause', () => {
+    const feedback = parseSuccessRateLimitHeaders({ 'retry-after': '30', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '1s' });
+    expect(feedback).toEqual({ remainingRequests: 0, resetRequestsMs: 1000 });
   });
 });

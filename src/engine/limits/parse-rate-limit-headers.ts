@@ -57,6 +57,25 @@ export function parseRateLimitHeaders(headers: Record<string, string | undefined
   return feedback;
 }
 
+// The headers that say a budget is spent; a response without any of them is not parsed at all.
+const REMAINING_HEADERS = [
+  'x-ratelimit-remaining-requests',
+  'x-ratelimit-remaining-tokens',
+  'anthropic-ratelimit-requests-remaining',
+  ...ANTHROPIC_TOKEN_HEADERS.map(([remaining]) => remaining),
+];
+
+/**
+ * What a successful response says about the provider's budget: its `remaining`/`reset` pairs, or
+ * undefined when it carries none (most responses of most OpenAI-compatible servers). A
+ * `retry-after` on a success is not a pause request and is left out.
+ */
+export function parseSuccessRateLimitHeaders(headers: Record<string, string | undefined>, now = Date.now()): RateLimitFeedback | undefined {
+  if (!REMAINING_HEADERS.some((name) => headers[name] !== undefined)) return undefined;
+  const { retryAfterMs: _ignored, ...feedback } = parseRateLimitHeaders(headers, now);
+  return feedback;
+}
+
 function parseCount(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const count = Number(value.trim());
