@@ -257,10 +257,16 @@ describe('createEngineCore', () => {
         { kind: 'stream', deltas: ['ok'] },
       );
       const engine = setup({ providers: { a: compatible({ maxRetries: 1 }) } }, { a }, () => 0);
-      const events = await collect(engine.chatStream({ model: 'a/m', messages: USER }));
+      const stream = engine.chatStream({ model: 'a/m', messages: USER });
+      const events = await collect(stream);
       expect(events.filter((event) => event.type === 'start')).toHaveLength(1);
       expect(events.filter((event) => event.type === 'text-delta')).toEqual([{ type: 'text-delta', text: 'ok' }]);
       expect(a.calls).toHaveLength(2);
+      // The caller saw one stream; the attempts say what it took.
+      expect(stream.attempts.map((attempt) => [attempt.provider, attempt.outcome])).toEqual([
+        ['a', 'provider_unavailable'],
+        ['a', 'ok'],
+      ]);
     });
 
     it('never retries or falls back after content has reached the caller', async () => {
@@ -274,12 +280,15 @@ describe('createEngineCore', () => {
         { a, b },
       );
       const seen: StreamEvent[] = [];
+      const stream = engine.chatStream({ model: 'r', messages: USER });
       const error = await failureOf(
         (async () => {
-          for await (const event of engine.chatStream({ model: 'r', messages: USER })) seen.push(event);
+          for await (const event of stream) seen.push(event);
         })(),
       );
       expect(error.message).toContain('mid-stream');
+      // Recorded ok at its first content, the attempt ends with the stream's failure.
+      expect(stream.attempts.map((attempt) => attempt.outcome)).toEqual(['provider_unavailable']);
       expect(seen.map((event) => event.type)).toEqual(['start', 'text-delta']);
       expect(a.calls).toHaveLength(1);
       expect(b.calls).toHaveLength(0);
@@ -289,10 +298,12 @@ describe('createEngineCore', () => {
     it('breaking out of the loop closes the upstream stream and frees the permit', async () => {
       const a = new ScriptedProvider('a').script({ kind: 'stream', deltas: ['a', 'b', 'c'], hang: true });
       const engine = setup({ providers: { a: compatible({ maxConcurrency: 1 }) } }, { a });
-      for await (const event of engine.chatStream({ model: 'a/m', messages: USER })) {
+      const stream = engine.chatStream({ model: 'a/m', messages: USER });
+      for await (const event of stream) {
         if (event.type === 'text-delta') break;
       }
       expect(a.streamsClosed).toBe(1);
+      expect(stream.attempts.map((attempt) => attempt.outcome)).toEqual(['cancelled']);
       expect(engine.stats()[0]!.inFlight).toBe(0);
       // The single permit is free again: a second call goes through at once.
       await engine.chat({ model: 'a/m', messages: USER });

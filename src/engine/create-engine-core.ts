@@ -158,9 +158,14 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
     chatStream(request: ChatRequest, requestOptions?: RequestOptions): ChatStream {
       const requestId = requestOptions?.requestId ?? randomUUID();
       const callOptions: RequestOptions = { ...requestOptions, requestId };
+      const attempts: AttemptRecord[] = [];
       return {
         requestId,
-        [Symbol.asyncIterator]: () => streamChat(request, callOptions)[Symbol.asyncIterator](),
+        attempts,
+        [Symbol.asyncIterator]: () => {
+          attempts.length = 0;
+          return streamChat(request, callOptions, attempts)[Symbol.asyncIterator]();
+        },
       };
     },
 
@@ -211,7 +216,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
     },
   };
 
-  async function* streamChat(request: ChatRequest, requestOptions: RequestOptions): AsyncGenerator<StreamEvent> {
+  async function* streamChat(request: ChatRequest, requestOptions: RequestOptions, attempts: AttemptRecord[]): AsyncGenerator<StreamEvent> {
     assertOpen();
     validateChatRequest(request);
     const context = startContext('chat_stream', request, requestOptions);
@@ -230,7 +235,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
         signal: deadline.signal,
         estimatedTokens: estimateTokens(request),
         headers: upstreamHeaders(requestOptions),
-        attempts: [],
+        attempts,
         ...(options.random && { random: options.random }),
         run: (input) => openStream(request, input),
       });
@@ -260,6 +265,12 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
         // Ending early (break/return) or failing: the adapter's return() aborts the upstream request.
         if (!finished) await session.iterator.return?.().catch(() => undefined);
         session.input.finish();
+        // The stream's attempt was recorded `ok` at its first content; it ends only now.
+        const attempt = attempts.at(-1);
+        if (attempt !== undefined) {
+          attempt.durationMs = Math.round((performance.now() - session.input.context.startedAt) * 100) / 100;
+          if (!finished) attempt.outcome = failure?.code ?? 'cancelled';
+        }
       }
       deadline.clear();
       if (!finished && !failure) failure = asLiterLLMError(new Error('the stream was closed by the consumer before it finished'));

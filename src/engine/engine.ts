@@ -1,5 +1,5 @@
 import type { ChatRequest } from '../spec/chat-request.js';
-import type { ChatResponse } from '../spec/chat-response.js';
+import type { AttemptRecord, ChatResponse } from '../spec/chat-response.js';
 import type { EmbedRequest, EmbedResponse } from '../spec/embed.js';
 import type { StreamEvent } from '../spec/stream-event.js';
 
@@ -24,6 +24,13 @@ export interface RequestOptions {
 export interface ChatStream extends AsyncIterable<StreamEvent> {
   /** The request id of this call. */
   readonly requestId: string;
+  /**
+   * Every upstream attempt of this call so far, as `ChatResponse.attempts` lists them for a JSON
+   * call: filled in as attempts end (retries and fallbacks before the first token), complete once
+   * the stream has ended or failed. Iterating a ChatStream again makes a new call, and this list
+   * then follows the new one.
+   */
+  readonly attempts: readonly AttemptRecord[];
 }
 
 export interface ModelInfo {

@@ -45,6 +45,7 @@ export function createScriptedEngine(script: ScriptedEngineScript = {}): Scripte
       calls.push({ method: 'chatStream', request, options });
       return {
         requestId: options?.requestId ?? 'scripted',
+        attempts: [],
         [Symbol.asyncIterator]() {
           if (!script.chatStream) {
             return { next: () => Promise.reject(missing('chatStream')) };
