@@ -295,25 +295,35 @@ function formatTargets(cells, plan) {
   lines.push('- Throughput through Liter-LLM as a share of the direct path (judged in the README, since the hop itself costs):');
   for (const row of directRows) lines.push(`  - ${row}`);
 
-  const cpuRange = (target) => {
+  // PRODUCT.md's bar compares with a bare hop serving ~20k requests/s on one core: a saturated
+  // gateway. Under light load every process pays a wake-up per request, so those cells are shown
+  // apart and do not decide the verdict.
+  const cpuRange = (target, saturated) => {
     const values = cells
       .filter(
         (cell) =>
-          isClosedLoop(cell) && cell.target === target && cell.mode === 'json' && cell.concurrency >= 16 && cell.gateway?.cpuMicrosPerRequest,
+          isClosedLoop(cell) &&
+          cell.target === target &&
+          cell.mode === 'json' &&
+          cell.concurrency >= 16 &&
+          (cell.upstreamLatencyMs === 0) === saturated &&
+          cell.gateway?.cpuMicrosPerRequest,
       )
       .map((cell) => cell.gateway.cpuMicrosPerRequest);
     return values.length ? { best: Math.min(...values), worst: Math.max(...values) } : null;
   };
-  const literCPU = cpuRange('liter-llm');
-  if (literCPU) {
-    const others = ['bare', 'portkey']
-      .map((target) => [target, cpuRange(target)])
+  const describeRanges = (saturated) =>
+    ['liter-llm', 'bare', 'portkey']
+      .map((target) => [target, cpuRange(target, saturated)])
       .filter(([, range]) => range)
-      .map(([target, range]) => `, ${TARGET_LABELS[target]} ${range.best.toFixed(0)}–${range.worst.toFixed(0)} µs`)
-      .join('');
+      .map(([target, range]) => `${TARGET_LABELS[target]} ${range.best.toFixed(0)}–${range.worst.toFixed(0)} µs`)
+      .join(', ');
+  const literCPU = cpuRange('liter-llm', true);
+  if (literCPU) {
+    const light = describeRanges(false);
     lines.push(
-      `- Gateway CPU per JSON request ≤ 150 µs (PRODUCT.md quality bar; cells with c ≥ 16): ${verdict(literCPU.worst <= 150)} — ` +
-        `Liter-LLM ${literCPU.best.toFixed(0)}–${literCPU.worst.toFixed(0)} µs${others}`,
+      `- Gateway CPU per JSON request ≤ 150 µs (PRODUCT.md quality bar; saturated cells: 0 ms upstream, c ≥ 16): ${verdict(literCPU.worst <= 150)} — ` +
+        `${describeRanges(true)}${light ? `; under light load (50 ms upstream, c ≥ 16, not judged): ${light}` : ''}`,
     );
   }
   return lines.join('\n');
