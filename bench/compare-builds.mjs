@@ -13,7 +13,7 @@
 // load generator share the other. Rounds alternate A,B then B,A so that drift hits both alike, and
 // the report gives each side's median CPU µs per request and throughput, and B/A.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,8 +56,11 @@ if (options.help) {
   process.exit(0);
 }
 
+/** The usage is the header comment of this file. */
 function readUsage() {
-  return execFileSync('sed', ['-n', '2,13p', fileURLToPath(import.meta.url)], { encoding: 'utf8' }).replace(/^\/\/ ?/gm, '');
+  const source = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
+  const usage = source.slice(1, source.findIndex((line, index) => index > 0 && !line.startsWith('//')));
+  return usage.map((line) => line.replace(/^\/\/ ?/, '')).join('\n');
 }
 
 function parseEnv(text) {

@@ -61,8 +61,17 @@ const { values: options } = parseArgs({
     'from-json': { type: 'string' },
     'paced-rates': { type: 'string', default: 'json=500,stream=200' },
     'no-paced': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+
+if (options.help) {
+  // The usage is the header comment of this file.
+  const source = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
+  const usage = source.slice(1, source.findIndex((line, index) => index > 0 && !line.startsWith('//')));
+  process.stdout.write(`${usage.map((line) => line.replace(/^\/\/ ?/, '')).join('\n')}\nMethod and latest figures: bench/README.md\n`);
+  process.exit(0);
+}
 
 const list = (value, fallback, map = (item) => item) => (value ? value.split(',').map((item) => map(item.trim())) : fallback);
 const plan = {
