@@ -29,6 +29,7 @@ import {
   waitForHTTP,
   waitForOutput,
 } from './lib/bench-processes.mjs';
+import { benchGatewayConfig } from './lib/bench-gateway-config.mjs';
 import { readCPUMicros, readMemory, resetPeakRSS } from './lib/proc-stats.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -97,22 +98,7 @@ async function startGateway(name, root, upstreamPort, workDir, cpus, env) {
   const port = await findFreePort();
   const config = path.join(workDir, `${name}.yaml`);
   // The same settings as run-gateway-bench.mjs: limits far above the load, no retries.
-  writeFileSync(
-    config,
-    [
-      'providers:',
-      '  bench:',
-      '    type: openai-compatible',
-      `    base_url: http://127.0.0.1:${upstreamPort}/v1`,
-      `    api_key: ${UPSTREAM_KEY}`,
-      '    max_concurrency: 100000',
-      '    max_connections: 1024',
-      '    rate_limit_per_minute: 100000000',
-      '    timeout_ms: 120000',
-      '    max_retries: 0',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(config, benchGatewayConfig({ upstreamPort, apiKey: UPSTREAM_KEY }));
   const handle = startProcess(
     name,
     process.execPath,

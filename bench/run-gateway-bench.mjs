@@ -31,6 +31,7 @@ import {
   waitForHTTP,
   waitForOutput,
 } from './lib/bench-processes.mjs';
+import { benchGatewayConfig } from './lib/bench-gateway-config.mjs';
 import { formatBenchReport } from './lib/format-bench-report.mjs';
 import { readCPUMicros, readMachineBusyMicros, readMemory, resetPeakRSS } from './lib/proc-stats.mjs';
 
@@ -193,25 +194,7 @@ async function startBarePassthrough(pinning, upstreamPort) {
 async function startLiterLLM(pinning, upstreamPort, workDir) {
   const port = await findFreePort();
   const config = path.join(workDir, 'liter-llm.yaml');
-  // Limits far above anything the benchmark sends, no retries: only the pass-through is measured.
-  writeFileSync(
-    config,
-    [
-      'providers:',
-      '  bench:',
-      '    type: openai-compatible',
-      `    base_url: http://127.0.0.1:${upstreamPort}/v1`,
-      `    api_key: ${UPSTREAM_KEY}`,
-      '    max_concurrency: 100000',
-      '    max_connections: 1024',
-      '    rate_limit_per_minute: 100000000',
-      '    timeout_ms: 120000',
-      '    max_retries: 0',
-      'server:',
-      '  max_body_bytes: 1048576',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(config, benchGatewayConfig({ upstreamPort, apiKey: UPSTREAM_KEY, maxBodyBytes: 1_048_576 }));
   const handle = startProcess(
     'liter-llm',
     process.execPath,
