@@ -68,6 +68,8 @@ export function createRequestLogger(options: RequestLoggerOptions = {}): Request
   const level = options.level ?? resolveLogLevel(options.env ?? process.env);
   const bufferBytes = options.bufferBytes ?? DEFAULT_BUFFER_BYTES;
   const destination = destinationOf(options.destination, options.sync ?? true, bufferBytes, options.flushIntervalMs ?? 200);
+  // Only a destination made here is closed on unsubscribe; a caller's stream stays the caller's.
+  const ownsBatchedDestination = isBuffered(options.destination) && bufferBytes > 0;
   const logger = pino(
     {
       level,
@@ -134,7 +136,7 @@ export function createRequestLogger(options: RequestLoggerOptions = {}): Request
     scrubber,
     unsubscribe: () => {
       unsubscribe();
-      (destination as Partial<BatchedLogDestination>).close?.();
+      if (ownsBatchedDestination) (destination as unknown as BatchedLogDestination).close();
     },
     flush: () => flushDestination(destination),
   };
