@@ -7,7 +7,11 @@ export type ProviderType = 'openai' | 'anthropic' | 'huggingface' | 'openai-comp
 
 /** Per-attempt options the engine passes to an adapter. */
 export interface CallOptions {
-  /** Aborts the upstream request; the adapter maps the abort to CancelledError or TimeoutError. */
+  /**
+   * Aborts the upstream request; the adapter maps the abort to CancelledError or TimeoutError.
+   * It has AbortSignal's members but may be a LightAbortController's signal, not an
+   * `instanceof AbortSignal`: pass it to undici or listen on it, do not hand it to `AbortSignal.any`.
+   */
   signal?: AbortSignal;
   /** Extra upstream headers (trace context, caller-chosen headers). */
   headers?: Record<string, string>;
