@@ -149,9 +149,10 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
     async chat(request: ChatRequest, requestOptions?: RequestOptions): Promise<ChatResponse> {
       assertOpen();
       validateChatRequest(request);
-      return runJSONCall('chat', request, estimateTokens(request), requestOptions, (runtime, model, input) =>
+      const response = await runJSONCall('chat', request, estimateTokens(request), requestOptions, (runtime, model, input) =>
         runtime.provider.chat({ ...request, model }, { signal: input.signal, headers: input.context.headers }),
       );
+      return response;
     },
 
     chatStream(request: ChatRequest, requestOptions?: RequestOptions): ChatStream {

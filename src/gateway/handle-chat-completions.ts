@@ -12,8 +12,7 @@ export async function handleChatCompletions(context: GatewayContext): Promise<vo
   const parsed = openAIChatBodySchema.safeParse(body);
   if (!parsed.success) throw createValidationError(parsed.error.issues, body);
   const { request, stream, includeUsage } = convertFromOpenAIChatBody(parsed.data);
-  // Returned, not awaited: this frame (and the parsed body it holds) is freed while the call runs.
-  return serveChat(context, request, stream, {
+  await serveChat(context, request, stream, {
     toJSON: convertToOpenAIChatCompletion,
     createStreamEncoder: (start, requestedModel, requestId) =>
       createOpenAIStreamEncoder({ start, requestedModel, fallbackId: requestId, includeUsage }),

@@ -14,8 +14,7 @@ export async function handleMessages(context: GatewayContext): Promise<void> {
   const parsed = anthropicMessagesBodySchema.safeParse(body);
   if (!parsed.success) throw createValidationError(parsed.error.issues, body);
   const { request, stream } = convertFromAnthropicMessagesBody(parsed.data);
-  // Returned, not awaited: this frame (and the parsed body it holds) is freed while the call runs.
-  return serveChat(context, request, stream, {
+  await serveChat(context, request, stream, {
     toJSON: convertToAnthropicMessage,
     createStreamEncoder: (start, requestedModel, requestId) => createAnthropicStreamEncoder({ start, requestedModel, fallbackId: requestId }),
   });

@@ -80,35 +80,25 @@ export class HTTPTransport {
     };
   }
 
-  // Not an async function: a suspended async frame per request in flight costs more memory than
-  // this reaction, and at high concurrency the gateway's GC work grows with what each request holds.
-  request(request: HTTPRequest): Promise<HTTPResponse> {
-    let route: Route;
-    try {
-      route = this.routeOf(request.url);
-    } catch (error) {
-      return Promise.reject(error as Error);
+  async request(request: HTTPRequest): Promise<HTTPResponse> {
+    const route = this.routeOf(request.url);
+    const response = await route.dispatcher.request({
+      origin: route.origin,
+      path: route.path,
+      method: request.method,
+      headers: request.headers,
+      body: request.body ?? null,
+      signal: request.signal ?? null,
+    });
+    const headers = flattenHeaders(response.headers);
+    if (this.onResponse !== undefined) {
+      try {
+        this.onResponse(response.statusCode, headers);
+      } catch {
+        // An observer's failure must not fail the call.
+      }
     }
-    return route.dispatcher
-      .request({
-        origin: route.origin,
-        path: route.path,
-        method: request.method,
-        headers: request.headers,
-        body: request.body ?? null,
-        signal: request.signal ?? null,
-      })
-      .then((response) => {
-        const headers = flattenHeaders(response.headers);
-        if (this.onResponse !== undefined) {
-          try {
-            this.onResponse(response.statusCode, headers);
-          } catch {
-            // An observer's failure must not fail the call.
-          }
-        }
-        return { status: response.statusCode, headers, body: response.body };
-      });
+    return { status: response.statusCode, headers, body: response.body };
   }
 
   /** Lets in-flight requests finish, then closes every pooled connection. */
