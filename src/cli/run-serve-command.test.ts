@@ -157,7 +157,8 @@ describe('liter-llm serve', () => {
     const served = await serve([]);
     await waitFor(() => served.stdout().includes('no provider is configured'));
     expect(served.stdout().trim().split('\n')).toEqual([
-      `liter-llm gateway listening on ${served.url}`,
+      // Bound to every interface by default (containers), and the line says so.
+      `liter-llm gateway listening on ${served.url} (every interface, port ${new URL(served.url).port})`,
       'no provider is configured: set OPENAI_API_KEY, ANTHROPIC_API_KEY or HF_TOKEN (or *_BASE_URL for a local server), or pass --config FILE',
     ]);
     expect((await fetch(`${served.url}/healthz`)).status).toBe(200);

@@ -47,7 +47,10 @@ export async function runServeCommand(args: string[]): Promise<number> {
     await telemetry.shutdown();
     throw error;
   }
-  process.stdout.write(`liter-llm gateway listening on ${gateway.url}\n`);
+  // Bound to every interface (the default, for containers), the URL shows a loopback address: say so,
+  // or a log reader would think the gateway is reachable from this machine only.
+  const everywhere = config.server.host === '0.0.0.0' || config.server.host === '::';
+  process.stdout.write(`liter-llm gateway listening on ${gateway.url}${everywhere ? ` (every interface, port ${gateway.port})` : ''}\n`);
   if (Object.keys(config.providers).length === 0) {
     process.stdout.write(
       'no provider is configured: set OPENAI_API_KEY, ANTHROPIC_API_KEY or HF_TOKEN (or *_BASE_URL for a local server), or pass --config FILE\n',
