@@ -13,28 +13,17 @@
 // load generator share the other. Rounds alternate A,B then B,A so that drift hits both alike, and
 // the report gives each side's median CPU µs per request and throughput, and B/A.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  findFreePort,
-  killAllStarted,
-  pinSelf,
-  planCPUPinning,
-  runLoadGenerator,
-  startProcess,
-  stopProcess,
-  waitForHTTP,
-  waitForOutput,
-} from './lib/bench-processes.mjs';
-import { benchGatewayConfig } from './lib/bench-gateway-config.mjs';
+import { killAllStarted, pinSelf, planCPUPinning, runLoadGenerator, stopProcess } from './lib/bench-processes.mjs';
+import { createRequestBody, startLiterLLMGateway, startMockUpstream } from './lib/bench-servers.mjs';
 import { readCPUMicros, readMemory, resetPeakRSS } from './lib/proc-stats.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT_DIR = path.dirname(BENCH_DIR);
-const UPSTREAM_KEY = 'sk-bench-not-a-real-key';
 
 const { values: options } = parseArgs({
   options: {
@@ -94,37 +83,13 @@ function removeBaseline(dir) {
   rmSync(dir, { recursive: true, force: true });
 }
 
-async function startGateway(name, root, upstreamPort, workDir, cpus, env) {
-  const port = await findFreePort();
-  const config = path.join(workDir, `${name}.yaml`);
-  // The same settings as run-gateway-bench.mjs: limits far above the load, no retries.
-  writeFileSync(config, benchGatewayConfig({ upstreamPort, apiKey: UPSTREAM_KEY }));
-  const handle = startProcess(
-    name,
-    process.execPath,
-    [path.join(root, 'dist/cli/main.js'), 'serve', '--config', config, '--host', '127.0.0.1', '--port', String(port)],
-    { cpus, cwd: root, env, stdoutFile: path.join(workDir, `${name}.stdout.log`) },
-  );
-  await waitForHTTP(handle, `http://127.0.0.1:${port}/healthz`);
-  return { name, handle, port };
-}
-
 function requestSpec(gateway, stream, timing = {}) {
   return {
     host: '127.0.0.1',
     port: gateway.port,
     path: '/v1/chat/completions',
     headers: {},
-    body: {
-      model: `bench/bench-${options['latency-ms']}ms`,
-      messages: [
-        { role: 'system', content: 'You are a terse assistant.' },
-        { role: 'user', content: 'Tell me one short sentence about a fox.' },
-      ],
-      max_tokens: 64,
-      temperature: 0.2,
-      ...(stream && { stream: true, stream_options: { include_usage: true } }),
-    },
+    body: createRequestBody(`bench/bench-${options['latency-ms']}ms`, stream),
     stream,
     concurrency: Number(options.concurrency),
     warmupMs: timing.warmupMs ?? Number(options['warmup-ms']),
@@ -163,14 +128,12 @@ async function main() {
   const baselineDir = options.baseline === 'none' ? null : buildBaseline(options.baseline);
   const handles = [];
   try {
-    const upstreamPort = await findFreePort();
-    const upstream = startProcess('upstream', process.execPath, [path.join(BENCH_DIR, 'mock-upstream.mjs'), '--port', String(upstreamPort)], {
-      cpus: pinning.driverCPUs,
-    });
-    handles.push(upstream);
-    await waitForOutput(upstream, /"ready":true/);
-    const a = await startGateway('A', baselineDir ?? ROOT_DIR, upstreamPort, workDir, pinning.gatewayCPUs, parseEnv(options['a-env']));
-    const b = await startGateway('B', ROOT_DIR, upstreamPort, workDir, pinning.gatewayCPUs, parseEnv(options['b-env']));
+    const upstream = await startMockUpstream({ cpus: pinning.driverCPUs });
+    handles.push(upstream.handle);
+    const gateway = (name, root, env) =>
+      startLiterLLMGateway({ name, root, upstreamPort: upstream.port, workDir, cpus: pinning.gatewayCPUs, env: parseEnv(env) });
+    const a = await gateway('A', baselineDir ?? ROOT_DIR, options['a-env']);
+    const b = await gateway('B', ROOT_DIR, options['b-env']);
     handles.push(a.handle, b.handle);
     log(`A = ${baselineDir ? options.baseline : 'this checkout'} ${options['a-env']}; B = this checkout ${options['b-env']}`);
     log(`${options.mode}, c=${options.concurrency}, upstream ${options['latency-ms']} ms, ${options.rounds} rounds`);

@@ -31,7 +31,7 @@ import {
   waitForHTTP,
   waitForOutput,
 } from './lib/bench-processes.mjs';
-import { benchGatewayConfig } from './lib/bench-gateway-config.mjs';
+import { createRequestBody, startLiterLLMGateway, startMockUpstream, UPSTREAM_KEY } from './lib/bench-servers.mjs';
 import { formatBenchReport } from './lib/format-bench-report.mjs';
 import { readCPUMicros, readMachineBusyMicros, readMemory, resetPeakRSS } from './lib/proc-stats.mjs';
 
@@ -43,7 +43,6 @@ const LITER_LLM_CLI = path.join(ROOT_DIR, 'dist/cli/main.js');
 const README = path.join(BENCH_DIR, 'README.md');
 const README_START = '<!-- bench:results:start -->';
 const README_END = '<!-- bench:results:end -->';
-const UPSTREAM_KEY = 'sk-bench-not-a-real-key';
 
 const { values: options } = parseArgs({
   options: {
@@ -117,29 +116,8 @@ function ensureDependencies() {
   }
 }
 
-function createRequestBody(model, stream) {
-  return {
-    model,
-    messages: [
-      { role: 'system', content: 'You are a terse assistant.' },
-      { role: 'user', content: 'Tell me one short sentence about a fox.' },
-    ],
-    max_tokens: 64,
-    temperature: 0.2,
-    ...(stream && { stream: true, stream_options: { include_usage: true } }),
-  };
-}
-
-async function startUpstream(pinning) {
-  const port = await findFreePort();
-  const handle = startProcess(
-    'upstream',
-    process.execPath,
-    [path.join(BENCH_DIR, 'mock-upstream.mjs'), '--port', String(port), '--chunk-spacing-ms', options['chunk-spacing-ms']],
-    { cpus: pinning.driverCPUs },
-  );
-  await waitForOutput(handle, /"ready":true/);
-  return { handle, port };
+function startUpstream(pinning) {
+  return startMockUpstream({ cpus: pinning.driverCPUs, args: ['--chunk-spacing-ms', options['chunk-spacing-ms']] });
 }
 
 const PROFILE_DIR = path.join(RESULTS_DIR, 'profiles');
@@ -191,19 +169,17 @@ async function startBarePassthrough(pinning, upstreamPort) {
   return { handle, port: Number(match[1]) };
 }
 
-async function startLiterLLM(pinning, upstreamPort, workDir) {
-  const port = await findFreePort();
-  const config = path.join(workDir, 'liter-llm.yaml');
-  writeFileSync(config, benchGatewayConfig({ upstreamPort, apiKey: UPSTREAM_KEY, maxBodyBytes: 1_048_576 }));
-  const handle = startProcess(
-    'liter-llm',
-    process.execPath,
-    [...profilerArgs(), LITER_LLM_CLI, 'serve', '--config', config, '--host', '127.0.0.1', '--port', String(port)],
-    // Its JSON request log (one line per request, on by default) goes to a file, as in production.
-    { cpus: pinning.gatewayCPUs, cwd: ROOT_DIR, env: profilerEnv(), stdoutFile: path.join(workDir, 'liter-llm.stdout.log') },
-  );
-  await waitForHTTP(handle, `http://127.0.0.1:${port}/healthz`);
-  return { handle, port };
+function startLiterLLM(pinning, upstreamPort, workDir) {
+  return startLiterLLMGateway({
+    name: 'liter-llm',
+    root: ROOT_DIR,
+    upstreamPort,
+    workDir,
+    cpus: pinning.gatewayCPUs,
+    env: profilerEnv(),
+    nodeArgs: profilerArgs(),
+    maxBodyBytes: 1_048_576,
+  });
 }
 
 async function startPortkey(pinning, workDir) {

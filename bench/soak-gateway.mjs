@@ -12,30 +12,24 @@
 //   - every response the gateway counted has its JSON request log line (none lost);
 //   - RSS in the last third of the run is not above the first third's peak by more than 25%.
 // All traffic is on 127.0.0.1 and the run stops by itself.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
-import { benchGatewayConfig } from './lib/bench-gateway-config.mjs';
-import { findFreePort, killAllStarted, startProcess, stopProcess, waitForHTTP, waitForOutput } from './lib/bench-processes.mjs';
+import { killAllStarted, stopProcess } from './lib/bench-processes.mjs';
+import { createRequestBody, startLiterLLMGateway, startMockUpstream } from './lib/bench-servers.mjs';
 import { readMemory } from './lib/proc-stats.mjs';
 
-const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
-const ROOT_DIR = path.dirname(BENCH_DIR);
+const ROOT_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const { values: options } = parseArgs({
   options: { seconds: { type: 'string', default: '60' }, clients: { type: 'string', default: '16' } },
 });
 const seconds = Number(options.seconds);
 const clients = Number(options.clients);
 
-const requestBody = (stream) =>
-  JSON.stringify({
-    model: 'bench/bench-0ms',
-    messages: [{ role: 'user', content: 'Tell me one short sentence about a fox.' }],
-    ...(stream && { stream: true, stream_options: { include_usage: true } }),
-  });
+const requestBody = (stream) => JSON.stringify(createRequestBody('bench/bench-0ms', stream));
 
 async function runClient(pool, kind, until, counts) {
   while (Date.now() < until) {
@@ -88,23 +82,18 @@ async function main() {
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'liter-llm-soak-'));
   const handles = [];
   try {
-    const upstreamPort = await findFreePort();
-    const upstream = startProcess('upstream', process.execPath, [path.join(BENCH_DIR, 'mock-upstream.mjs'), '--port', String(upstreamPort)]);
-    handles.push(upstream);
-    await waitForOutput(upstream, /"ready":true/);
-    const port = await findFreePort();
-    const config = path.join(workDir, 'liter-llm.yaml');
-    writeFileSync(config, benchGatewayConfig({ upstreamPort, apiKey: 'sk-soak-not-a-real-key', maxConcurrency: clients * 4 }));
-    const logFile = path.join(workDir, 'gateway.log');
-    const gateway = startProcess(
-      'liter-llm',
-      process.execPath,
-      [path.join(ROOT_DIR, 'dist/cli/main.js'), 'serve', '--config', config, '--host', '127.0.0.1', '--port', String(port)],
-      { cwd: ROOT_DIR, stdoutFile: logFile },
-    );
+    const upstream = await startMockUpstream();
+    handles.push(upstream.handle);
+    const started = await startLiterLLMGateway({
+      name: 'liter-llm',
+      root: ROOT_DIR,
+      upstreamPort: upstream.port,
+      workDir,
+      maxConcurrency: clients * 4,
+    });
+    const gateway = started.handle;
     handles.push(gateway);
-    const url = `http://127.0.0.1:${port}`;
-    await waitForHTTP(gateway, `${url}/healthz`);
+    const url = `http://127.0.0.1:${started.port}`;
 
     const pool = new Pool(url, { connections: clients * 3 });
     const counts = { answered: 0, abandoned: 0, failed: 0, samples: [] };
@@ -123,7 +112,7 @@ async function main() {
     const inFlight = metricValues(metrics, 'liter_llm_inflight_requests{').reduce((sum, value) => sum + value, 0);
     const responses = metricValues(metrics, 'liter_llm_gateway_responses_total{endpoint="/v1/chat/completions"').reduce((sum, value) => sum + value, 0);
     await stopProcess(gateway);
-    const logLines = readFileSync(logFile, 'utf8')
+    const logLines = readFileSync(started.logFile, 'utf8')
       .split('\n')
       .filter((line) => line.includes('"msg":"request"')).length;
 
