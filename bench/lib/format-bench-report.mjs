@@ -194,57 +194,52 @@ function verdict(ok) {
 
 function formatTargets(cells, plan) {
   const lines = ['#### Targets (issue 4)', ''];
-  const at16 = (target, mode, upstreamLatencyMs) => findCell(cells, { target, mode, upstreamLatencyMs, concurrency: 16 });
-  const addedRows = [];
-  let addedOk = null;
-  for (const mode of plan.modes) {
-    for (const upstreamLatencyMs of plan.upstreamLatencies) {
-      const liter = at16('liter-llm', mode, upstreamLatencyMs);
-      const direct = at16('direct', mode, upstreamLatencyMs);
-      if (!liter || !direct) continue;
-      const pick50 = mode === 'stream' ? ttft50 : p50;
-      const pick99 = mode === 'stream' ? ttft99 : p99;
-      const added50 = difference(liter, direct, pick50);
-      const added99 = difference(liter, direct, pick99);
-      const ok = added50 <= 0.3 && added99 <= 1;
-      addedOk = (addedOk ?? true) && ok;
-      const bare = at16('bare', mode, upstreamLatencyMs);
-      const floor = bare
-        ? ` (bare pass-through: ${signed(difference(bare, direct, pick50))} / ${signed(difference(bare, direct, pick99))})`
-        : '';
-      addedRows.push(
-        `${MODE_LABELS[mode]}, ${upstreamLatencyMs} ms upstream: ${mode === 'stream' ? 'TTFT ' : ''}p50 ${signed(added50)} ms, p99 ${signed(added99)} ms ${ok ? '✅' : '❌'}${floor}`,
-      );
-    }
-  }
-  const pacedRows = [];
-  let pacedOk = null;
-  for (const mode of plan.modes) {
-    const ratePerSecond = plan.pacedRates?.[mode];
-    if (!ratePerSecond) continue;
-    const where = { mode, upstreamLatencyMs: 0, concurrency: 16, ratePerSecond };
+  // The added-latency target, judged on one cell (closed loop or open loop): a row, and whether it held.
+  const judgeAddedLatency = (where, label) => {
     const liter = findCell(cells, { ...where, target: 'liter-llm' });
     const direct = findCell(cells, { ...where, target: 'direct' });
-    if (!liter || !direct) continue;
-    const pick50 = mode === 'stream' ? ttft50 : p50;
-    const pick99 = mode === 'stream' ? ttft99 : p99;
+    if (!liter || !direct) return null;
+    const pick50 = where.mode === 'stream' ? ttft50 : p50;
+    const pick99 = where.mode === 'stream' ? ttft99 : p99;
     const added50 = difference(liter, direct, pick50);
     const added99 = difference(liter, direct, pick99);
     const ok = added50 <= 0.3 && added99 <= 1;
-    pacedOk = (pacedOk ?? true) && ok;
     const bare = findCell(cells, { ...where, target: 'bare' });
     const floor = bare
       ? ` (bare pass-through: ${signed(difference(bare, direct, pick50))} / ${signed(difference(bare, direct, pick99))})`
       : '';
-    pacedRows.push(
-      `${MODE_LABELS[mode]}, ${ratePerSecond}/s offered, 0 ms upstream: ${mode === 'stream' ? 'TTFT ' : ''}p50 ${signed(added50)} ms, p99 ${signed(added99)} ms ${ok ? '✅' : '❌'}${floor}`,
-    );
-  }
-  lines.push(`- Added latency at c=16 ≤ 0.3 ms p50 and ≤ 1 ms p99, closed loop (every connection sends its next request at once: saturation): ${verdict(addedOk)}`);
-  for (const row of addedRows) lines.push(`  - ${row}`);
-  if (pacedRows.length) {
-    lines.push(`- The same at c=16 connections under an open-loop load of hundreds of requests per second (PRODUCT.md's latency bar): ${verdict(pacedOk)}`);
-    for (const row of pacedRows) lines.push(`  - ${row}`);
+    const row = `${label}: ${where.mode === 'stream' ? 'TTFT ' : ''}p50 ${signed(added50)} ms, p99 ${signed(added99)} ms ${ok ? '✅' : '❌'}${floor}`;
+    return { row, ok };
+  };
+  const judgeAll = (judged) => ({
+    rows: judged.map((entry) => entry.row),
+    ok: judged.length === 0 ? null : judged.every((entry) => entry.ok),
+  });
+  const closed = judgeAll(
+    plan.modes
+      .flatMap((mode) =>
+        plan.upstreamLatencies.map((upstreamLatencyMs) =>
+          judgeAddedLatency({ mode, upstreamLatencyMs, concurrency: 16 }, `${MODE_LABELS[mode]}, ${upstreamLatencyMs} ms upstream`),
+        ),
+      )
+      .filter(Boolean),
+  );
+  const paced = judgeAll(
+    plan.modes
+      .filter((mode) => plan.pacedRates?.[mode])
+      .map((mode) =>
+        judgeAddedLatency(
+          { mode, upstreamLatencyMs: 0, concurrency: 16, ratePerSecond: plan.pacedRates[mode] },
+          `${MODE_LABELS[mode]}, ${plan.pacedRates[mode]}/s offered, 0 ms upstream`,
+        ),
+      )
+      .filter(Boolean),
+  );
+  lines.push(`- Added latency at c=16 ≤ 0.3 ms p50 and ≤ 1 ms p99, closed loop (every connection sends its next request at once: saturation): ${verdict(closed.ok)}`);
+  for (const row of closed.rows) lines.push(`  - ${row}`);
+  if (paced.rows.length) {
+    lines.push(`- The same at c=16 connections under an open-loop load of hundreds of requests per second (PRODUCT.md's latency bar): ${verdict(paced.ok)}`);
+    for (const row of paced.rows) lines.push(`  - ${row}`);
   }
 
   const ratioRows = [];
