@@ -105,19 +105,15 @@ function createCompletion(model) {
 }
 
 function createChunk(id, model, delta, finishReason) {
-  return `data: ${JSON.stringify({
-    id,
-    object: 'chat.completion.chunk',
-    created: CREATED,
-    model,
-    service_tier: 'default',
-    system_fingerprint: FINGERPRINT,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
-    usage: null,
-  })}\n\n`;
+  return createChunkEvent(id, model, [{ index: 0, delta, logprobs: null, finish_reason: finishReason }], null);
 }
 
+/** The last chunk of a stream that asked for `stream_options.include_usage`: no choices, the usage. */
 function createUsageChunk(id, model) {
+  return createChunkEvent(id, model, [], createUsage(CONTENT_CHUNKS));
+}
+
+function createChunkEvent(id, model, choices, usage) {
   return `data: ${JSON.stringify({
     id,
     object: 'chat.completion.chunk',
@@ -125,8 +121,8 @@ function createUsageChunk(id, model) {
     model,
     service_tier: 'default',
     system_fingerprint: FINGERPRINT,
-    choices: [],
-    usage: createUsage(CONTENT_CHUNKS),
+    choices,
+    usage,
   })}\n\n`;
 }
 

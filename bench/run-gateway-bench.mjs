@@ -199,40 +199,27 @@ async function startPortkey(pinning, workDir) {
 function describeTarget(target, processes, upstreamLatencyMs, stream) {
   const model = `bench-${upstreamLatencyMs}ms`;
   const authorization = { authorization: `Bearer ${UPSTREAM_KEY}` };
-  if (target === 'direct') {
-    return {
-      port: processes.upstream.port,
-      path: '/v1/chat/completions',
-      headers: authorization,
-      body: createRequestBody(model, stream),
-    };
-  }
-  if (target === 'bare') {
-    return {
-      port: processes.bare.port,
-      path: '/v1/chat/completions',
-      headers: authorization,
-      body: createRequestBody(model, stream),
-    };
-  }
-  if (target === 'liter-llm') {
-    return {
-      port: processes['liter-llm'].port,
-      path: '/v1/chat/completions',
-      headers: {},
-      body: createRequestBody(`bench/${model}`, stream),
-    };
-  }
-  return {
-    port: processes.portkey.port,
+  const call = (port, headers, requestedModel = model) => ({
+    port,
     path: '/v1/chat/completions',
-    headers: {
-      ...authorization,
-      'x-portkey-provider': 'openai',
-      'x-portkey-custom-host': `http://127.0.0.1:${processes.upstream.port}/v1`,
-    },
-    body: createRequestBody(model, stream),
-  };
+    headers,
+    body: createRequestBody(requestedModel, stream),
+  });
+  switch (target) {
+    case 'direct':
+      return call(processes.upstream.port, authorization);
+    case 'bare':
+      return call(processes.bare.port, authorization);
+    case 'liter-llm':
+      // Liter-LLM has the key in its config; the model is addressed as provider/model.
+      return call(processes['liter-llm'].port, {}, `bench/${model}`);
+    default:
+      return call(processes.portkey.port, {
+        ...authorization,
+        'x-portkey-provider': 'openai',
+        'x-portkey-custom-host': `http://127.0.0.1:${processes.upstream.port}/v1`,
+      });
+  }
 }
 
 /** CPU of every long-lived process of the benchmark, this one included (not the load generator). */
