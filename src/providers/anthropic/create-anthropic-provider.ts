@@ -12,6 +12,7 @@ import { ANTHROPIC_REQUEST_ID_HEADER, mapAnthropicErrorResponse } from './anthro
 import { convertAnthropicStream } from './convert-anthropic-stream.js';
 import { convertFromAnthropicResponse } from './convert-from-anthropic-response.js';
 import { convertToAnthropicRequest } from './convert-to-anthropic-request.js';
+import { type ProviderConnection, providerRequest } from '../provider-request.js';
 
 export interface AnthropicProviderSettings extends ProviderSettings {
   /** max_tokens when the request gives none (the API requires it). Default 4096. */
@@ -41,7 +42,12 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
     'content-type': 'application/json',
     ...(settings.apiKey !== undefined && { 'x-api-key': settings.apiKey }),
   };
-  const mapErrorResponse = (response: ErrorResponse) => mapAnthropicErrorResponse(response, name);
+  const connection: ProviderConnection = {
+    transport,
+    provider: name,
+    mapErrorResponse: (response: ErrorResponse) => mapAnthropicErrorResponse(response, name),
+    secrets,
+  };
 
   function headersFor(accept: string, options: CallOptions | undefined): Record<string, string> {
     return { ...baseHeaders, accept, ...settings.headers, ...options?.headers };
@@ -53,16 +59,9 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
 
     async chat(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
       const { body, warnings } = convertToAnthropicRequest(request, { provider: name, defaultMaxTokens, stream: false });
-      const result = await sendJSONRequest<AnthropicMessagesResponse>({
-        transport,
-        provider: name,
-        url,
-        headers: headersFor('application/json', options),
-        body,
-        ...(options?.signal !== undefined && { signal: options.signal }),
-        mapErrorResponse,
-        secrets,
-      });
+      const result = await sendJSONRequest<AnthropicMessagesResponse>(
+        providerRequest(connection, url, headersFor('application/json', options), body, options?.signal),
+      );
       return convertFromAnthropicResponse(result.body, {
         provider: name,
         requestId: result.headers[ANTHROPIC_REQUEST_ID_HEADER],
@@ -72,16 +71,9 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
 
     async chatStream(request: ChatRequest, options?: CallOptions): Promise<AsyncIterable<StreamEvent>> {
       const { body, warnings } = convertToAnthropicRequest(request, { provider: name, defaultMaxTokens, stream: true });
-      const result = await sendSSERequest({
-        transport,
-        provider: name,
-        url,
-        headers: headersFor('text/event-stream', options),
-        body,
-        ...(options?.signal !== undefined && { signal: options.signal }),
-        mapErrorResponse,
-        secrets,
-      });
+      const result = await sendSSERequest(
+        providerRequest(connection, url, headersFor('text/event-stream', options), body, options?.signal),
+      );
       return convertAnthropicStream(result.events, {
         provider: name,
         requestId: result.headers[ANTHROPIC_REQUEST_ID_HEADER],

@@ -20,6 +20,7 @@ import { convertToTGIGenerateRequest } from './convert-to-tgi-generate-request.j
 import type { TEIEmbedRequest, TGIGenerateResponse } from './huggingface-api.js';
 import type { HuggingFaceProviderSettings } from './huggingface-provider-settings.js';
 import { mapHuggingFaceErrorResponse, mapHuggingFaceStreamError } from './map-huggingface-error.js';
+import { providerRequest } from '../provider-request.js';
 
 export const HUGGINGFACE_DEFAULT_BASE_URL = 'https://router.huggingface.co';
 const HOSTED_HOSTS = new Set(['router.huggingface.co', 'api-inference.huggingface.co']);
@@ -96,16 +97,9 @@ export function createHuggingFaceProvider(settings: HuggingFaceProviderSettings 
       providerOptionKeys,
       ...(streamFlag !== undefined && { streamFlag }),
     });
-    const result = await sendJSONRequest<TGIGenerateResponse | TGIGenerateResponse[]>({
-      transport,
-      provider: name,
-      url,
-      headers: buildHeaders(chatEndpoint, 'application/json', options),
-      body,
-      ...(options.signal !== undefined && { signal: options.signal }),
-      mapErrorResponse,
-      secrets,
-    });
+    const result = await sendJSONRequest<TGIGenerateResponse | TGIGenerateResponse[]>(
+      providerRequest(chatEndpoint, url, buildHeaders(chatEndpoint, 'application/json', options), body, options.signal),
+    );
     const requestId = result.headers['x-request-id'];
     return convertFromTGIGenerateResponse(result.body, {
       provider: name,
@@ -122,16 +116,9 @@ export function createHuggingFaceProvider(settings: HuggingFaceProviderSettings 
       providerOptionKeys,
       ...(streamFlag !== undefined && { streamFlag }),
     });
-    const result = await sendSSERequest({
-      transport,
-      provider: name,
-      url,
-      headers: buildHeaders(chatEndpoint, 'text/event-stream', options),
-      body,
-      ...(options.signal !== undefined && { signal: options.signal }),
-      mapErrorResponse,
-      secrets,
-    });
+    const result = await sendSSERequest(
+      providerRequest(chatEndpoint, url, buildHeaders(chatEndpoint, 'text/event-stream', options), body, options.signal),
+    );
     const requestId = result.headers['x-request-id'];
     const maxNewTokens = body.parameters.max_new_tokens;
     return convertTGIGenerateStream(result.events, {
@@ -163,16 +150,15 @@ export function createHuggingFaceProvider(settings: HuggingFaceProviderSettings 
         if (extra !== undefined) Object.assign(body, extra);
       }
     }
-    const result = await sendJSONRequest<unknown>({
-      transport,
-      provider: name,
-      url: resolveEmbedURL(baseURL, request.model, embedAPI),
-      headers: buildHeaders(chatEndpoint, 'application/json', options),
-      body,
-      ...(options.signal !== undefined && { signal: options.signal }),
-      mapErrorResponse,
-      secrets,
-    });
+    const result = await sendJSONRequest<unknown>(
+      providerRequest(
+        chatEndpoint,
+        resolveEmbedURL(baseURL, request.model, embedAPI),
+        buildHeaders(chatEndpoint, 'application/json', options),
+        body,
+        options.signal,
+      ),
+    );
     const single = typeof request.input === 'string';
     const converted = convertFromHuggingFaceEmbeddings(result.body, single ? 1 : request.input.length, single, name);
     const requestId = result.headers['x-request-id'];

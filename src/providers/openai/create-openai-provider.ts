@@ -14,6 +14,7 @@ import {
   sendOpenAIChatStream,
   type OpenAIChatEndpoint,
 } from './send-openai-chat.js';
+import { providerRequest } from '../provider-request.js';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 /** vLLM's default address; Ollama (`http://localhost:11434/v1`) and others need base_url set. */
@@ -62,16 +63,15 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
 
   async function embed(request: EmbedRequest, options: CallOptions = {}): Promise<EmbedResponse> {
     const body = convertToOpenAIEmbedRequest(request, { encodingFormat, providerOptionKeys });
-    const result = await sendJSONRequest<OpenAIEmbeddingResponse>({
-      transport,
-      provider: name,
-      url: `${baseURL}/embeddings`,
-      headers: buildHeaders(chatEndpoint, 'application/json', options),
-      body,
-      ...(options.signal !== undefined && { signal: options.signal }),
-      mapErrorResponse,
-      secrets,
-    });
+    const result = await sendJSONRequest<OpenAIEmbeddingResponse>(
+      providerRequest(
+        chatEndpoint,
+        `${baseURL}/embeddings`,
+        buildHeaders(chatEndpoint, 'application/json', options),
+        body,
+        options.signal,
+      ),
+    );
     const requestId = result.headers['x-request-id'];
     return convertFromOpenAIEmbedResponse(result.body, {
       provider: name,

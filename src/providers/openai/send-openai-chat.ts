@@ -1,28 +1,24 @@
-import type { HTTPTransport } from '../../http/http-transport.js';
-import { sendJSONRequest, sendSSERequest, type ErrorResponse } from '../../http/send-request.js';
+import { sendJSONRequest, sendSSERequest } from '../../http/send-request.js';
 import type { ChatRequest } from '../../spec/chat-request.js';
 import type { ChatResponse } from '../../spec/chat-response.js';
-import type { LiterLLMError } from '../../spec/errors.js';
 import type { CallOptions } from '../../spec/provider.js';
 import type { StreamEvent } from '../../spec/stream-event.js';
 import { convertFromOpenAIChatResponse } from './convert-from-openai-chat-response.js';
 import { convertOpenAIChatStream, type OpenAIStreamContext } from './convert-openai-chat-stream.js';
 import { convertToOpenAIChatRequest, type OpenAIChatRequestOptions } from './convert-to-openai-chat-request.js';
 import type { OpenAIChatResponse } from './openai-api.js';
+import { type ProviderConnection, providerRequest } from '../provider-request.js';
 
 /**
  * One Chat Completions endpoint: where it is, how to authenticate, how its errors read. Shared by
  * the OpenAI adapter and every adapter that speaks the same wire (Hugging Face TGI and router).
  */
-export interface OpenAIChatEndpoint extends Omit<OpenAIChatRequestOptions, 'stream' | 'includeUsage'> {
-  transport: HTTPTransport;
+export interface OpenAIChatEndpoint extends Omit<OpenAIChatRequestOptions, 'stream' | 'includeUsage'>, ProviderConnection {
   url: string;
   /** Authorization and settings headers; content-type and accept are added per call. */
   headers: Record<string, string>;
-  secrets: readonly (string | undefined)[];
   includeUsage: boolean;
   requestIdHeader: string;
-  mapErrorResponse: (response: ErrorResponse) => LiterLLMError;
   mapStreamError?: OpenAIStreamContext['mapStreamError'];
 }
 
@@ -32,16 +28,9 @@ export async function sendOpenAIChat(
   options: CallOptions = {},
 ): Promise<ChatResponse> {
   const { body, warnings } = convertToOpenAIChatRequest(request, { ...endpoint, stream: false });
-  const result = await sendJSONRequest<OpenAIChatResponse>({
-    transport: endpoint.transport,
-    provider: endpoint.provider,
-    url: endpoint.url,
-    headers: buildHeaders(endpoint, 'application/json', options),
-    body,
-    ...(options.signal !== undefined && { signal: options.signal }),
-    mapErrorResponse: endpoint.mapErrorResponse,
-    secrets: endpoint.secrets,
-  });
+  const result = await sendJSONRequest<OpenAIChatResponse>(
+    providerRequest(endpoint, endpoint.url, buildHeaders(endpoint, 'application/json', options), body, options.signal),
+  );
   const requestId = result.headers[endpoint.requestIdHeader];
   return convertFromOpenAIChatResponse(result.body, {
     provider: endpoint.provider,
@@ -56,16 +45,9 @@ export async function sendOpenAIChatStream(
   options: CallOptions = {},
 ): Promise<AsyncIterable<StreamEvent>> {
   const { body, warnings } = convertToOpenAIChatRequest(request, { ...endpoint, stream: true });
-  const result = await sendSSERequest({
-    transport: endpoint.transport,
-    provider: endpoint.provider,
-    url: endpoint.url,
-    headers: buildHeaders(endpoint, 'text/event-stream', options),
-    body,
-    ...(options.signal !== undefined && { signal: options.signal }),
-    mapErrorResponse: endpoint.mapErrorResponse,
-    secrets: endpoint.secrets,
-  });
+  const result = await sendSSERequest(
+    providerRequest(endpoint, endpoint.url, buildHeaders(endpoint, 'text/event-stream', options), body, options.signal),
+  );
   const requestId = result.headers[endpoint.requestIdHeader];
   return convertOpenAIChatStream(result.events, {
     provider: endpoint.provider,
