@@ -5,14 +5,17 @@
  */
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine } from '../create-engine.js';
 import type { ReloadableEngine } from '../engine/create-engine-core.js';
 import { loadFixture } from '../testing/load-fixture.js';
-import { MockProviderServer, type ScriptedResponse } from '../testing/mock-provider-server.js';
-import { startGateway, type RunningGateway } from './start-gateway.js';
-
-const OPENAI_FIXTURES = new URL('../providers/openai/__fixtures__/', import.meta.url).pathname;
-const ANTHROPIC_FIXTURES = new URL('../providers/anthropic/__fixtures__/', import.meta.url).pathname;
+import type { MockProviderServer, ScriptedResponse } from '../testing/mock-provider-server.js';
+import type { RunningGateway } from './start-gateway.js';
+import {
+  ANTHROPIC_FIXTURES,
+  fixtureBody,
+  OPENAI_FIXTURES,
+  startSDKTestGateway,
+  type SDKTestGateway,
+} from './testing/start-sdk-test-gateway.js';
 
 function openAIFixture(name: string): ScriptedResponse {
   return loadFixture(`${OPENAI_FIXTURES}${name}`).response;
@@ -20,10 +23,8 @@ function openAIFixture(name: string): ScriptedResponse {
 function anthropicFixture(name: string): ScriptedResponse {
   return loadFixture(`${ANTHROPIC_FIXTURES}${name}`).response;
 }
-function fixtureBody<T>(path: string): T {
-  return JSON.parse(loadFixture(path).response.body as string) as T;
-}
 
+let setup: SDKTestGateway;
 let openaiUpstream: MockProviderServer;
 let anthropicUpstream: MockProviderServer;
 let engine: ReloadableEngine;
@@ -31,30 +32,14 @@ let gateway: RunningGateway;
 let client: OpenAI;
 
 beforeAll(async () => {
-  [openaiUpstream, anthropicUpstream] = await Promise.all([MockProviderServer.start(), MockProviderServer.start()]);
-  engine = createEngine({
-    providers: {
-      openai: { baseURL: `${openaiUpstream.url}/v1`, apiKey: 'sk-upstream-openai', maxRetries: 0 },
-      anthropic: { baseURL: anthropicUpstream.url, apiKey: 'sk-ant-upstream', maxRetries: 0 },
-      // A 429 with retry-after pauses the provider's limiter (as it should); the 429 test gets its own.
-      'anthropic-limited': { type: 'anthropic', baseURL: anthropicUpstream.url, apiKey: 'sk-ant-upstream', maxRetries: 0 },
-    },
-    server: { apiKeys: ['gateway-key'] },
-  });
-  gateway = await startGateway({ engine, config: engine.config.server, host: '127.0.0.1', port: 0 });
+  setup = await startSDKTestGateway();
+  ({ openaiUpstream, anthropicUpstream, engine, gateway } = setup);
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'gateway-key', maxRetries: 0 });
 });
 
-afterAll(async () => {
-  await gateway.close();
-  await engine.close();
-  await Promise.all([openaiUpstream.close(), anthropicUpstream.close()]);
-});
+afterAll(() => setup.close());
 
-afterEach(() => {
-  openaiUpstream.requests.length = 0;
-  anthropicUpstream.requests.length = 0;
-});
+afterEach(() => setup.clearRequests());
 
 describe('chat completions through the OpenAI SDK', () => {
   it('answers a chat from the recorded OpenAI response and forwards the call upstream with the gateway key', async () => {
