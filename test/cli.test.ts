@@ -3,7 +3,7 @@
  * provider servers that `liter-llm mock-provider` starts.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,8 +54,16 @@ beforeAll(async () => {
   [anthropicURL, openaiURL] = await Promise.all([startMock('anthropic'), startMock('openai')]);
 });
 
+const directories: string[] = [];
+function temporaryDirectory(): string {
+  const directory = mkdtempSync(join(tmpdir(), 'liter-llm-cli-'));
+  directories.push(directory);
+  return directory;
+}
+
 afterAll(() => {
   for (const child of children) child.kill('SIGTERM');
+  for (const directory of directories) rmSync(directory, { recursive: true, force: true });
 });
 
 describe('liter-llm CLI', () => {
@@ -154,7 +162,7 @@ describe('liter-llm CLI', () => {
   });
 
   it('check-config lists every error with its path and exits 1; a good file exits 0', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'liter-llm-cli-'));
+    const directory = temporaryDirectory();
     const bad = join(directory, 'bad.yaml');
     writeFileSync(bad, 'providers:\n  openai:\n    max_concurrency: ten\n    max_concurency: 3\nroutes:\n  chat:\n    targets: [{ provider: nope, model: m }]\n');
     const result = await run(['check-config', bad]);
@@ -174,7 +182,7 @@ describe('liter-llm CLI', () => {
   });
 
   it('a config file drives chat through a named route', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'liter-llm-cli-'));
+    const directory = temporaryDirectory();
     const config = join(directory, 'config.yaml');
     writeFileSync(
       config,

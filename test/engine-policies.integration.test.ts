@@ -2,10 +2,10 @@
  * Engine policies against local servers that speak the providers' wire formats, through the real
  * adapters and undici pools: what the upstream sees is asserted, not just what the caller gets.
  */
-import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { createEngine } from '../src/create-engine.js';
 import type { ReloadableEngine } from '../src/engine/create-engine-core.js';
 import { loadConfigFile } from '../src/engine/config/load-config-file.js';
@@ -234,6 +234,7 @@ describe('engine policies over real sockets', () => {
     const first = await server();
     const second = await server();
     const directory = mkdtempSync(join(tmpdir(), 'liter-llm-reload-'));
+    onTestFinished(() => rmSync(directory, { recursive: true, force: true }));
     const path = join(directory, 'config.yaml');
     const write = (url: string) => {
       const temporary = `${path}.tmp`;

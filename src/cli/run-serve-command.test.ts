@@ -3,7 +3,7 @@
  * dist first), a local provider behind it, signals for shutdown, edits to the config file.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -42,7 +42,15 @@ afterAll(async () => {
 
 afterEach(() => {
   upstream.requests.length = 0;
+  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
 });
+
+const directories: string[] = [];
+function temporaryDirectory(): string {
+  const directory = mkdtempSync(join(tmpdir(), 'liter-llm-serve-'));
+  directories.push(directory);
+  return directory;
+}
 
 function serve(args: string[], env: Record<string, string> = {}): Promise<Served> {
   const child = spawn(process.execPath, [CLI, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
@@ -91,7 +99,7 @@ async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<voi
 
 describe('liter-llm serve', () => {
   it('on SIGTERM lets the request in flight finish, then exits 0', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'liter-llm-serve-'));
+    const dir = temporaryDirectory();
     const served = await serve(['--config', writeConfig(dir)]);
     expect((await fetch(`${served.url}/readyz`)).status).toBe(200);
     const started = Date.now();
@@ -110,7 +118,7 @@ describe('liter-llm serve', () => {
   });
 
   it('applies a valid config change live and keeps the old config on an invalid one, with one line each', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'liter-llm-serve-'));
+    const dir = temporaryDirectory();
     const path = writeConfig(dir);
     const served = await serve(['--config', path]);
     expect((await chat(served.url, 'before')).status).toBe(200);
@@ -132,7 +140,7 @@ describe('liter-llm serve', () => {
   });
 
   it('serves the engine metrics with the gateway counter on /metrics, and logs one JSON line per request', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'liter-llm-serve-'));
+    const dir = temporaryDirectory();
     const served = await serve(['--config', writeConfig(dir)]);
     expect((await chat(served.url, 'count me', { 'x-request-id': 'req-metrics-1' })).status).toBe(200);
     const invalid = await fetch(`${served.url}/v1/chat/completions`, { method: 'POST', body: '{"model":"openai/gpt-4o-mini"}' });

@@ -1,17 +1,21 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBatchedLogDestination, type BatchedLogDestination } from './create-batched-log-destination.js';
 
 const opened: BatchedLogDestination[] = [];
+const directories: string[] = [];
 afterEach(() => {
   for (const destination of opened.splice(0)) destination.close();
+  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
 });
 
 function openTempFile(): { file: string; fd: number } {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'batched-log-')), 'out.log');
+  const directory = mkdtempSync(path.join(tmpdir(), 'batched-log-'));
+  directories.push(directory);
+  const file = path.join(directory, 'out.log');
   return { file, fd: openSync(file, 'a') };
 }
 
