@@ -1,4 +1,4 @@
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -119,6 +119,47 @@ describe('watchConfigFile', () => {
     const event = await recorder.next();
     expect(event.type === 'change' && event.config.server.port).toBe(8100);
     await recorder.expectNothing(150);
+  });
+
+  test('a busy log file in the same directory does not hold a change back', async () => {
+    // `serve --config ./liter-llm.yaml > gateway.log`: the log is written every few milliseconds,
+    // more often than the debounce. Events for other files must not restart the quiet period.
+    const recorder = createRecorder();
+    watcher = watchConfigFile(file, { ...recorder, env: {}, debounceMs: 100 });
+    const log = join(directory, 'gateway.log');
+    let logging = true;
+    const writer = (async () => {
+      while (logging) {
+        await appendFile(log, '{"level":"info"}\n');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    try {
+      await replaceFile(file, version(8005));
+      const event = await recorder.next(1_500);
+      expect(event.type === 'change' && event.config.server.port).toBe(8005);
+    } finally {
+      logging = false;
+      await writer;
+    }
+  });
+
+  test('a Kubernetes ConfigMap update (the ..data symlink swapped to a new directory) is seen', async () => {
+    // The layout kubelet's atomic writer keeps: config.yaml -> ..data/config.yaml, ..data -> ..<timestamp>.
+    const mounted = join(directory, 'mounted');
+    await mkdir(join(mounted, '..2026_11_27_a'), { recursive: true });
+    await writeFile(join(mounted, '..2026_11_27_a', 'config.yaml'), version(8006));
+    await symlink('..2026_11_27_a', join(mounted, '..data'));
+    await symlink('..data/config.yaml', join(mounted, 'config.yaml'));
+    const recorder = createRecorder();
+    watcher = watchConfigFile(join(mounted, 'config.yaml'), { ...recorder, env: {}, debounceMs: 40 });
+
+    await mkdir(join(mounted, '..2026_11_27_b'));
+    await writeFile(join(mounted, '..2026_11_27_b', 'config.yaml'), version(8007));
+    await symlink('..2026_11_27_b', join(mounted, '..data_tmp'));
+    await rename(join(mounted, '..data_tmp'), join(mounted, '..data'));
+    const event = await recorder.next();
+    expect(event.type === 'change' && event.config.server.port).toBe(8007);
   });
 
   test('an empty file (a save caught half-way) is an error, not a config without providers', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { ConfigIssue } from './config-issue.js';
 import type { LiterLLMConfig } from './liter-llm-config.js';
 import { describeReadError } from './load-config-file.js';
@@ -27,12 +27,15 @@ export interface ConfigWatcher {
  *
  * Watches the directory, not the file: editors save by writing a new file and renaming it over the
  * old one, and Kubernetes updates a mounted ConfigMap by swapping a `..data` symlink, both of which
- * a watch on the file itself would miss. Any event in the directory leads to one read after the
- * debounce, and the content comparison filters out the rest. An empty file is reported as an error
- * rather than applied. The watcher does not keep the process alive.
+ * a watch on the file itself would miss. Events that concern the file (its name, or a `..` entry of
+ * the ConfigMap layout) lead to one read after the debounce, and the content comparison filters out
+ * the rest. Events for other files are ignored: a log written next to the config every few
+ * milliseconds would otherwise restart the debounce forever and cost a read per quiet spell. An
+ * empty file is reported as an error rather than applied. The watcher does not keep the process alive.
  */
 export function watchConfigFile(path: string, options: WatchConfigFileOptions): ConfigWatcher {
   const file = resolve(path);
+  const name = basename(file);
   const debounceMs = options.debounceMs ?? 100;
   let lastText = readOrUndefined(file);
   let timer: NodeJS.Timeout | undefined;
@@ -70,8 +73,8 @@ export function watchConfigFile(path: string, options: WatchConfigFileOptions): 
 
   let watcher: FSWatcher;
   try {
-    watcher = watch(dirname(file), { persistent: false }, () => {
-      if (closed) return;
+    watcher = watch(dirname(file), { persistent: false }, (_event, filename) => {
+      if (closed || !concernsConfigFile(filename, name)) return;
       clearTimeout(timer);
       timer = setTimeout(() => void reload(), debounceMs);
     });
@@ -91,6 +94,17 @@ export function watchConfigFile(path: string, options: WatchConfigFileOptions): 
       watcher.close();
     },
   };
+}
+
+/**
+ * Whether a directory event may have changed the config file: an event for its own name, one for a
+ * `..` entry (Kubernetes swaps `..data` to a new `..<timestamp>` directory), or one whose name the
+ * platform did not report.
+ */
+function concernsConfigFile(filename: string | Buffer | null, name: string): boolean {
+  if (filename === null) return true;
+  const changed = filename.toString();
+  return changed === name || changed.startsWith('..');
 }
 
 function readOrUndefined(file: string): string | undefined {
