@@ -6,7 +6,7 @@
 //                                    [--concurrency 1,16,64,256] [--latencies 0,50] [--modes json,stream]
 //                                    [--targets direct,bare,liter-llm,portkey] [--duration-ms N] [--warmup-ms N]
 //                                    [--chunk-spacing-ms 1] [--no-pin] [--no-settle]
-//                                    [--paced-rates json=500,stream=200] [--no-paced]
+//                                    [--paced-rates json=500,stream=200] [--no-paced] [--pod-heap-mb 1024]
 //   node bench/run-gateway-bench.mjs --from-json bench/results/latest.json [--update-readme]
 //                                    (re-renders the report of a recorded run, runs nothing)
 //
@@ -61,6 +61,7 @@ const { values: options } = parseArgs({
     'from-json': { type: 'string' },
     'paced-rates': { type: 'string', default: 'json=500,stream=200' },
     'no-paced': { type: 'boolean', default: false },
+    'pod-heap-mb': { type: 'string', default: '1024' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -85,7 +86,13 @@ const plan = {
   // Open-loop cells (c=16 connections, 0 ms upstream): the offered rate per mode, "hundreds of
   // requests per second" as PRODUCT.md's latency bar puts it, well below any path's saturation.
   pacedRates: options['no-paced'] ? {} : parsePacedRates(options['paced-rates']),
+  // The pod-heap cells (0 turns them off): bare and Liter-LLM again at the highest concurrency, 0 ms
+  // upstream, started with the old-space size Node gives itself in a pod limited to 2 GiB (see
+  // README.md, "Memory"). On this VM, without a memory limit, Node sizes the heap from 24 GiB and
+  // lets the old space grow to ~4x the live heap between collections; under a limit it allows ~1.6x.
+  podHeapMB: Number(options['pod-heap-mb']),
 };
+if (!Number.isInteger(plan.podHeapMB) || plan.podHeapMB < 0) throw new Error(`--pod-heap-mb takes a whole number of MB, got "${options['pod-heap-mb']}"`);
 
 function parsePacedRates(text) {
   const rates = {};
@@ -151,11 +158,12 @@ async function collectProfile(gateway, name) {
   return null;
 }
 
-async function startBarePassthrough(pinning, upstreamPort) {
+async function startBarePassthrough(pinning, upstreamPort, nodeArgs = []) {
   const handle = startProcess(
     'bare',
     process.execPath,
     [
+      ...nodeArgs,
       ...profilerArgs(),
       path.join(BENCH_DIR, 'bare-passthrough.mjs'),
       '--port',
@@ -169,7 +177,7 @@ async function startBarePassthrough(pinning, upstreamPort) {
   return { handle, port: Number(match[1]) };
 }
 
-function startLiterLLM(pinning, upstreamPort, workDir) {
+function startLiterLLM(pinning, upstreamPort, workDir, nodeArgs = []) {
   return startLiterLLMGateway({
     name: 'liter-llm',
     root: ROOT_DIR,
@@ -177,7 +185,7 @@ function startLiterLLM(pinning, upstreamPort, workDir) {
     workDir,
     cpus: pinning.gatewayCPUs,
     env: profilerEnv(),
-    nodeArgs: profilerArgs(),
+    nodeArgs: [...nodeArgs, ...profilerArgs()],
     maxBodyBytes: 1_048_576,
   });
 }
@@ -426,12 +434,7 @@ async function main() {
       `upstream :${processes.upstream.port}, ${plan.targets.map((target) => `${target}${processes[target] ? ` :${processes[target].port}` : ''}`).join(', ')}`,
     );
 
-    // One unrecorded round per gateway and mode first, so the first measured cell is not the JIT warm-up.
-    for (const target of plan.targets.filter((name) => name !== 'direct')) {
-      for (const mode of plan.modes) {
-        await runCell(target, mode, 0, 16, processes, pinning, { warmupMs: 0, durationMs: options.quick ? 1000 : 2000 });
-      }
-    }
+    await warmUp(plan.targets.filter((name) => name !== 'direct'), processes, pinning);
 
     const cells = [];
     for (const upstreamLatencyMs of plan.upstreamLatencies) {
@@ -457,6 +460,8 @@ async function main() {
       }
     }
 
+    if (plan.podHeapMB > 0) cells.push(...(await runPodHeapCells(processes, pinning, workDir)));
+
     const environment = describeEnvironment(pinning);
     const report = formatBenchReport(cells, plan, environment);
     writeReport(report, environment, plan, cells);
@@ -466,6 +471,43 @@ async function main() {
     }
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** One unrecorded round per gateway and mode, so the first measured cell is not the JIT warm-up. */
+async function warmUp(targets, processes, pinning) {
+  for (const target of targets) {
+    for (const mode of plan.modes) {
+      await runCell(target, mode, 0, 16, processes, pinning, { warmupMs: 0, durationMs: options.quick ? 1000 : 2000 });
+    }
+  }
+}
+
+/**
+ * Bare and Liter-LLM restarted with a pod's heap sizing, at the highest concurrency: what the RSS
+ * target means for a gateway deployed with a memory limit, and what that sizing costs in CPU. The
+ * default-heap processes are stopped first, so only one of each holds memory at a time.
+ */
+async function runPodHeapCells(processes, pinning, workDir) {
+  const targets = ['bare', 'liter-llm'].filter((target) => plan.targets.includes(target));
+  const nodeArgs = [`--max-old-space-size=${plan.podHeapMB}`];
+  for (const target of targets) {
+    await stopProcess(processes[target].handle);
+    processes[target] =
+      target === 'bare'
+        ? await startBarePassthrough(pinning, processes.upstream.port, nodeArgs)
+        : await startLiterLLM(pinning, processes.upstream.port, workDir, nodeArgs);
+  }
+  await warmUp(targets, processes, pinning);
+  const concurrency = Math.max(...plan.concurrencies);
+  const cells = [];
+  for (const mode of plan.modes) {
+    for (const target of targets) {
+      const cell = { ...(await runSettledCell(target, mode, 0, concurrency, processes, pinning)), heapMB: plan.podHeapMB };
+      log(`${describeCell(cell)} (old space ${plan.podHeapMB} MB)`);
+      cells.push(cell);
+    }
+  }
+  return cells;
 }
 
 const workDirs = [];

@@ -21,7 +21,7 @@ function megabytes(bytes) {
   return bytes === null || bytes === undefined ? '—' : (bytes / 1024 / 1024).toFixed(0);
 }
 
-/** A closed-loop cell, or with `where.ratePerSecond` an open-loop one. */
+/** A closed-loop cell, or with `where.ratePerSecond` an open-loop one, or with `where.heapMB` a pod-heap one. */
 function findCell(cells, where) {
   return cells.find(
     (cell) =>
@@ -29,11 +29,13 @@ function findCell(cells, where) {
       cell.mode === where.mode &&
       cell.upstreamLatencyMs === where.upstreamLatencyMs &&
       cell.concurrency === where.concurrency &&
-      (cell.ratePerSecond ?? null) === (where.ratePerSecond ?? null),
+      (cell.ratePerSecond ?? null) === (where.ratePerSecond ?? null) &&
+      (cell.heapMB ?? null) === (where.heapMB ?? null),
   );
 }
 
-const isClosedLoop = (cell) => !cell.ratePerSecond;
+/** A cell of the main grid: closed loop, the gateway with the heap Node sized by itself. */
+const isClosedLoop = (cell) => !cell.ratePerSecond && !cell.heapMB;
 
 function difference(cell, direct, pick) {
   const a = cell && pick(cell);
@@ -270,8 +272,20 @@ function formatTargets(cells, plan) {
   const peakRSS = streams256.reduce((max, cell) => Math.max(max, cell.gateway?.peakRSSBytes ?? 0), 0);
   const rssOk = streams256.length === 0 ? null : peakRSS > 0 && peakRSS < 150 * 1024 * 1024;
   lines.push(
-    `- Peak RSS under 150 MB at 256 concurrent streams: ${verdict(rssOk)}${streams256.length ? ` (${megabytes(peakRSS)} MB)` : ''}`,
+    `- Peak RSS under 150 MB at 256 concurrent streams, heap sized by Node from this machine's memory: ${verdict(rssOk)}${streams256.length ? ` (${megabytes(peakRSS)} MB)` : ''}`,
   );
+  const podStreams = plan.podHeapMB
+    ? findCell(cells, { target: 'liter-llm', mode: 'stream', upstreamLatencyMs: 0, concurrency: 256, heapMB: plan.podHeapMB })
+    : undefined;
+  if (podStreams) {
+    const podRSS = podStreams.gateway?.peakRSSBytes ?? 0;
+    const defaultCell = findCell(cells, { target: 'liter-llm', mode: 'stream', upstreamLatencyMs: 0, concurrency: 256 });
+    const cpuCost = ratio(podStreams.gateway?.cpuMicrosPerRequest, defaultCell?.gateway?.cpuMicrosPerRequest);
+    lines.push(
+      `- The same with a pod's heap sizing (${plan.podHeapMB} MB old space, as under a 2 GiB memory limit): ` +
+        `${verdict(podRSS > 0 && podRSS < 150 * 1024 * 1024)} (${megabytes(podRSS)} MB${cpuCost ? `, CPU per stream ${cpuCost} of the default heap's` : ''})`,
+    );
+  }
 
   const directRows = [];
   for (const mode of plan.modes) {
@@ -324,6 +338,38 @@ function formatTargets(cells, plan) {
   return lines.join('\n');
 }
 
+function ratio(value, baseline) {
+  return value && baseline ? `${(value / baseline).toFixed(2)}×` : null;
+}
+
+/** The pod-heap cells beside the same cells with the default heap. */
+function formatPodHeapTable(cells, plan) {
+  const header = ['mode', 'path', 'heap', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'peak RSS MB'];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, index) => (index < 3 ? ' --- ' : ' ---: ')).join('|')}|`];
+  const concurrency = Math.max(...plan.concurrencies);
+  for (const mode of plan.modes) {
+    for (const target of ['bare', 'liter-llm']) {
+      for (const heapMB of [undefined, plan.podHeapMB]) {
+        const cell = findCell(cells, { target, mode, upstreamLatencyMs: 0, concurrency, heapMB });
+        if (!cell) continue;
+        lines.push(
+          `| ${[
+            MODE_LABELS[mode],
+            `${TARGET_LABELS[target]}${describeFailures(cell.result)}${cell.foreignCores > 0.2 ? ' ⚑' : ''}`,
+            heapMB ? `pod (${heapMB} MB old space)` : 'sized from this machine',
+            integer(cell.result.throughput),
+            fixed(p50(cell)),
+            fixed(p99(cell)),
+            fixed(cell.gateway?.cpuMicrosPerRequest, 0),
+            megabytes(cell.gateway?.peakRSSBytes),
+          ].join(' | ')} |`,
+        );
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
 export function formatBenchReport(cells, plan, environment) {
   const sections = [
     `### Results — ${environment.date}`,
@@ -364,6 +410,19 @@ export function formatBenchReport(cells, plan, environment) {
       sections.push('', `${MODE_LABELS[mode]}, ${plan.pacedRates[mode]}/s offered:`, '');
       sections.push(formatPacedTable(cells, mode, plan.pacedRates[mode], plan.targets));
     }
+  }
+  if (plan.podHeapMB && cells.some((cell) => cell.heapMB)) {
+    sections.push(
+      '',
+      `#### c=${Math.max(...plan.concurrencies)}, upstream latency 0 ms, with a pod's heap sizing`,
+      '',
+      "Node sizes its heap from the memory it may use. In a pod limited to 2 GiB it takes a 1 GiB old space, and V8 then lets the old " +
+        'space grow to ~1.6× the live heap between full collections; on this machine, with no limit, it sizes the heap from ' +
+        `${environment.memoryGiB} GiB and allows ~4×. These rows restart bare and Liter-LLM with \`--max-old-space-size=${plan.podHeapMB}\` ` +
+        '(what the pod gets) and run the same load.',
+      '',
+    );
+    sections.push(formatPodHeapTable(cells, plan));
   }
   sections.push('', formatTargets(cells, plan));
   const failures = cells.filter((cell) => cell.result.errors + cell.result.invalid > 0);
