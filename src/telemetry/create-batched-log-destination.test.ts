@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createBatchedLogDestination, type BatchedLogDestination } from './create-batched-log-destination.js';
 
 const opened: BatchedLogDestination[] = [];
@@ -61,6 +61,24 @@ describe('createBatchedLogDestination', () => {
     destination.write('late\n');
     await expect.poll(() => readFileSync(file, 'utf8'), { timeout: 2000 }).toBe('late\n');
     closeSync(fd);
+  });
+
+  it('keeps a timer only while lines wait, so an idle process is not woken', () => {
+    vi.useFakeTimers();
+    try {
+      const { file, fd } = openTempFile();
+      const destination = create(fd, 4096, 200);
+      expect(vi.getTimerCount()).toBe(0);
+      destination.write('one\n');
+      destination.write('two\n');
+      expect(vi.getTimerCount()).toBe(1);
+      vi.advanceTimersByTime(200);
+      expect(readFileSync(file, 'utf8')).toBe('one\ntwo\n');
+      expect(vi.getTimerCount()).toBe(0);
+      closeSync(fd);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('writes the lines still waiting when the process exits', () => {

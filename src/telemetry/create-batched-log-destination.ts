@@ -71,8 +71,16 @@ export function createBatchedLogDestination(fd: number, options: BatchedLogDesti
     }
   }
 
-  const timer = setInterval(() => writePending(), options.flushIntervalMs);
-  timer.unref();
+  // Armed only while lines wait: an idle gateway is not woken five times a second for nothing.
+  let timer: NodeJS.Timeout | undefined;
+  const armTimer = () => {
+    timer = setTimeout(() => {
+      timer = undefined;
+      writePending();
+      if (pendingLength > 0) armTimer();
+    }, options.flushIntervalMs);
+    timer.unref();
+  };
   // Lines still waiting when the process exits (a normal exit or process.exit) are written then.
   const onExit = () => writePending();
   process.on('exit', onExit);
@@ -87,6 +95,8 @@ export function createBatchedLogDestination(fd: number, options: BatchedLogDesti
       lines.push(line);
       pendingLength += line.length;
       if (pendingLength >= options.bufferBytes) writePending();
+      // What is still waiting (below the batch size, or refused by a full pipe) goes out within flushIntervalMs.
+      if (pendingLength > 0 && timer === undefined) armTimer();
     },
     flush(callback) {
       const error = writePending();
@@ -97,7 +107,7 @@ export function createBatchedLogDestination(fd: number, options: BatchedLogDesti
     },
     close() {
       writePending();
-      clearInterval(timer);
+      clearTimeout(timer);
       process.off('exit', onExit);
     },
   };
