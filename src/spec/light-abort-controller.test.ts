@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
@@ -20,6 +21,39 @@ describe('LightAbortController', () => {
     expect(signal.reason).toBe(reason);
     expect(seen).toEqual(['onabort', 'listener:abort']);
     expect(() => signal.throwIfAborted()).toThrow(reason);
+  });
+
+  it('keeps listeners as EventTarget does: each once, removable, objects with handleEvent, none after the abort', () => {
+    const controller = new LightAbortController();
+    const { signal } = controller;
+    const seen: string[] = [];
+    const twice = () => seen.push('twice');
+    const removed = () => seen.push('removed');
+    signal.addEventListener('abort', twice);
+    signal.addEventListener('abort', twice);
+    signal.addEventListener('abort', removed);
+    signal.removeEventListener('abort', removed);
+    signal.addEventListener('abort', { handleEvent: (event) => seen.push(`object:${event.type}`) });
+    signal.addEventListener('other', () => seen.push('other type'));
+    controller.abort();
+    signal.addEventListener('abort', () => seen.push('after'));
+    controller.abort();
+    expect(seen).toEqual(['twice', 'object:abort']);
+  });
+
+  it('calls every listener even when one throws, and reports the error uncaught, as EventTarget does', () => {
+    const module = new URL('../../dist/spec/light-abort-controller.js', import.meta.url).href;
+    const script = [
+      `import { LightAbortController } from ${JSON.stringify(module)};`,
+      `const controller = new LightAbortController();`,
+      `controller.signal.addEventListener('abort', () => { throw new Error('listener failed'); });`,
+      `controller.signal.addEventListener('abort', () => console.log('second listener ran'));`,
+      `controller.abort();`,
+    ].join('\n');
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(result.stdout).toBe('second listener ran\n');
+    expect(result.stderr).toContain('listener failed');
+    expect(result.status).not.toBe(0);
   });
 
   it('gives an AbortError DOMException when aborted without a reason, as AbortController does', () => {
