@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { type Dispatcher, Pool } from 'undici';
+import { collectTextResponse, flattenHeaders, type TextResponse } from './collect-text-response.js';
 
 export interface HTTPTransportOptions {
   /** Connection cap for each origin this transport talks to (undici Pool size). */
@@ -101,6 +102,17 @@ export class HTTPTransport {
     return { status: response.statusCode, headers, body: response.body };
   }
 
+  /** Sends one request and reads its whole body as text (a JSON call); see collect-text-response.ts. */
+  requestText(request: HTTPRequest): Promise<TextResponse> {
+    const route = this.routeOf(request.url);
+    return collectTextResponse(
+      route.dispatcher,
+      { origin: route.origin, path: route.path, method: request.method, headers: request.headers, body: request.body ?? null },
+      request.signal,
+      this.onResponse,
+    );
+  }
+
   /** Lets in-flight requests finish, then closes every pooled connection. */
   async close(): Promise<void> {
     await Promise.all([...this.pools.values()].map((pool) => pool.close()));
@@ -130,14 +142,4 @@ export class HTTPTransport {
     this.routes.set(url, route);
     return route;
   }
-}
-
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined) continue;
-    flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
 }

@@ -1,6 +1,7 @@
 import type { LiterLLMError } from '../spec/errors.js';
 import { ProviderUnavailableError } from '../spec/errors.js';
-import type { HTTPResponse, HTTPResponseBody, HTTPTransport } from './http-transport.js';
+import type { TextResponse } from './collect-text-response.js';
+import type { HTTPRequest, HTTPResponse, HTTPResponseBody, HTTPTransport } from './http-transport.js';
 import { mapNetworkError } from './map-network-error.js';
 import { redactSecrets } from './redact-secrets.js';
 import { SSEReader, type SSEEvent } from './sse-parser.js';
@@ -36,13 +37,15 @@ export interface JSONResult<T> {
 
 /** Sends one request and returns the parsed JSON body of a 2xx response; anything else throws. */
 export async function sendJSONRequest<T>(options: SendRequestOptions): Promise<JSONResult<T>> {
-  const response = await openResponse(options, options.signal);
-  let text: string;
+  let response: TextResponse;
   try {
-    text = await response.body.text();
+    // The body is collected whole, without a body stream (collect-text-response.ts).
+    response = await options.transport.requestText(toHTTPRequest(options));
   } catch (error) {
     throw mapNetworkError(error, options.provider, options.signal);
   }
+  const { text } = response;
+  if (response.status < 200 || response.status >= 300) throw mapErrorResponse(options, response.status, response.headers, text);
   try {
     return { status: response.status, headers: response.headers, body: JSON.parse(text) as T };
   } catch (error) {
@@ -137,13 +140,7 @@ async function* readSSEEvents(body: HTTPResponseBody, provider: string, signal: 
 async function openResponse(options: SendRequestOptions, callerSignal: AbortSignal | undefined): Promise<HTTPResponse> {
   let response: HTTPResponse;
   try {
-    response = await options.transport.request({
-      url: options.url,
-      method: options.method ?? 'POST',
-      headers: options.body === undefined ? options.headers : { 'content-type': 'application/json', ...options.headers },
-      ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
-      ...(options.signal !== undefined && { signal: options.signal }),
-    });
+    response = await options.transport.request(toHTTPRequest(options));
   } catch (error) {
     throw mapNetworkError(error, options.provider, callerSignal);
   }
@@ -154,12 +151,22 @@ async function openResponse(options: SendRequestOptions, callerSignal: AbortSign
   } catch {
     // The status alone still tells what went wrong.
   }
-  const error = options.mapErrorResponse({
-    status: response.status,
-    headers: response.headers,
-    text: redactSecrets(text, options.secrets ?? []),
-  });
-  throw error;
+  throw mapErrorResponse(options, response.status, response.headers, text);
+}
+
+function toHTTPRequest(options: SendRequestOptions): HTTPRequest {
+  return {
+    url: options.url,
+    method: options.method ?? 'POST',
+    headers: options.body === undefined ? options.headers : { 'content-type': 'application/json', ...options.headers },
+    ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+    ...(options.signal !== undefined && { signal: options.signal }),
+  };
+}
+
+/** A non-2xx response as the adapter's error, with the API key taken out of the body it quotes. */
+function mapErrorResponse(options: SendRequestOptions, status: number, headers: Record<string, string>, text: string): LiterLLMError {
+  return options.mapErrorResponse({ status, headers, text: redactSecrets(text, options.secrets ?? []) });
 }
 
 /** The first characters of an unexpected body, for an error message. */
