@@ -37,15 +37,15 @@ class TextResponseHandler implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   private status = 0;
   private headers: Record<string, string> = {};
-  private readonly chunks: Buffer[] = [];
+  private chunks: Buffer[] = [];
   private settled = false;
   private readonly onAbort: (() => void) | undefined;
 
   constructor(
     private readonly signal: AbortSignal | undefined,
     private readonly observeHeaders: ((status: number, headers: Record<string, string>) => void) | undefined,
-    private readonly resolve: (response: TextResponse) => void,
-    private readonly reject: (error: unknown) => void,
+    private resolve: (response: TextResponse) => void,
+    private reject: (error: unknown) => void,
   ) {
     if (signal !== undefined) {
       // Before the request reaches a connection there is no controller yet: fail at once (the pool
@@ -63,7 +63,10 @@ class TextResponseHandler implements Dispatcher.DispatchHandler {
     else this.controller = controller;
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    // The raw headers are views of the socket's read buffers; undici keeps them on the controller,
+    // which outlives the answer (see settle), and they would keep those buffers alive with it.
+    controller.rawHeaders = null;
     this.status = statusCode;
     this.headers = flattenHeaders(headers);
     if (this.observeHeaders === undefined) return;
@@ -78,32 +81,49 @@ class TextResponseHandler implements Dispatcher.DispatchHandler {
     this.chunks.push(chunk);
   }
 
-  onResponseEnd(): void {
+  onResponseEnd(controller?: Dispatcher.DispatchController): void {
+    if (controller !== undefined) controller.rawTrailers = null;
     if (this.settled) return;
-    this.settle();
     const chunks = this.chunks;
     const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-    this.resolve({ status: this.status, headers: this.headers, text });
+    const resolve = this.resolve;
+    const headers = this.headers;
+    this.settle();
+    resolve({ status: this.status, headers, text });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     // An error status whose body was cut: the status and headers (Retry-After) still say what went wrong.
     const errorStatus = this.status !== 0 && (this.status < 200 || this.status >= 300);
-    if (errorStatus && this.signal?.aborted !== true) this.onResponseEnd();
+    if (errorStatus && this.signal?.aborted !== true) this.onResponseEnd(undefined);
     else this.fail(error);
   }
 
   private fail(error: unknown): void {
     if (this.settled) return;
+    const reject = this.reject;
     this.settle();
-    this.reject(error);
+    reject(error);
   }
 
+  /**
+   * Drops everything the answer holds: undici keeps a finished request, with its handler and
+   * controller, referenced for a while, and a handler still holding the body, the headers and the
+   * promise's resolver kept each answer alive long enough to be promoted to the old generation (a
+   * sampled heap profile at c=16 showed 6x the bytes promoted with undici's request()).
+   */
   private settle(): void {
     this.settled = true;
     if (this.onAbort !== undefined) this.signal?.removeEventListener('abort', this.onAbort);
+    this.controller = undefined;
+    this.chunks = [];
+    this.headers = {};
+    this.resolve = noop;
+    this.reject = noop;
   }
 }
+
+function noop(): void {}
 
 export function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const flat: Record<string, string> = {};
