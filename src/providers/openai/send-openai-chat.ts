@@ -27,7 +27,7 @@ export async function sendOpenAIChat(
   request: ChatRequest,
   options: CallOptions = {},
 ): Promise<ChatResponse> {
-  const { body, warnings } = convertToOpenAIChatRequest(request, { ...endpoint, stream: false });
+  const { body, warnings } = convertToOpenAIChatRequest(request, conversionOptions(endpoint, false));
   const result = await sendJSONRequest<OpenAIChatResponse>(
     providerRequest(endpoint, endpoint.url, buildHeaders(endpoint, 'application/json', options), body, options.signal),
   );
@@ -44,7 +44,7 @@ export async function sendOpenAIChatStream(
   request: ChatRequest,
   options: CallOptions = {},
 ): Promise<AsyncIterable<StreamEvent>> {
-  const { body, warnings } = convertToOpenAIChatRequest(request, { ...endpoint, stream: true });
+  const { body, warnings } = convertToOpenAIChatRequest(request, conversionOptions(endpoint, true));
   const result = await sendSSERequest(
     providerRequest(endpoint, endpoint.url, buildHeaders(endpoint, 'text/event-stream', options), body, options.signal),
   );
@@ -55,6 +55,18 @@ export async function sendOpenAIChatStream(
     ...(requestId !== undefined && { requestId }),
     ...(endpoint.mapStreamError !== undefined && { mapStreamError: endpoint.mapStreamError }),
   });
+}
+
+/** The conversion settings of the endpoint (not a copy of the whole endpoint: this runs per call). */
+function conversionOptions(endpoint: OpenAIChatEndpoint, stream: boolean): OpenAIChatRequestOptions {
+  return {
+    provider: endpoint.provider,
+    maxTokensField: endpoint.maxTokensField,
+    providerOptionKeys: endpoint.providerOptionKeys,
+    flattenTextContent: endpoint.flattenTextContent,
+    stream,
+    includeUsage: endpoint.includeUsage,
+  };
 }
 
 /** Adapter headers first, then settings headers (already in endpoint.headers), then per-call headers. */
