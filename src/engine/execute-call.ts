@@ -62,7 +62,8 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
           });
           break;
         }
-        const lease = await admit(candidate, params, context);
+        // A free slot is taken without a promise; otherwise admit() waits in the queue or is refused.
+        const lease = (!signal.aborted && runtime.limiter.tryAcquire(params.estimatedTokens)) || (await admit(candidate, params, context));
         if (!isLease(lease)) {
           lastError = lease;
           break;

@@ -4,25 +4,25 @@ import type { EngineState } from './engine-state.js';
 import type { ResolvedModel } from './resolve-model.js';
 
 /**
- * Lazily yields what to try, in order: the first choice (a route's target picked by its strategy,
- * or the direct provider/model), then each fallback, recursively through fallback routes, each
- * route visited once. Lazy, so a route's strategy sees the state of the moment it is reached.
- * `skipped` collects why a route offered nothing (every circuit open), for the final error.
+ * What to try, in order: the direct provider/model, or a route's first choice (its target picked by
+ * its strategy), then each fallback, recursively through fallback routes, each route visited once.
+ * Routes are walked lazily, so a route's strategy sees the state of the moment it is reached.
+ * `skipped` collects why a route offered nothing (every circuit open), for the final error. An
+ * unconfigured provider throws NotFoundError at once.
  */
-export function* planCandidates(
+export function planCandidates(
   resolved: ResolvedModel,
   state: EngineState,
   maxRetriesOverride: number | undefined,
   skipped: LiterLLMError[],
-): Generator<Candidate> {
+): Iterable<Candidate> {
   if (resolved.kind === 'direct') {
+    // One candidate, known now: an array, not a generator (this is every direct call's path).
     const runtime = state.providers.get(resolved.target.provider);
     if (!runtime) throw new NotFoundError({ message: `provider "${resolved.target.provider}" is not configured`, param: 'model' });
-    yield { runtime, model: resolved.target.model, maxRetries: maxRetriesOverride ?? runtime.config.maxRetries };
-    return;
+    return [{ runtime, model: resolved.target.model, maxRetries: maxRetriesOverride ?? runtime.config.maxRetries }];
   }
-  const visited = new Set<string>();
-  yield* planRoute(resolved.route, state, maxRetriesOverride, visited, skipped);
+  return planRoute(resolved.route, state, maxRetriesOverride, new Set<string>(), skipped);
 }
 
 function* planRoute(

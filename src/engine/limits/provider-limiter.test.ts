@@ -57,6 +57,28 @@ describe('ProviderLimiter', () => {
     expect(limiter.inFlight).toBe(0);
   });
 
+  it('tryAcquire takes a free slot at once, and otherwise changes nothing and leaves the call to acquire()', async () => {
+    const limiter = createLimiter({ maxConcurrency: 1, rateLimitPerMinute: 2, tokensPerMinute: 1000, maxQueueWaitMs: 10_000 });
+    const first = limiter.tryAcquire(100);
+    expect(first?.estimatedTokens).toBe(100);
+    expect(limiter.inFlight).toBe(1);
+    // The slot is taken: nothing is admitted, counted or queued.
+    expect(limiter.tryAcquire(100)).toBeUndefined();
+    expect(limiter.tryAcquire(5_000)).toBeUndefined();
+    expect({ inFlight: limiter.inFlight, queued: limiter.queued, admitted: limiter.admitted }).toEqual({ inFlight: 1, queued: 0, admitted: 1 });
+    // A queued call keeps its turn: tryAcquire does not jump it, even once the slot is free.
+    const waiting = observe(limiter.acquire({ estimatedTokens: 100 }));
+    expect(limiter.queued).toBe(1);
+    first!.release();
+    expect(limiter.tryAcquire(100)).toBeUndefined();
+    await flush();
+    expect(waiting.value?.estimatedTokens).toBe(100);
+    waiting.value!.release();
+    // The request budget (2 a minute) is spent: tryAcquire says no where acquire() would queue.
+    expect(limiter.tryAcquire(100)).toBeUndefined();
+    expect(limiter.inFlight).toBe(0);
+  });
+
   describe('concurrency', () => {
     it('queues beyond max_concurrency and admits in FIFO order', async () => {
       const limiter = createLimiter({ maxConcurrency: 1, maxQueueWaitMs: 10_000 });

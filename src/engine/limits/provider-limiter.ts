@@ -157,6 +157,18 @@ export class ProviderLimiter {
   }
 
   /** Waits (FIFO) until every limit admits the call, then returns its lease. */
+  /**
+   * The lease at once when nobody is queued and a slot and the budgets are free; otherwise
+   * undefined, and the caller goes through acquire(), which queues or refuses. The common path of
+   * a call then costs no promise.
+   */
+  tryAcquire(estimatedTokens?: number): Lease | undefined {
+    if (this.syncStore === undefined || this.queue.size !== 0) return undefined;
+    const cost = estimatedTokens !== undefined && estimatedTokens > 0 ? estimatedTokens : 0;
+    if (this.tokensLimit !== undefined && cost > this.tokensLimit.capacity) return undefined;
+    return this.tryAdmitSync(cost, this.now());
+  }
+
   acquire(options: LimiterAcquireOptions = {}): Promise<Lease> {
     const { signal } = options;
     const cost = options.estimatedTokens !== undefined && options.estimatedTokens > 0 ? options.estimatedTokens : 0;
