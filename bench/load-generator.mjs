@@ -96,6 +96,7 @@ class Connection {
     this.chunkState = 'size'; // size | data | data-crlf | trailer
     this.sizeLine = '';
     this.sentAt = 0;
+    this.waited = false;
     this.firstTokenAt = 0;
     this.tokenTail = ''; // the end of the body seen so far, so a token split across reads is found
     this.bodyParts = this.validated ? null : [];
@@ -110,13 +111,14 @@ class Connection {
     this.socket.on('close', () => this.onClose());
   }
 
-  send(arrivedAt = performance.now()) {
+  send(arrivedAt = performance.now(), waited = false) {
     if (stopping || performance.now() >= measureUntil) {
       this.finish();
       return;
     }
     this.reset();
     this.sentAt = arrivedAt;
+    this.waited = waited;
     this.socket.write(requestBytes);
   }
 
@@ -257,6 +259,8 @@ class Connection {
     if (ok && now >= measureFrom && now <= measureUntil) completedInWindow += 1;
     if (ok && this.sentAt >= measureFrom && now <= measureUntil) {
       latencies.push(now - this.sentAt);
+      // Counted over the same requests as the latencies, so it is a share of them.
+      if (this.waited) delayed += 1;
       if (process.env.BENCH_DEBUG && now - this.sentAt > 300)
         process.stderr.write(
           `slow ${(this.sentAt - startedAt).toFixed(0)} ${(now - this.sentAt).toFixed(0)} ttft ${(this.firstTokenAt - this.sentAt).toFixed(0)}\n`,
@@ -321,8 +325,7 @@ class Pacer {
   dispatch(fromRelease = false) {
     while (this.due.length > 0 && this.idle.length > 0) {
       const arrivedAt = this.due.shift();
-      if (fromRelease) delayed += 1;
-      this.idle.pop().send(fromRelease ? arrivedAt : performance.now());
+      this.idle.pop().send(fromRelease ? arrivedAt : performance.now(), fromRelease);
     }
   }
 
