@@ -1,10 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { engineChannels, type RequestContext } from '../engine/engine-events.js';
 import fc from 'fast-check';
-import { createRequestLogger, isoTimeNow, resolveLogLevel } from './create-request-logger.js';
+import { ProviderUnavailableError } from '../spec/errors.js';
+import { createRequestLogger, describeRequest, formatRequestFields, isoTimeNow, resolveLogLevel } from './create-request-logger.js';
+import { createSecretScrubber } from './create-secret-scrubber.js';
+import { TRACE_ID_KEY } from './observer-keys.js';
 
 const directories: string[] = [];
 afterEach(() => {
@@ -25,6 +28,34 @@ function context(requestId: string): RequestContext {
     observers: {},
   };
 }
+
+describe('formatRequestFields', () => {
+  it('writes the same text as serialising the scrubbed describeRequest() object, for every shape of call', () => {
+    const scrubber = createSecretScrubber(['sk-known-secret-0123456789']);
+    const now = vi.spyOn(performance, 'now').mockReturnValue(1_000);
+    try {
+      const base = { ...context('req-1'), startedAt: 987.654321 };
+      const shapes: RequestContext[] = [
+        base,
+        { ...base, route: 'fast', usage: { inputTokens: 12, outputTokens: 20, totalTokens: 32 }, finishReason: 'stop' },
+        { ...base, operation: 'embeddings', usage: { inputTokens: 5, outputTokens: 0, totalTokens: 5 } },
+        { ...base, operation: 'chat_stream', timeToFirstTokenMs: 12.3456, observers: { [TRACE_ID_KEY]: 'abc123', 'liter_llm.log.retries': 2 } },
+        // Strings a caller or provider chose, with secrets and characters JSON must escape.
+        { ...base, requestId: 'Bearer abcdefgh12345678 "quoted" \\ é\n', requestedModel: 'x/sk-known-secret-0123456789', model: undefined, provider: undefined },
+        {
+          ...base,
+          rateLimitWaitMs: Number.NaN,
+          error: new ProviderUnavailableError({ message: 'upstream said api_key=sk-abcdefghijklmnopqrstuv', provider: 'openai', status: 503 }),
+        },
+      ];
+      for (const shape of shapes) {
+        expect(formatRequestFields(shape, scrubber)).toBe(JSON.stringify(scrubber.scrubValue(describeRequest(shape))).slice(1, -1));
+      }
+    } finally {
+      now.mockRestore();
+    }
+  });
+});
 
 describe('createRequestLogger', () => {
   it('writes to a file path, one JSON object per line', async () => {

@@ -125,9 +125,8 @@ export function createRequestLogger(options: RequestLoggerOptions = {}): Request
           requestEnd(context: RequestContext) {
             if (!logger.isLevelEnabled('info')) return;
             // The one line per call, written without pino's generic path (hooks, formatters, its
-            // own serialiser): same shape and scrubbing, ~10 µs less per gateway request in bench/.
-            const fields = JSON.stringify(scrubber.scrubValue(describeRequest(context)));
-            destination.write(`{"level":"info","time":"${isoTimeNow()}",${fields.slice(1, -1)},"msg":"request"}\n`);
+            // own serialiser) and without an intermediate object: same shape and scrubbing.
+            destination.write(`{"level":"info","time":"${isoTimeNow()}",${formatRequestFields(context, scrubber)},"msg":"request"}\n`);
           },
         });
 
@@ -140,6 +139,43 @@ export function createRequestLogger(options: RequestLoggerOptions = {}): Request
     },
     flush: () => flushDestination(destination),
   };
+}
+
+/**
+ * The fields of describeRequest() as JSON, written directly: the same text as
+ * `JSON.stringify(scrubber.scrubValue(describeRequest(context)))` without its braces (a test holds
+ * them equal). Strings that come from callers or providers are scrubbed; the enums are not. Building
+ * the object, walking it to scrub it and serialising it was the larger part of the request log's cost.
+ */
+export function formatRequestFields(context: RequestContext, scrubber: SecretScrubber): string {
+  const text = (value: string) => JSON.stringify(scrubber.scrub(value));
+  const textOrNull = (value: string | undefined) => (value === undefined ? 'null' : text(value));
+  let fields =
+    `"request_id":${text(context.requestId)},"operation":"${context.operation}","requested_model":${text(context.requestedModel)}` +
+    `,"route":${textOrNull(context.route)},"provider":${textOrNull(context.provider)},"model":${textOrNull(context.model)}` +
+    `,"status":${context.error === undefined ? '"ok"' : text(context.error.code)}` +
+    `,"latency_ms":${number(roundMs(performance.now() - context.startedAt))},"attempts":${number(context.attempts)}` +
+    `,"retries":${number((context.observers[RETRIES] as number | undefined) ?? 0)},"rate_limit_wait_ms":${number(roundMs(context.rateLimitWaitMs))}`;
+  if (context.usage !== undefined && context.error === undefined) {
+    fields += optionalNumber('input_tokens', context.usage.inputTokens);
+    if (context.operation !== 'embeddings') fields += optionalNumber('output_tokens', context.usage.outputTokens);
+  }
+  if (context.timeToFirstTokenMs !== undefined) fields += `,"ttft_ms":${number(roundMs(context.timeToFirstTokenMs))}`;
+  if (context.finishReason !== undefined) fields += `,"finish_reason":${text(context.finishReason)}`;
+  const traceId = context.observers[TRACE_ID_KEY];
+  if (typeof traceId === 'string') fields += `,"trace_id":${text(traceId)}`;
+  if (context.error !== undefined) fields += `,"error":${JSON.stringify(scrubber.scrubValue(describeError(context.error)))}`;
+  return fields;
+}
+
+/** A number as JSON.stringify writes it (non-finite numbers are null). */
+function number(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
+}
+
+/** A field JSON.stringify would leave out when its value is undefined. */
+function optionalNumber(name: string, value: number | undefined): string {
+  return value === undefined ? '' : `,"${name}":${number(value)}`;
 }
 
 /** The `request` line: the schema is documented in src/telemetry/README.md. */
