@@ -159,8 +159,8 @@ export class ProviderLimiter {
   /** Waits (FIFO) until every limit admits the call, then returns its lease. */
   /**
    * The lease at once when nobody is queued and a slot and the budgets are free; otherwise
-   * undefined, and the caller goes through acquire(), which queues or refuses. The common path of
-   * a call then costs no promise.
+   * undefined, with no slot, budget or place in the queue taken, and the caller goes through
+   * acquire(), which queues or refuses. The common path of a call then costs no promise.
    */
   tryAcquire(estimatedTokens?: number): Lease | undefined {
     if (this.syncStore === undefined || this.queue.size !== 0) return undefined;
