@@ -46,6 +46,8 @@ const SERVED_PROVIDER = 'liter_llm.metrics.served_provider';
 const REJECTED_PROVIDER = 'liter_llm.metrics.rejected_provider';
 const REJECTED_MODEL = 'liter_llm.metrics.rejected_model';
 
+const EVENT_LOOP_SAMPLE_MS = 50;
+
 /**
  * Prometheus metrics for every engine call in the process, fed by the engine's diagnostics
  * channels. Labels stay bounded: `provider` is a configured name, `model` a configured or
@@ -55,8 +57,6 @@ const REJECTED_MODEL = 'liter_llm.metrics.rejected_model';
  * attempt from its start until it fails, or, once it succeeds, until the call ends (the end of the
  * stream for streams), which is what `liter_llm_max_concurrency` caps.
  */
-const EVENT_LOOP_SAMPLE_MS = 50;
-
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = options.registry ?? new Registry();
   const prefix = options.prefix ?? '';
