@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { flattenHeaders, notifyResponseObserver, type ResponseObserver } from './response-headers.js';
 
 /** A response read whole: what a JSON call needs. */
 export interface TextResponse {
@@ -21,7 +22,7 @@ export function collectTextResponse(
   dispatcher: Dispatcher,
   options: Dispatcher.DispatchOptions,
   signal: AbortSignal | undefined,
-  onHeaders: ((status: number, headers: Record<string, string>) => void) | undefined,
+  onHeaders: ResponseObserver | undefined,
 ): Promise<TextResponse> {
   return new Promise<TextResponse>((resolve, reject) => {
     if (signal?.aborted) {
@@ -42,7 +43,7 @@ class TextResponseHandler implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly signal: AbortSignal | undefined,
-    private readonly observeHeaders: ((status: number, headers: Record<string, string>) => void) | undefined,
+    private readonly observeHeaders: ResponseObserver | undefined,
     private resolve: (response: TextResponse) => void,
     private reject: (error: unknown) => void,
   ) {
@@ -68,12 +69,7 @@ class TextResponseHandler implements Dispatcher.DispatchHandler {
     controller.rawHeaders = null;
     this.status = statusCode;
     this.headers = flattenHeaders(headers);
-    if (this.observeHeaders === undefined) return;
-    try {
-      this.observeHeaders(statusCode, this.headers);
-    } catch {
-      // An observer's failure must not fail the call.
-    }
+    notifyResponseObserver(this.observeHeaders, statusCode, this.headers);
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -124,13 +120,3 @@ class TextResponseHandler implements Dispatcher.DispatchHandler {
 }
 
 function noop(): void {}
-
-export function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined) continue;
-    flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
-}

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { type Dispatcher, Pool } from 'undici';
-import { collectTextResponse, flattenHeaders, type TextResponse } from './collect-text-response.js';
+import { collectTextResponse, type TextResponse } from './collect-text-response.js';
+import { flattenHeaders, notifyResponseObserver, type ResponseObserver } from './response-headers.js';
 
 export interface HTTPTransportOptions {
   /** Connection cap for each origin this transport talks to (undici Pool size). */
@@ -20,7 +21,7 @@ export interface HTTPTransportOptions {
    * engine uses it to feed the rate-limit headers of successful responses to the provider's
    * limiter. It must not throw; if it does, the error is ignored and the response goes on.
    */
-  onResponse?: (status: number, headers: Record<string, string>) => void;
+  onResponse?: ResponseObserver;
 }
 
 export interface HTTPRequest {
@@ -92,13 +93,7 @@ export class HTTPTransport {
       signal: request.signal ?? null,
     });
     const headers = flattenHeaders(response.headers);
-    if (this.onResponse !== undefined) {
-      try {
-        this.onResponse(response.statusCode, headers);
-      } catch {
-        // An observer's failure must not fail the call.
-      }
-    }
+    notifyResponseObserver(this.onResponse, response.statusCode, headers);
     return { status: response.statusCode, headers, body: response.body };
   }
 

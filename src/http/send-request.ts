@@ -68,7 +68,7 @@ export interface SSEResult {
 
 /** Sends one request that answers with an event stream; resolves once the headers say 2xx. */
 export async function sendSSERequest(options: SendRequestOptions): Promise<SSEResult> {
-  const response = await openResponse(options, options.signal);
+  const response = await openResponse(options);
   return { status: response.status, headers: response.headers, events: readSSEEvents(response.body, options.provider, options.signal) };
 }
 
@@ -137,12 +137,12 @@ async function* readSSEEvents(body: HTTPResponseBody, provider: string, signal: 
   }
 }
 
-async function openResponse(options: SendRequestOptions, callerSignal: AbortSignal | undefined): Promise<HTTPResponse> {
+async function openResponse(options: SendRequestOptions): Promise<HTTPResponse> {
   let response: HTTPResponse;
   try {
     response = await options.transport.request(toHTTPRequest(options));
   } catch (error) {
-    throw mapNetworkError(error, options.provider, callerSignal);
+    throw mapNetworkError(error, options.provider, options.signal);
   }
   if (response.status >= 200 && response.status < 300) return response;
   let text = '';
