@@ -142,10 +142,11 @@ export function createRequestLogger(options: RequestLoggerOptions = {}): Request
 }
 
 /**
- * The fields of describeRequest() as JSON, written directly: the same text as
- * `JSON.stringify(scrubber.scrubValue(describeRequest(context)))` without its braces (a test holds
- * them equal). Strings that come from callers or providers are scrubbed; the enums are not. Building
- * the object, walking it to scrub it and serialising it was the larger part of the request log's cost.
+ * The fields of the `request` line as JSON, without the braces (the schema is documented in
+ * src/telemetry/README.md). Written directly, with the same text as serialising the scrubbed object
+ * of those fields (a test holds them equal): building that object, walking it to scrub it and
+ * serialising it was the larger part of the request log's cost. Strings that come from callers or
+ * providers are scrubbed; the enums are not.
  */
 export function formatRequestFields(context: RequestContext, scrubber: SecretScrubber): string {
   const text = (value: string) => JSON.stringify(scrubber.scrub(value));
@@ -176,33 +177,6 @@ function number(value: number): string {
 /** A field JSON.stringify would leave out when its value is undefined. */
 function optionalNumber(name: string, value: number | undefined): string {
   return value === undefined ? '' : `,"${name}":${number(value)}`;
-}
-
-/** The `request` line: the schema is documented in src/telemetry/README.md. */
-export function describeRequest(context: RequestContext): Record<string, unknown> {
-  const line: Record<string, unknown> = {
-    request_id: context.requestId,
-    operation: context.operation,
-    requested_model: context.requestedModel,
-    route: context.route ?? null,
-    provider: context.provider ?? null,
-    model: context.model ?? null,
-    status: context.error === undefined ? 'ok' : context.error.code,
-    latency_ms: roundMs(performance.now() - context.startedAt),
-    attempts: context.attempts,
-    retries: context.observers[RETRIES] ?? 0,
-    rate_limit_wait_ms: roundMs(context.rateLimitWaitMs),
-  };
-  if (context.usage !== undefined && context.error === undefined) {
-    line['input_tokens'] = context.usage.inputTokens;
-    if (context.operation !== 'embeddings') line['output_tokens'] = context.usage.outputTokens;
-  }
-  if (context.timeToFirstTokenMs !== undefined) line['ttft_ms'] = roundMs(context.timeToFirstTokenMs);
-  if (context.finishReason !== undefined) line['finish_reason'] = context.finishReason;
-  const traceId = context.observers[TRACE_ID_KEY];
-  if (typeof traceId === 'string') line['trace_id'] = traceId;
-  if (context.error !== undefined) line['error'] = describeError(context.error);
-  return line;
 }
 
 function describeError(error: LiterLLMError): Record<string, unknown> {
