@@ -158,9 +158,9 @@ async function collectProfile(gateway, name) {
   return null;
 }
 
-async function startBarePassthrough(pinning, upstreamPort, nodeArgs = []) {
+async function startBarePassthrough(pinning, upstreamPort, { name = 'bare', nodeArgs = [] } = {}) {
   const handle = startProcess(
-    'bare',
+    name,
     process.execPath,
     [
       ...nodeArgs,
@@ -177,9 +177,9 @@ async function startBarePassthrough(pinning, upstreamPort, nodeArgs = []) {
   return { handle, port: Number(match[1]) };
 }
 
-function startLiterLLM(pinning, upstreamPort, workDir, nodeArgs = []) {
+function startLiterLLM(pinning, upstreamPort, workDir, { name = 'liter-llm', nodeArgs = [] } = {}) {
   return startLiterLLMGateway({
-    name: 'liter-llm',
+    name,
     root: ROOT_DIR,
     upstreamPort,
     workDir,
@@ -347,7 +347,7 @@ async function runCell(target, mode, upstreamLatencyMs, concurrency, processes, 
   }
   // After the readings: writing the profile costs the gateway CPU and memory too.
   if (profiling)
-    await collectProfile(gateway, `${target}-${mode}-${upstreamLatencyMs}ms-c${concurrency}${ratePerSecond ? `-r${ratePerSecond}` : ''}`);
+    await collectProfile(gateway, `${gateway.name}-${mode}-${upstreamLatencyMs}ms-c${concurrency}${ratePerSecond ? `-r${ratePerSecond}` : ''}`);
   return cell;
 }
 
@@ -492,13 +492,14 @@ async function warmUp(targets, processes, pinning) {
  */
 async function runPodHeapCells(processes, pinning, workDir) {
   const targets = ['bare', 'liter-llm'].filter((target) => plan.targets.includes(target));
-  const nodeArgs = [`--max-old-space-size=${plan.podHeapMB}`];
+  // Named apart, so their profiles (--cpu-prof) and Liter-LLM's log and config files are their own.
+  const podProcess = (target) => ({ name: `${target}-pod`, nodeArgs: [`--max-old-space-size=${plan.podHeapMB}`] });
   for (const target of targets) {
     await stopProcess(processes[target].handle);
     processes[target] =
       target === 'bare'
-        ? await startBarePassthrough(pinning, processes.upstream.port, nodeArgs)
-        : await startLiterLLM(pinning, processes.upstream.port, workDir, nodeArgs);
+        ? await startBarePassthrough(pinning, processes.upstream.port, podProcess(target))
+        : await startLiterLLM(pinning, processes.upstream.port, workDir, podProcess(target));
   }
   await warmUp(targets, processes, pinning);
   const concurrency = Math.max(...plan.concurrencies);
