@@ -372,7 +372,7 @@ function report() {
     invalid,
     errorSamples,
     invalidSamples,
-    // Open loop: requests that found every connection busy.
+    // Open loop: the sampled requests (those of the latencies) that found every connection busy.
     ...(spec.ratePerSecond && { delayed }),
     // Its own CPU, so the orchestrator can tell how busy the machine was with anything else.
     cpuMicros: ((usage) => usage.user + usage.system)(process.cpuUsage()),
