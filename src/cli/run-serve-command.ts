@@ -4,6 +4,7 @@ import { formatConfigIssue, watchConfigFile, type ConfigWatcher, type LiterLLMCo
 import { createMetricsEndpoint } from '../gateway/metrics-endpoint.js';
 import { startGateway } from '../gateway/start-gateway.js';
 import { createTelemetry } from '../telemetry/create-telemetry.js';
+import { capHeapGrowth } from './cap-heap-growth.js';
 import { loadCLIConfig } from './load-cli-config.js';
 import { parseCLIArgs, UsageError } from './parse-cli-args.js';
 
@@ -12,6 +13,7 @@ import { parseCLIArgs, UsageError } from './parse-cli-args.js';
  * then a graceful drain (in-flight requests get server.drain_timeout_ms), the engine closed, exit 0.
  * A second signal during the drain cuts it short (exit 1). With --config, the file is watched:
  * a valid change is applied live, an invalid one is reported on one line and the old config kept.
+ * Unless the operator sized the heap, its growth is capped as in a 2 GiB pod (see capHeapGrowth).
  */
 export async function runServeCommand(args: string[]): Promise<number> {
   const { values } = parseCLIArgs(() =>
@@ -27,6 +29,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
     }),
   );
   const port = values.port === undefined ? undefined : parsePort(values.port);
+  capHeapGrowth();
   const config = await loadCLIConfig(values.config);
   const engine = createEngine(config);
   const log = (line: string) => process.stderr.write(`liter-llm serve: ${line}\n`);
