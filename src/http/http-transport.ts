@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
-import { type Dispatcher, Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import { collectTextResponse, type TextResponse } from './collect-text-response.js';
 import { flattenHeaders, notifyResponseObserver, type ResponseObserver } from './response-headers.js';
+import { Pool, type PoolOptions, sendUndiciRequest } from './undici-parts.js';
 
 export interface HTTPTransportOptions {
   /** Connection cap for each origin this transport talks to (undici Pool size). */
@@ -66,7 +67,7 @@ export class HTTPTransport {
   private readonly injected: Dispatcher | undefined;
   private readonly pools = new Map<string, Pool>();
   private readonly routes = new Map<string, Route>();
-  private readonly poolOptions: Pool.Options;
+  private readonly poolOptions: PoolOptions;
   private readonly onResponse: HTTPTransportOptions['onResponse'];
 
   constructor(options: HTTPTransportOptions = {}) {
@@ -84,7 +85,7 @@ export class HTTPTransport {
 
   async request(request: HTTPRequest): Promise<HTTPResponse> {
     const route = this.routeOf(request.url);
-    const response = await route.dispatcher.request({
+    const response = await sendUndiciRequest(route.dispatcher, {
       origin: route.origin,
       path: route.path,
       method: request.method,
