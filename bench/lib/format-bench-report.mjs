@@ -259,7 +259,8 @@ function formatTargets(cells, plan) {
           (liter
             ? `Liter-LLM's best cell within that p99 does ${integer(liter.result.throughput)}/s (c=${liter.concurrency}, p99 ${fixed(p99(liter))} ms): ${ratio.ratio.toFixed(2)}×; ` +
               `interpolated along its curve at that p99: ${ratio.interpolatedRatio.toFixed(2)}× ${ok ? '✅' : '❌'}`
-            : 'Liter-LLM never reaches that p99 ❌'),
+            : 'Liter-LLM never reaches that p99 ❌') +
+          formatDirectCeiling(cells, mode, upstreamLatencyMs, portkey.result.throughput),
       );
     }
   }
@@ -437,4 +438,16 @@ export function formatBenchReport(cells, plan, environment) {
     }
   }
   return `${sections.join('\n')}\n`;
+}
+
+/**
+ * How much the traffic side allows: the direct path's best throughput in this mode and latency as a
+ * multiple of Portkey's peak. The load generator and the upstream share one core, so where the direct
+ * path itself is under 2.5× Portkey, no gateway could show much more than that, and the report says so.
+ */
+function formatDirectCeiling(cells, mode, upstreamLatencyMs, portkeyPeak) {
+  const direct = cells.filter((cell) => isClosedLoop(cell) && cell.target === 'direct' && cell.mode === mode && cell.upstreamLatencyMs === upstreamLatencyMs);
+  const best = direct.reduce((max, cell) => Math.max(max, cell.result.throughput), 0);
+  if (best === 0 || portkeyPeak <= 0 || best / portkeyPeak >= 2.5) return '';
+  return ` (the direct path itself peaks at ${integer(best)}/s here, ${(best / portkeyPeak).toFixed(2)}× Portkey's peak: the traffic side's core caps what any gateway can show)`;
 }
