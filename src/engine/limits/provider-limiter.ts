@@ -156,7 +156,6 @@ export class ProviderLimiter {
     return this.admittedCount;
   }
 
-  /** Waits (FIFO) until every limit admits the call, then returns its lease. */
   /**
    * The lease at once when nobody is queued and a slot and the budgets are free; otherwise
    * undefined, with no slot, budget or place in the queue taken, and the caller goes through
@@ -164,16 +163,17 @@ export class ProviderLimiter {
    */
   tryAcquire(estimatedTokens?: number): Lease | undefined {
     if (this.syncStore === undefined || this.queue.size !== 0) return undefined;
-    const cost = estimatedTokens !== undefined && estimatedTokens > 0 ? estimatedTokens : 0;
-    if (this.tokensLimit !== undefined && cost > this.tokensLimit.capacity) return undefined;
+    const cost = tokenCost(estimatedTokens);
+    if (this.exceedsTokenCapacity(cost)) return undefined;
     return this.tryAdmitSync(cost, this.now());
   }
 
+  /** Waits (FIFO) until every limit admits the call, then returns its lease. */
   acquire(options: LimiterAcquireOptions = {}): Promise<Lease> {
     const { signal } = options;
-    const cost = options.estimatedTokens !== undefined && options.estimatedTokens > 0 ? options.estimatedTokens : 0;
+    const cost = tokenCost(options.estimatedTokens);
     if (signal?.aborted) return Promise.reject(createAbortError(signal, `a ${this.provider} slot`, this.provider));
-    if (this.tokensLimit !== undefined && cost > this.tokensLimit.capacity) {
+    if (this.exceedsTokenCapacity(cost)) {
       this.rejectedCount++;
       return Promise.reject(this.createTooLargeError(cost));
     }
@@ -282,7 +282,7 @@ export class ProviderLimiter {
         return;
       }
       const now = this.now();
-      if (this.tokensLimit !== undefined && head.cost > this.tokensLimit.capacity) {
+      if (this.exceedsTokenCapacity(head.cost)) {
         // Only after a resize shrank the budget below what this call needs.
         this.settle(head);
         this.rejectedCount++;
@@ -318,6 +318,11 @@ export class ProviderLimiter {
       return false;
     }
     return true;
+  }
+
+  /** Whether a call needs more tokens than the token budget can ever hold: it can only be refused. */
+  private exceedsTokenCapacity(cost: number): boolean {
+    return this.tokensLimit !== undefined && cost > this.tokensLimit.capacity;
   }
 
   /** Checks every limit and takes from all of them, or from none (setting blockedBy). */
@@ -607,6 +612,11 @@ class ProviderLease implements Lease {
     this.charged = actualTokens;
     if (refund !== 0) this.onSettle(refund);
   }
+}
+
+/** A call's estimated token cost: none when the caller gave no estimate. */
+function tokenCost(estimatedTokens: number | undefined): number {
+  return estimatedTokens !== undefined && estimatedTokens > 0 ? estimatedTokens : 0;
 }
 
 function toLimit(perMinute: number | undefined): RateLimit | undefined {
