@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { getHeapStatistics } from 'node:v8';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { shouldCapHeapGrowth } from './cap-heap-growth.js';
+import { CAPPED_ABOVE_HEAP_LIMIT_BYTES, shouldCapHeapGrowth } from './cap-heap-growth.js';
 
 const MB = 1024 * 1024;
 const HOST_HEAP = 4144 * MB; // what Node 20 takes on a 24 GiB machine without a memory limit
@@ -51,7 +51,7 @@ async function churn(cap: boolean): Promise<{ capped: boolean; peakOldSpaceMB: n
 
 describe('capHeapGrowth in a running process', () => {
   // The cap applies only where V8 sized the heap for a large host; so does this check.
-  it.skipIf(getHeapStatistics().heap_size_limit <= 1100 * MB)(
+  it.skipIf(getHeapStatistics().heap_size_limit <= CAPPED_ABOVE_HEAP_LIMIT_BYTES)(
     'takes effect after start-up: promoted garbage no longer piles up to several times the live heap',
     async () => {
       const [uncapped, capped] = await Promise.all([churn(false), churn(true)]);

@@ -19,7 +19,7 @@ export const GATEWAY_HEAP_GROWING_PERCENT = 60;
  * rises from 1.3× at 256 MB to 4× at 2 GiB). Below it V8 is already as strict or stricter: a
  * smaller pod keeps its own, smaller factor.
  */
-const CAPPED_ABOVE_HEAP_LIMIT_BYTES = 1100 * 1024 * 1024;
+export const CAPPED_ABOVE_HEAP_LIMIT_BYTES = 1100 * 1024 * 1024;
 
 /** Flags by which an operator has chosen the heap's sizing: their choice stands. */
 const HEAP_SIZING_FLAG = /--(?:max[-_]old[-_]space[-_]size|heap[-_]growing[-_]percent)(?:=|\s|$)/;
