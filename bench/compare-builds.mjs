@@ -101,10 +101,7 @@ function requestSpec(gateway, stream, timing = {}) {
 async function measure(gateway, pinning, mode = options.mode, timing = {}) {
   resetPeakRSS(gateway.handle.pid);
   const before = readCPUMicros(gateway.handle.pid);
-  const result = await runLoadGenerator(requestSpec(gateway, mode === 'stream', timing), {
-    cpus: pinning.driverCPUs,
-    script: path.join(BENCH_DIR, 'load-generator.mjs'),
-  });
+  const result = await runLoadGenerator(requestSpec(gateway, mode === 'stream', timing), { cpus: pinning.driverCPUs });
   const served = Object.values(result.statusCounts).reduce((sum, count) => sum + count, 0);
   if (result.errors + result.invalid > 0) throw new Error(`${gateway.name}: ${result.errors + result.invalid} failed requests`);
   return {

@@ -318,7 +318,7 @@ async function runCell(target, mode, upstreamLatencyMs, concurrency, processes, 
       drainMs: plan.drainMs,
       ...(ratePerSecond && { ratePerSecond }),
     },
-    { cpus: pinning.driverCPUs, script: path.join(BENCH_DIR, 'load-generator.mjs') },
+    { cpus: pinning.driverCPUs },
   );
   if (sampler) clearInterval(sampler);
   // CPU that none of the benchmark's processes spent: other work on the machine, disturbing the cell.

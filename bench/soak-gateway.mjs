@@ -3,7 +3,7 @@
 //
 //   node bench/soak-gateway.mjs [--seconds 60] [--clients 16]
 //
-// Starts bench/mock-upstream.mjs and `liter-llm serve` (dist/: run `npx tsc -b` first), then runs
+// Starts the mock upstream (bench/mock-upstream/, Go) and `liter-llm serve` (dist/: run `npx tsc -b` first), then runs
 // three kinds of clients side by side, `--clients` of each: JSON calls, streams read to the end, and
 // streams the client abandons after three chunks (the gateway must abort the upstream call and free
 // its permit). Afterwards it checks, and exits 1 when any check fails:

@@ -3,7 +3,7 @@
 // off, then with each part on (metrics, JSON logs to /dev/null, tracing into an in-memory exporter)
 // and with all three, alternating modes over several rounds so drift hits every mode alike.
 //
-// The upstream is bench/mock-upstream.mjs in its own process (OpenAI wire format, 0 ms latency), so
+// The upstream is bench/mock-upstream/ (Go) in its own process (OpenAI wire format, 0 ms latency), so
 // the CPU measured here is the engine's and telemetry's only: process user+system time over the
 // window divided by the calls completed in it.
 //
@@ -24,6 +24,7 @@ import { engineChannels } from '../dist/engine/engine-events.js';
 import { createMetrics } from '../dist/telemetry/create-metrics.js';
 import { createRequestLogger } from '../dist/telemetry/create-request-logger.js';
 import { createTracing } from '../dist/telemetry/create-tracing.js';
+import { buildGoProgram } from './lib/bench-processes.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -41,7 +42,7 @@ const CONCURRENCY = Number(values.concurrency);
 const STREAM = values.stream;
 const MESSAGES = [{ role: 'user', content: 'Say something short.' }];
 
-const upstream = spawn(process.execPath, [new URL('./mock-upstream.mjs', import.meta.url).pathname, '--port', '0'], {
+const upstream = spawn(buildGoProgram('mock-upstream'), ['--port', '0'], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 // Never leave the upstream behind, even when this process dies (a closed pipe, Ctrl-C).

@@ -3,6 +3,31 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BENCH_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const builtGoPrograms = new Map();
+
+/**
+ * Builds one of the benchmark's Go programs (`bench/<name>/`: the mock upstream, the load
+ * generator) into `bench/.bin/<name>` and returns the binary's path. They are in Go because they
+ * share one core with each other. Built once per process (`go build` is incremental, but a build
+ * between two cells would still spend the traffic core's CPU).
+ */
+export function buildGoProgram(name) {
+  const built = builtGoPrograms.get(name);
+  if (built) return built;
+  const binary = path.join(BENCH_DIR, '.bin', name);
+  const build = spawnSync('go', ['build', '-buildvcs=false', '-o', binary, '.'], {
+    cwd: path.join(BENCH_DIR, name),
+    encoding: 'utf8',
+  });
+  if (build.error) throw new Error(`bench/${name} is written in Go and \`go\` could not run: ${build.error.message}`);
+  if (build.status !== 0) throw new Error(`go build of bench/${name} failed:\n${build.stderr}`);
+  builtGoPrograms.set(name, binary);
+  return binary;
+}
 
 /** The CPU layout: the gateway under test alone on the last core, everything else on the others. */
 export function planCPUPinning(enabled) {
@@ -137,10 +162,11 @@ export function killAllStarted() {
   }
 }
 
-/** Runs the load generator once (pinned) and returns its JSON result. */
-export function runLoadGenerator(spec, { cpus, script }) {
+/** Runs the load generator (bench/load-generator/) once, pinned, and returns its JSON result. */
+export function runLoadGenerator(spec, { cpus }) {
+  const binary = buildGoProgram('load-generator');
   return new Promise((resolve, reject) => {
-    const handle = startProcess('load generator', process.execPath, [script, JSON.stringify(spec)], { cpus });
+    const handle = startProcess('load generator', binary, [JSON.stringify(spec)], { cpus });
     handle.child.on('exit', (code) => {
       const line = handle.output
         .trim()

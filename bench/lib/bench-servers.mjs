@@ -2,10 +2,7 @@
 // it, and the chat request body.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { findFreePort, startProcess, waitForHTTP, waitForOutput } from './bench-processes.mjs';
-
-const BENCH_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+import { buildGoProgram, findFreePort, startProcess, waitForHTTP, waitForOutput } from './bench-processes.mjs';
 
 /** The key the gateways send upstream; the mock upstream accepts any. */
 export const UPSTREAM_KEY = 'sk-bench-not-a-real-key';
@@ -24,12 +21,10 @@ export function createRequestBody(model, stream) {
   };
 }
 
-/** bench/mock-upstream.mjs on a free port; `args` are its own options. */
+/** The mock upstream (bench/mock-upstream/) on a free port; `args` are its own options. */
 export async function startMockUpstream({ cpus, args = [] } = {}) {
   const port = await findFreePort();
-  const handle = startProcess('upstream', process.execPath, [path.join(BENCH_DIR, 'mock-upstream.mjs'), '--port', String(port), ...args], {
-    cpus,
-  });
+  const handle = startProcess('upstream', buildGoProgram('mock-upstream'), ['--port', String(port), ...args], { cpus });
   await waitForOutput(handle, /"ready":true/);
   return { handle, port };
 }

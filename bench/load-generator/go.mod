@@ -1,0 +1,3 @@
+module liter-llm/bench/load-generator
+
+go 1.22

@@ -1,0 +1,3 @@
+module liter-llm/bench/mock-upstream
+
+go 1.22
