@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every check and test suite, then prints one summary line CI can read: "N passed, N failed".
+# Runs every check and test suite (TypeScript, Python, Go), then prints one summary line CI can read: "N passed, N failed".
 # Type checking and lint count as one check each; test runners contribute their own counts.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -56,6 +56,31 @@ print(tests - bad - skip, bad, skip)' "$results/pytest.xml")
     failed=$((failed + 1)); echo "!! python tests produced no report"
   fi
 fi
+
+# Go programs (the benchmark's mock upstream and load generator): `go test -json`, one count per test.
+for module in bench/mock-upstream bench/load-generator; do
+  echo "== go test $module"
+  (cd "$module" && go test -json ./...) > "$results/go.json" 2> "$results/go.err"
+  go_status=$?
+  read -r g_passed g_failed g_skipped < <(python3 -c '
+import json, sys
+counts = {"pass": 0, "fail": 0, "skip": 0}
+for line in open(sys.argv[1]):
+    try:
+        event = json.loads(line)
+    except ValueError:
+        continue
+    if event.get("Test") and "/" not in event["Test"] and event.get("Action") in counts:
+        counts[event["Action"]] += 1
+        if event["Action"] == "fail": print("!! go test failed:", event["Test"], file=sys.stderr)
+print(counts["pass"], counts["fail"], counts["skip"])' "$results/go.json")
+  echo "$g_passed passed, $g_failed failed"
+  passed=$((passed + g_passed)); failed=$((failed + g_failed)); skipped=$((skipped + g_skipped))
+  # A build failure fails no single test: count it once.
+  if [ "$go_status" -ne 0 ] && [ "$g_failed" -eq 0 ]; then
+    failed=$((failed + 1)); echo "!! go test $module failed:"; cat "$results/go.err"; grep -v '^{' "$results/go.json" | head -20
+  fi
+done
 
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 [ "$failed" -eq 0 ]
