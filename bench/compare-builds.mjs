@@ -4,14 +4,16 @@
 //
 //   node bench/compare-builds.mjs [--baseline REF] [--mode json|stream] [--concurrency 16]
 //                                 [--latency-ms 0] [--rounds 6] [--duration-ms 2000] [--warmup-ms 500]
-//                                 [--a-env K=V,...] [--b-env K=V,...] [--warm-modes json,stream]
+//                                 [--a-env K=V,...] [--b-env K=V,...] [--warm-modes json,stream] [--rate N]
 //
 // A is the build of git REF (default HEAD: the last commit), checked out into a temporary worktree
 // and built there; B is this checkout's dist/ (build it first: `npx tsc -b`). With the same build
 // on both sides (`--baseline none`), --a-env/--b-env compare settings instead (LITER_LLM_LOG_LEVEL=silent).
 // Both gateways share the gateway core (only one is under load at a time); the upstream and the
 // load generator share the other. Rounds alternate A,B then B,A so that drift hits both alike, and
-// the report gives each side's median CPU µs per request and throughput, and B/A.
+// the report gives each side's median CPU µs per request and throughput, and B/A. With --rate N the
+// measured rounds are open loop (N requests/s arriving at random on the idle connections), for the
+// latency a gateway adds when it is not the bottleneck.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
@@ -37,6 +39,7 @@ const { values: options } = parseArgs({
     'a-env': { type: 'string', default: '' },
     'b-env': { type: 'string', default: '' },
     'warm-modes': { type: 'string', default: 'json,stream' },
+    rate: { type: 'string', default: '0' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -95,6 +98,8 @@ function requestSpec(gateway, stream, timing = {}) {
     warmupMs: timing.warmupMs ?? Number(options['warmup-ms']),
     durationMs: timing.durationMs ?? Number(options['duration-ms']),
     drainMs: 5000,
+    // Open loop (the measured rounds only; warming stays closed-loop).
+    ...(Number(options.rate) > 0 && timing.durationMs === undefined && { ratePerSecond: Number(options.rate) }),
   };
 }
 
