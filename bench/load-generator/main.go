@@ -70,6 +70,8 @@ type run struct {
 	open     map[*connection]struct{}
 
 	pacer *pacer
+	// slowMs > 0 prints every sampled request slower than this (BENCH_SLOW_MS).
+	slowMs float64
 }
 
 func newRun(spec *loadSpec, request []byte) *run {
@@ -79,7 +81,16 @@ func newRun(spec *loadSpec, request []byte) *run {
 		address: net.JoinHostPort(spec.Host, strconv.Itoa(spec.Port)),
 		stats:   newStats(),
 		open:    map[*connection]struct{}{},
+		slowMs:  parseSlowMs(os.Getenv("BENCH_SLOW_MS")),
 	}
+}
+
+func parseSlowMs(text string) float64 {
+	value, err := strconv.ParseFloat(text, 64)
+	if err != nil || value <= 0 {
+		return 0
+	}
+	return value
 }
 
 func milliseconds(value float64) time.Duration {

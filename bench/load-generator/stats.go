@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"sync"
@@ -71,7 +73,13 @@ func (stats *stats) record(run *run, answer *response, work job, now time.Time, 
 		stats.completedInWindow++
 	}
 	if ok && !work.sentAt.Before(run.measureFrom) && inWindow {
-		stats.latencies = append(stats.latencies, sinceMs(work.sentAt, now))
+		latency := sinceMs(work.sentAt, now)
+		stats.latencies = append(stats.latencies, latency)
+		// BENCH_SLOW_MS=N: each sampled request slower than N ms, to stderr (when it was sent, in ms
+		// since the Unix epoch, and its latency), to line the tail up with the gateway's own logs.
+		if run.slowMs > 0 && latency > run.slowMs {
+			fmt.Fprintf(os.Stderr, "slow %.3f %.3f\n", float64(work.sentAt.UnixNano())/1e6, latency)
+		}
 		// Counted over the same requests as the latencies, so it is a share of them.
 		if work.waited {
 			stats.delayed++
