@@ -138,16 +138,16 @@ func (run *run) execute() map[string]any {
 	opened := 0
 	// Nothing may hang: a target that never accepts all connections ends the run with what it has.
 	deadline := time.After(milliseconds(run.spec.ConnectTimeoutMs))
+waitForConnections:
 	for waiting := run.spec.Concurrency; waiting > 0; waiting-- {
 		select {
 		case connection := <-connected:
 			if connection != nil {
 				opened++
 			}
-			continue
 		case <-deadline:
+			break waitForConnections
 		}
-		break
 	}
 	if opened < run.spec.Concurrency {
 		run.stats.noteError(fmt.Sprintf("only %d of %d connections opened within %.0f ms", opened, run.spec.Concurrency, run.spec.ConnectTimeoutMs))
