@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"sync"
 	"testing"
 )
 
@@ -58,12 +59,12 @@ func execute(t *testing.T, spec *loadSpec) map[string]any {
 const completion = `{"choices":[{"message":{"content":"The quick brown fox."}}]}`
 
 func TestClosedLoopCountsWholeAnswers(t *testing.T) {
-	var bodies []string
+	// The first request as the server saw it (the handler runs on one goroutine per connection).
+	var first sync.Once
+	var seen string
 	host, port := serve(t, func(writer http.ResponseWriter, request *http.Request) {
 		body, _ := io.ReadAll(request.Body)
-		if len(bodies) < 1 {
-			bodies = append(bodies, string(body)+" "+request.Header.Get("authorization"))
-		}
+		first.Do(func() { seen = string(body) + " " + request.Header.Get("authorization") })
 		writer.Write([]byte(completion))
 	})
 	result := execute(t, specFor(host, port, ""))
@@ -73,8 +74,8 @@ func TestClosedLoopCountsWholeAnswers(t *testing.T) {
 	if result["requests"].(float64) < 10 || result["samples"].(float64) < 10 {
 		t.Fatalf("too few requests in the window: %v", result)
 	}
-	if bodies[0] != `{"model":"m","messages":[]} Bearer x` {
-		t.Fatalf("the request was %q", bodies[0])
+	if seen != `{"model":"m","messages":[]} Bearer x` {
+		t.Fatalf("the request was %q", seen)
 	}
 	if latency := result["latencyMs"].(map[string]any); latency["p50"].(float64) <= 0 || latency["p99"].(float64) < latency["p50"].(float64) {
 		t.Fatalf("latencies: %v", latency)
