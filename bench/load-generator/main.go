@@ -250,7 +250,7 @@ func (connection *connection) loop() {
 			return
 		}
 		if _, err := connection.conn.Write(run.request); err != nil {
-			if !connection.reconnect(err, true) {
+			if !connection.reconnect(err) {
 				return
 			}
 			continue
@@ -258,7 +258,7 @@ func (connection *connection) loop() {
 		keepBody := !connection.validated
 		answer, err := readResponse(connection.reader, run.spec.Stream, keepBody, connection.scratch[:])
 		if err != nil {
-			if !connection.reconnect(err, true) {
+			if !connection.reconnect(err) {
 				return
 			}
 			continue
@@ -270,21 +270,20 @@ func (connection *connection) loop() {
 	}
 }
 
-// reconnect handles a connection lost mid-run: counted when a request was lost, then reopened.
-// It returns false when the run is over (the loss is then the run's own closing).
-func (connection *connection) reconnect(cause error, requestLost bool) bool {
+// reconnect handles a connection lost while a request was on it (a failed write or read): the lost
+// request is counted as an error and the connection reopened. It returns false when the run is over
+// (the loss is then the run's own closing).
+func (connection *connection) reconnect(cause error) bool {
 	run := connection.run
 	connection.forget()
 	if run.over() {
 		return false
 	}
-	if requestLost {
-		message := cause.Error()
-		if errors.Is(cause, errIncomplete) || errors.Is(cause, syscall.ECONNRESET) {
-			message = "connection closed by server"
-		}
-		run.stats.noteError(message)
+	message := cause.Error()
+	if errors.Is(cause, errIncomplete) || errors.Is(cause, syscall.ECONNRESET) {
+		message = "connection closed by server"
 	}
+	run.stats.noteError(message)
 	if err := connection.dial(); err != nil {
 		run.stats.noteError(err.Error())
 		return false
