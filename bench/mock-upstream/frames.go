@@ -41,24 +41,17 @@ func usageJSON(completionTokens int) string {
 		completionTokens, 19+completionTokens)
 }
 
-// completionTemplate is a chat.completion body split around its id, which is new for every
-// response: the rest is built once per model.
-type completionTemplate struct{ head, tail string }
-
-func newCompletionTemplate(model string, contentChunks int) completionTemplate {
+// completionTail is a chat.completion body after its id, which is new for every response: the
+// rest is built once per model.
+func completionTail(model string, contentChunks int) string {
 	var content strings.Builder
 	for index := 0; index < contentChunks; index++ {
 		content.WriteString(tokenAt(index))
 	}
-	tail := fmt.Sprintf(`,"object":"chat.completion","created":%d,"model":%s,"choices":[{"index":0,`+
+	return fmt.Sprintf(`,"object":"chat.completion","created":%d,"model":%s,"choices":[{"index":0,`+
 		`"message":{"role":"assistant","content":%s,"refusal":null,"annotations":[]},"logprobs":null,"finish_reason":"stop"}],`+
 		`"usage":%s,"service_tier":"default","system_fingerprint":%q}`,
 		created, quote(model), quote(content.String()), usageJSON(contentChunks), fingerprint)
-	return completionTemplate{head: `{"id":`, tail: tail}
-}
-
-func (template completionTemplate) body() []byte {
-	return []byte(template.head + quote(createID()) + template.tail)
 }
 
 // chunkEvent is one `data:` event of a chat.completion.chunk stream, fields in OpenAI's order.
@@ -94,14 +87,14 @@ type frameCache struct {
 	contentChunks int
 	mutex         sync.Mutex
 	streams       map[string][][]byte
-	completions   map[string]completionTemplate
+	completions   map[string]string // completionTail by model
 }
 
 func newFrameCache(contentChunks int) *frameCache {
 	return &frameCache{
 		contentChunks: contentChunks,
 		streams:       map[string][][]byte{},
-		completions:   map[string]completionTemplate{},
+		completions:   map[string]string{},
 	}
 }
 
@@ -119,11 +112,11 @@ func (cache *frameCache) stream(model string, includeUsage bool) [][]byte {
 
 func (cache *frameCache) completion(model string) []byte {
 	cache.mutex.Lock()
-	template, ok := cache.completions[model]
+	tail, ok := cache.completions[model]
 	if !ok {
-		template = newCompletionTemplate(model, cache.contentChunks)
-		cache.completions[model] = template
+		tail = completionTail(model, cache.contentChunks)
+		cache.completions[model] = tail
 	}
 	cache.mutex.Unlock()
-	return template.body()
+	return []byte(`{"id":` + quote(createID()) + tail)
 }
