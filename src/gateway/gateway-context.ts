@@ -5,6 +5,7 @@ import { LightAbortController } from '../spec/light-abort-controller.js';
 import type { GatewayRequest, GatewayResponse } from './gateway-http.js';
 import type { StreamOutcome } from './pipe-chat-stream.js';
 import { readJSONBody } from './read-json-body.js';
+import { toHeaderValue } from './to-header-value.js';
 import type { Warning } from '../spec/warning.js';
 
 export type ErrorFormat = 'openai' | 'anthropic';
@@ -110,9 +111,4 @@ export class GatewayContext {
   private readonly onClose = (): void => {
     if (!this.response.writableFinished) this.abort();
   };
-}
-
-/** Header values must be visible ASCII; anything else (a model name in another script) is percent-encoded. */
-function toHeaderValue(value: string): string {
-  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
 }
