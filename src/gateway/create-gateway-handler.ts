@@ -175,7 +175,14 @@ export function createGatewayHandler(engine: Engine, options: GatewayHandlerOpti
       }
       await run(context, pathParam);
     } catch (error) {
-      sendError(context, route?.format ?? 'openai', error);
+      try {
+        sendError(context, route?.format ?? 'openai', error);
+      } catch (failure) {
+        // Even the error could not be written (writeHead threw): close the connection rather than
+        // reject, which the server would see as an unhandled rejection.
+        logUnexpected(context, failure);
+        if (!response.writableEnded) (response.destroy ?? response.end).call(response);
+      }
     } finally {
       context.finish();
       if (context.disconnected && !response.writableFinished) context.status = 499;
@@ -189,12 +196,14 @@ export function createGatewayHandler(engine: Engine, options: GatewayHandlerOpti
     }
   }
 
+  function logUnexpected(context: GatewayContext, error: unknown): void {
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    log(JSON.stringify({ level: 'error', msg: 'unexpected error in the gateway', request_id: context.requestId, error: detail }));
+  }
+
   function sendError(context: GatewayContext, format: ErrorFormat, error: unknown): void {
     const info = mapErrorToHTTP(error);
-    if (!isLiterLLMError(error) && !(error instanceof GatewayHTTPError)) {
-      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      log(JSON.stringify({ level: 'error', msg: 'unexpected error in the gateway', request_id: context.requestId, error: detail }));
-    }
+    if (!isLiterLLMError(error) && !(error instanceof GatewayHTTPError)) logUnexpected(context, error);
     if (info.provider !== undefined && context.provider === '') context.provider = info.provider;
     if (context.response.headersSent) {
       // A stream that already began reports its errors in-band (pipeChatStream); just make sure it ends.
