@@ -17,7 +17,7 @@ export interface StartGatewayOptions extends Omit<GatewayHandlerOptions, 'server
 export interface DrainResult {
   /** Every request in flight finished before the drain timeout. */
   completed: boolean;
-  /** Requests still running when the timeout passed (their connections were closed). */
+  /** Requests still running when the timeout passed (their engine calls were cut, their connections closed). */
   abandoned: number;
 }
 
@@ -29,8 +29,10 @@ export interface RunningGateway {
   readonly server: Server;
   /**
    * Graceful stop: /readyz turns 503, no new connections are accepted, idle keep-alive connections
-   * close, requests in flight get up to `timeoutMs` (server.drain_timeout_ms) to finish; then every
-   * connection left is closed. Does not close the engine: its owner does that next.
+   * close, requests in flight get up to `timeoutMs` (server.drain_timeout_ms) to finish. Those still running then are cut: their engine
+   * calls are aborted and their callers get a 503 (an error event in a stream that began), with up
+   * to CUT_GRACE_MS to write it before every connection left is closed. Does not close the engine:
+   * its owner does that next.
    */
   drain(timeoutMs?: number): Promise<DrainResult>;
   /** Stops now: every connection is closed, requests in flight are cut. */
@@ -83,10 +85,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       await waitAtMost(handler.whenIdle(), timeoutMs);
       const abandoned = handler.inFlight;
       const completed = abandoned === 0;
+      if (abandoned > 0) {
+        handler.cutInFlight();
+        await waitAtMost(handler.whenIdle(), CUT_GRACE_MS);
+      }
+      // What is left (a stream whose client stopped reading) ends when its connection closes.
       server.closeAllConnections();
       await serverClosed;
-      // Cut requests abort their engine calls; give them a moment to unwind before the owner closes the engine.
-      if (abandoned > 0) await waitAtMost(handler.whenIdle(), ABANDON_GRACE_MS);
+      if (handler.inFlight > 0) await waitAtMost(handler.whenIdle(), CUT_GRACE_MS);
       return { completed, abandoned };
     },
     async close() {
@@ -98,7 +104,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   };
 }
 
-const ABANDON_GRACE_MS = 1_000;
+/** How long cut requests get to write their 503 (and then to unwind) before the owner closes the engine. */
+const CUT_GRACE_MS = 500;
 
 async function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
