@@ -117,6 +117,18 @@ describe('liter-llm serve', () => {
     await expect(fetch(`${served.url}/healthz`)).rejects.toThrow();
   });
 
+  it('on SIGTERM with server.drain_delay_ms, says 503 on /readyz while still serving, then drains', async () => {
+    const dir = temporaryDirectory();
+    const served = await serve(['--config', writeConfig(dir, '  drain_delay_ms: 600\n')]);
+    expect((await fetch(`${served.url}/readyz`)).status).toBe(200);
+    served.child.kill('SIGTERM');
+    await waitFor(() => served.stderr().includes('SIGTERM: draining'));
+    expect(served.stderr()).toContain('/readyz says 503 and requests are still accepted for 600 ms, then up to 5000 ms');
+    expect((await fetch(`${served.url}/readyz`)).status).toBe(503);
+    expect((await chat(served.url, 'during the delay')).status).toBe(200);
+    expect(await served.exited).toBe(0);
+  });
+
   it('applies a valid config change live and keeps the old config on an invalid one, with one line each', async () => {
     const dir = temporaryDirectory();
     const path = writeConfig(dir);

@@ -10,7 +10,8 @@ import { parseCLIArgs, UsageError } from './parse-cli-args.js';
 
 /**
  * `liter-llm serve [--config FILE] [--host H] [--port P]`: the gateway until SIGTERM or SIGINT,
- * then a graceful drain (in-flight requests get server.drain_timeout_ms), the engine closed, exit 0.
+ * then a graceful drain (/readyz says 503 for server.drain_delay_ms while requests are still taken,
+ * then in-flight requests get server.drain_timeout_ms), the engine closed, exit 0.
  * A second signal during the drain cuts it short (exit 1). With --config, the file is watched:
  * a valid change is applied live, an invalid one is reported on one line and the old config kept.
  * Unless the operator sized the heap, its growth is capped as in a 2 GiB pod (see capHeapGrowth).
@@ -88,7 +89,9 @@ export async function runServeCommand(args: string[]): Promise<number> {
   }
 
   const signal = await waitForSignal();
-  log(`${signal}: draining (up to ${config.server.drainTimeoutMs} ms for requests in flight)`);
+  const { drainDelayMs, drainTimeoutMs } = config.server;
+  const delay = drainDelayMs > 0 ? `/readyz says 503 and requests are still accepted for ${drainDelayMs} ms, then ` : '';
+  log(`${signal}: draining (${delay}up to ${drainTimeoutMs} ms for requests in flight)`);
   let forced = false;
   const onSecondSignal = () => {
     forced = true;
@@ -97,8 +100,8 @@ export async function runServeCommand(args: string[]): Promise<number> {
   process.once('SIGTERM', onSecondSignal);
   process.once('SIGINT', onSecondSignal);
   try {
-    const result = await gateway.drain(config.server.drainTimeoutMs);
-    if (!result.completed) log(`drain timeout: ${result.abandoned} request(s) were cut`);
+    const result = await gateway.drain(drainTimeoutMs, drainDelayMs);
+    if (!result.completed) log(`drain timeout: ${result.abandoned} request(s) were cut with a 503`);
   } finally {
     process.off('SIGTERM', onSecondSignal);
     process.off('SIGINT', onSecondSignal);

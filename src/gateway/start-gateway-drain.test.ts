@@ -129,3 +129,35 @@ describe('drain cuts what is still running at its deadline', () => {
     await waitFor(() => inFlight() === 0);
   });
 });
+
+describe('drain delay (server.drain_delay_ms)', () => {
+  it('answers /readyz 503 while still accepting new connections and calls, then stops accepting', async () => {
+    running = await startGateway({ engine, config: { drainDelayMs: 300, drainTimeoutMs: 1_000 }, host: '127.0.0.1', port: 0 });
+    const { url } = running;
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    const started = Date.now();
+    const drained = running.drain();
+    // A new connection each time (a load balancer's probe, a caller that has not noticed yet).
+    const readiness = await fetch(`${url}/readyz`, { headers: { connection: 'close' } });
+    expect(readiness.status).toBe(503);
+    expect(await readiness.json()).toEqual({ status: 'draining' });
+    const call = await post('/v1/chat/completions', { model: 'echo/m', messages: [{ role: 'user', content: 'still served' }] });
+    expect(call.status).toBe(200);
+    // Served, but asked to reconnect (elsewhere) for the next one.
+    expect(call.headers.get('connection')).toBe('close');
+    expect(await call.json()).toMatchObject({ choices: [{ message: { content: 'Echo: still served' } }] });
+    expect(await drained).toEqual({ completed: true, abandoned: 0 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+
+  it('close() during the delay stops at once', async () => {
+    running = await startGateway({ engine, config: { drainDelayMs: 60_000 }, host: '127.0.0.1', port: 0 });
+    const started = Date.now();
+    const drained = running.drain();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await running.close();
+    expect(await drained).toEqual({ completed: true, abandoned: 0 });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});

@@ -28,13 +28,15 @@ export interface RunningGateway {
   readonly handler: GatewayHandler;
   readonly server: Server;
   /**
-   * Graceful stop: /readyz turns 503, no new connections are accepted, idle keep-alive connections
-   * close, requests in flight get up to `timeoutMs` (server.drain_timeout_ms) to finish. Those still running then are cut: their engine
+   * Graceful stop: /readyz turns 503 at once, while new connections and requests are still served
+   * for `delayMs` (server.drain_delay_ms) so that load balancers stop sending first; then no new
+   * connection is accepted, idle keep-alive connections close, and requests in flight get up to
+   * `timeoutMs` (server.drain_timeout_ms) to finish. Those still running then are cut: their engine
    * calls are aborted and their callers get a 503 (an error event in a stream that began), with up
    * to CUT_GRACE_MS to write it before every connection left is closed. Does not close the engine:
    * its owner does that next.
    */
-  drain(timeoutMs?: number): Promise<DrainResult>;
+  drain(timeoutMs?: number, delayMs?: number): Promise<DrainResult>;
   /** Stops now: every connection is closed, requests in flight are cut. */
   close(): Promise<void>;
 }
@@ -45,6 +47,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const host = options.host ?? config.host ?? CONFIG_DEFAULTS.host;
   const port = options.port ?? config.port ?? CONFIG_DEFAULTS.port;
   const drainTimeoutMs = config.drainTimeoutMs ?? CONFIG_DEFAULTS.drainTimeoutMs;
+  const drainDelayMs = config.drainDelayMs ?? CONFIG_DEFAULTS.drainDelayMs;
   const handler = createGatewayHandler(options.engine, {
     ...options,
     server: { apiKeys: config.apiKeys ?? [], maxBodyBytes: config.maxBodyBytes ?? CONFIG_DEFAULTS.maxBodyBytes },
@@ -67,6 +70,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const address = server.address() as AddressInfo;
   const url = `http://${formatHost(address.address)}:${address.port}`;
   let closed: Promise<void> | undefined;
+  // Ends the drain delay early: close() during a drain means now.
+  let endDelay: (() => void) | undefined;
 
   function closeServer(): Promise<void> {
     closed ??= new Promise<void>((resolve) => server.close(() => resolve()));
@@ -78,8 +83,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     port: address.port,
     handler,
     server,
-    async drain(timeoutMs = drainTimeoutMs) {
+    async drain(timeoutMs = drainTimeoutMs, delayMs = drainDelayMs) {
       handler.setDraining(true);
+      if (delayMs > 0) await waitAtMost(new Promise<void>((resolve) => (endDelay = resolve)), delayMs);
+      endDelay = undefined;
       const serverClosed = closeServer();
       server.closeIdleConnections();
       await waitAtMost(handler.whenIdle(), timeoutMs);
@@ -96,6 +103,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       return { completed, abandoned };
     },
     async close() {
+      endDelay?.();
       handler.setDraining(true);
       const serverClosed = closeServer();
       server.closeAllConnections();
