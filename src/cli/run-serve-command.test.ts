@@ -3,7 +3,7 @@
  * dist first), a local provider behind it, signals for shutdown, edits to the config file.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -149,6 +149,24 @@ describe('liter-llm serve', () => {
 
     served.child.kill('SIGINT');
     expect(await served.exited).toBe(0);
+  });
+
+  it('says which changed keys of a reload take effect only on restart', async () => {
+    const dir = temporaryDirectory();
+    const path = writeConfig(dir);
+    const served = await serve(['--config', path]);
+    expect((await fetch(`${served.url}/readyz`)).status).toBe(200);
+    const edited = readFileSync(path, 'utf8').replace('drain_timeout_ms: 5000', 'drain_timeout_ms: 7000\n  drain_delay_ms: 100');
+    writeFileSync(path, edited);
+    await waitFor(() => /config \S+ reloaded/.test(served.stderr()));
+    const lines = served.stderr().split('\n');
+    expect(lines.find((text) => text.includes(' reloaded'))).toMatch(
+      /reloaded \(server\.drain_timeout_ms and server\.drain_delay_ms take effect only on restart\)$/,
+    );
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
+    // The drain used the settings serve started with.
+    expect(served.stderr()).toContain('SIGTERM: draining (up to 5000 ms for requests in flight)');
   });
 
   it('serves the engine metrics with the gateway counter on /metrics, and logs one JSON line per request', async () => {

@@ -5,6 +5,7 @@ import { createMetricsEndpoint } from '../gateway/metrics-endpoint.js';
 import { startGateway } from '../gateway/start-gateway.js';
 import { createTelemetry } from '../telemetry/create-telemetry.js';
 import { capHeapGrowth } from './cap-heap-growth.js';
+import { listRestartOnlyChanges } from './list-restart-only-changes.js';
 import { loadCLIConfig } from './load-cli-config.js';
 import { parseCLIArgs, UsageError } from './parse-cli-args.js';
 
@@ -64,7 +65,6 @@ export async function runServeCommand(args: string[]): Promise<number> {
   let watcher: ConfigWatcher | undefined;
   if (values.config !== undefined) {
     const path = values.config;
-    let bound = { host: config.server.host, port: config.server.port };
     watcher = watchConfigFile(path, {
       onChange(next: LiterLLMConfig) {
         try {
@@ -72,9 +72,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
           // New API keys join the redaction list; new limits feed the gauges.
           telemetry.observeEngine(engine);
           gateway.handler.updateServerConfig(next.server);
-          const moved = next.server.host !== bound.host || next.server.port !== bound.port;
-          log(`config ${path} reloaded${moved ? ' (server.host and server.port take effect on restart)' : ''}`);
-          bound = { host: next.server.host, port: next.server.port };
+          log(`config ${path} reloaded${describeRestartOnly(listRestartOnlyChanges(config, next))}`);
         } catch (error) {
           log(`config ${path} not reloaded, keeping the previous one: ${oneLine(error instanceof Error ? error.message : String(error))}`);
         }
@@ -128,6 +126,13 @@ function parsePort(text: string): number {
   const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port expects a port number (0-65535), got "${text}"`);
   return port;
+}
+
+/** ` (server.port and server.drain_timeout_ms take effect only on restart)`, or '' when there are none. */
+function describeRestartOnly(keys: string[]): string {
+  if (keys.length === 0) return '';
+  const list = keys.length === 1 ? keys[0] : `${keys.slice(0, -1).join(', ')} and ${keys.at(-1)}`;
+  return ` (${list} ${keys.length === 1 ? 'takes' : 'take'} effect only on restart)`;
 }
 
 function oneLine(text: string): string {
