@@ -195,8 +195,8 @@ describe('liter-llm serve', () => {
     const served = await serve([]);
     await waitFor(() => served.stdout().includes('no provider is configured'));
     expect(served.stdout().trim().split('\n')).toEqual([
-      // Bound to every interface by default (containers), and the line says so.
-      `liter-llm gateway listening on ${served.url} (every interface, port ${new URL(served.url).port})`,
+      // --host 127.0.0.1 wins over the default 0.0.0.0 of the config, and the line says what was bound.
+      `liter-llm gateway listening on ${served.url} (this machine only)`,
       'no provider is configured: set OPENAI_API_KEY, ANTHROPIC_API_KEY or HF_TOKEN (or *_BASE_URL for a local server), or pass --config FILE',
     ]);
     expect((await fetch(`${served.url}/healthz`)).status).toBe(200);

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createEngine } from '../create-engine.js';
 import { formatConfigIssue, watchConfigFile, type ConfigWatcher, type LiterLLMConfig } from '../engine/config/index.js';
@@ -5,6 +6,7 @@ import { createMetricsEndpoint } from '../gateway/metrics-endpoint.js';
 import { startGateway } from '../gateway/start-gateway.js';
 import { createTelemetry } from '../telemetry/create-telemetry.js';
 import { capHeapGrowth } from './cap-heap-growth.js';
+import { formatListeningLine } from './format-listening-line.js';
 import { listRestartOnlyChanges } from './list-restart-only-changes.js';
 import { loadCLIConfig } from './load-cli-config.js';
 import { parseCLIArgs, UsageError } from './parse-cli-args.js';
@@ -52,10 +54,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
     await telemetry.shutdown();
     throw error;
   }
-  // Bound to every interface (the default, for containers), the URL shows a loopback address: say so,
-  // or a log reader would think the gateway is reachable from this machine only.
-  const everywhere = config.server.host === '0.0.0.0' || config.server.host === '::';
-  process.stdout.write(`liter-llm gateway listening on ${gateway.url}${everywhere ? ` (every interface, port ${gateway.port})` : ''}\n`);
+  process.stdout.write(`${formatListeningLine(gateway.url, gateway.server.address() as AddressInfo)}\n`);
   if (Object.keys(config.providers).length === 0) {
     process.stdout.write(
       'no provider is configured: set OPENAI_API_KEY, ANTHROPIC_API_KEY or HF_TOKEN (or *_BASE_URL for a local server), or pass --config FILE\n',
