@@ -30,6 +30,8 @@ beforeAll(async () => {
   upstream = await MockProviderServer.start({
     handler: async (request) => {
       const response = await echoOpenAIHandler(request);
+      // "hang": the status line and a piece of the body, then nothing (a stuck upstream).
+      if (JSON.stringify(request.json).includes('hang')) return { ...response, body: '{"id":', hangAfterChunks: 1 };
       return JSON.stringify(request.json).includes('slow') ? { ...response, delayMs: SLOW_MS } : response;
     },
   });
@@ -127,6 +129,30 @@ describe('liter-llm serve', () => {
     expect((await fetch(`${served.url}/readyz`)).status).toBe(503);
     expect((await chat(served.url, 'during the delay')).status).toBe(200);
     expect(await served.exited).toBe(0);
+  });
+
+  it('on SIGTERM cuts a call stuck upstream at drain_timeout_ms with a 503, and exits soon after', async () => {
+    const dir = temporaryDirectory();
+    const path = writeConfig(dir);
+    writeFileSync(path, readFileSync(path, 'utf8').replace('drain_timeout_ms: 5000', 'drain_timeout_ms: 300'));
+    const served = await serve(['--config', path]);
+    const pending = chat(served.url, 'hang forever');
+    await waitFor(() => upstream.requests.length === 1);
+    const started = Date.now();
+    served.child.kill('SIGTERM');
+    const response = await pending;
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({
+      error: { code: 'provider_unavailable', message: expect.stringContaining('drain deadline') },
+    });
+    expect(await served.exited).toBe(0);
+    // The deadline, the cut's grace and the engine's close: not the upstream's 60 s timeout.
+    expect(Date.now() - started).toBeLessThan(300 + 2_000);
+    expect(served.stderr()).toContain('drain timeout: 1 request(s) were cut with a 503');
+    // The request log says why the call ended, not that the client went away.
+    const lines = served.stdout().split('\n');
+    expect(lines.find((line) => line.includes('"request_id"'))).toContain('drain deadline');
+    expect(served.stdout()).not.toContain('client closed');
   });
 
   it('applies a valid config change live and keeps the old config on an invalid one, with one line each', async () => {
