@@ -3,7 +3,7 @@
  * dist first), a local provider behind it, signals for shutdown, edits to the config file.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,8 @@ beforeAll(async () => {
   upstream = await MockProviderServer.start({
     handler: async (request) => {
       const response = await echoOpenAIHandler(request);
+      // "hang": the status line and a piece of the body, then nothing (a stuck upstream).
+      if (JSON.stringify(request.json).includes('hang')) return { ...response, body: '{"id":', hangAfterChunks: 1 };
       return JSON.stringify(request.json).includes('slow') ? { ...response, delayMs: SLOW_MS } : response;
     },
   });
@@ -117,6 +119,42 @@ describe('liter-llm serve', () => {
     await expect(fetch(`${served.url}/healthz`)).rejects.toThrow();
   });
 
+  it('on SIGTERM with server.drain_delay_ms, says 503 on /readyz while still serving, then drains', async () => {
+    const dir = temporaryDirectory();
+    const served = await serve(['--config', writeConfig(dir, '  drain_delay_ms: 600\n')]);
+    expect((await fetch(`${served.url}/readyz`)).status).toBe(200);
+    served.child.kill('SIGTERM');
+    await waitFor(() => served.stderr().includes('SIGTERM: draining'));
+    expect(served.stderr()).toContain('/readyz says 503 and requests are still accepted for 600 ms, then up to 5000 ms');
+    expect((await fetch(`${served.url}/readyz`)).status).toBe(503);
+    expect((await chat(served.url, 'during the delay')).status).toBe(200);
+    expect(await served.exited).toBe(0);
+  });
+
+  it('on SIGTERM cuts a call stuck upstream at drain_timeout_ms with a 503, and exits soon after', async () => {
+    const dir = temporaryDirectory();
+    const path = writeConfig(dir);
+    writeFileSync(path, readFileSync(path, 'utf8').replace('drain_timeout_ms: 5000', 'drain_timeout_ms: 300'));
+    const served = await serve(['--config', path]);
+    const pending = chat(served.url, 'hang forever');
+    await waitFor(() => upstream.requests.length === 1);
+    const started = Date.now();
+    served.child.kill('SIGTERM');
+    const response = await pending;
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({
+      error: { code: 'provider_unavailable', message: expect.stringContaining('drain deadline') },
+    });
+    expect(await served.exited).toBe(0);
+    // The deadline, the cut's grace and the engine's close: not the upstream's 60 s timeout.
+    expect(Date.now() - started).toBeLessThan(300 + 2_000);
+    expect(served.stderr()).toContain('drain timeout: 1 request(s) were cut with a 503');
+    // The request log says why the call ended, not that the client went away.
+    const lines = served.stdout().split('\n');
+    expect(lines.find((line) => line.includes('"request_id"'))).toContain('drain deadline');
+    expect(served.stdout()).not.toContain('client closed');
+  });
+
   it('applies a valid config change live and keeps the old config on an invalid one, with one line each', async () => {
     const dir = temporaryDirectory();
     const path = writeConfig(dir);
@@ -137,6 +175,24 @@ describe('liter-llm serve', () => {
 
     served.child.kill('SIGINT');
     expect(await served.exited).toBe(0);
+  });
+
+  it('says which changed keys of a reload take effect only on restart', async () => {
+    const dir = temporaryDirectory();
+    const path = writeConfig(dir);
+    const served = await serve(['--config', path]);
+    expect((await fetch(`${served.url}/readyz`)).status).toBe(200);
+    const edited = readFileSync(path, 'utf8').replace('drain_timeout_ms: 5000', 'drain_timeout_ms: 7000\n  drain_delay_ms: 100');
+    writeFileSync(path, edited);
+    await waitFor(() => /config \S+ reloaded/.test(served.stderr()));
+    const lines = served.stderr().split('\n');
+    expect(lines.find((text) => text.includes(' reloaded'))).toMatch(
+      /reloaded \(server\.drain_timeout_ms and server\.drain_delay_ms take effect only on restart\)$/,
+    );
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
+    // The drain used the settings serve started with.
+    expect(served.stderr()).toContain('SIGTERM: draining (up to 5000 ms for requests in flight)');
   });
 
   it('serves the engine metrics with the gateway counter on /metrics, and logs one JSON line per request', async () => {
@@ -165,8 +221,8 @@ describe('liter-llm serve', () => {
     const served = await serve([]);
     await waitFor(() => served.stdout().includes('no provider is configured'));
     expect(served.stdout().trim().split('\n')).toEqual([
-      // Bound to every interface by default (containers), and the line says so.
-      `liter-llm gateway listening on ${served.url} (every interface, port ${new URL(served.url).port})`,
+      // --host 127.0.0.1 wins over the default 0.0.0.0 of the config, and the line says what was bound.
+      `liter-llm gateway listening on ${served.url} (this machine only)`,
       'no provider is configured: set OPENAI_API_KEY, ANTHROPIC_API_KEY or HF_TOKEN (or *_BASE_URL for a local server), or pass --config FILE',
     ]);
     expect((await fetch(`${served.url}/healthz`)).status).toBe(200);

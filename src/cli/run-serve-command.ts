@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createEngine } from '../create-engine.js';
 import { formatConfigIssue, watchConfigFile, type ConfigWatcher, type LiterLLMConfig } from '../engine/config/index.js';
@@ -5,12 +6,15 @@ import { createMetricsEndpoint } from '../gateway/metrics-endpoint.js';
 import { startGateway } from '../gateway/start-gateway.js';
 import { createTelemetry } from '../telemetry/create-telemetry.js';
 import { capHeapGrowth } from './cap-heap-growth.js';
+import { formatListeningLine } from './format-listening-line.js';
+import { listRestartOnlyChanges } from './list-restart-only-changes.js';
 import { loadCLIConfig } from './load-cli-config.js';
 import { parseCLIArgs, UsageError } from './parse-cli-args.js';
 
 /**
  * `liter-llm serve [--config FILE] [--host H] [--port P]`: the gateway until SIGTERM or SIGINT,
- * then a graceful drain (in-flight requests get server.drain_timeout_ms), the engine closed, exit 0.
+ * then a graceful drain (/readyz says 503 for server.drain_delay_ms while requests are still taken,
+ * then in-flight requests get server.drain_timeout_ms), the engine closed, exit 0.
  * A second signal during the drain cuts it short (exit 1). With --config, the file is watched:
  * a valid change is applied live, an invalid one is reported on one line and the old config kept.
  * Unless the operator sized the heap, its growth is capped as in a 2 GiB pod (see capHeapGrowth).
@@ -50,10 +54,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
     await telemetry.shutdown();
     throw error;
   }
-  // Bound to every interface (the default, for containers), the URL shows a loopback address: say so,
-  // or a log reader would think the gateway is reachable from this machine only.
-  const everywhere = config.server.host === '0.0.0.0' || config.server.host === '::';
-  process.stdout.write(`liter-llm gateway listening on ${gateway.url}${everywhere ? ` (every interface, port ${gateway.port})` : ''}\n`);
+  process.stdout.write(`${formatListeningLine(gateway.url, gateway.server.address() as AddressInfo)}\n`);
   if (Object.keys(config.providers).length === 0) {
     process.stdout.write(
       'no provider is configured: set OPENAI_API_KEY, ANTHROPIC_API_KEY or HF_TOKEN (or *_BASE_URL for a local server), or pass --config FILE\n',
@@ -63,7 +64,6 @@ export async function runServeCommand(args: string[]): Promise<number> {
   let watcher: ConfigWatcher | undefined;
   if (values.config !== undefined) {
     const path = values.config;
-    let bound = { host: config.server.host, port: config.server.port };
     watcher = watchConfigFile(path, {
       onChange(next: LiterLLMConfig) {
         try {
@@ -71,9 +71,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
           // New API keys join the redaction list; new limits feed the gauges.
           telemetry.observeEngine(engine);
           gateway.handler.updateServerConfig(next.server);
-          const moved = next.server.host !== bound.host || next.server.port !== bound.port;
-          log(`config ${path} reloaded${moved ? ' (server.host and server.port take effect on restart)' : ''}`);
-          bound = { host: next.server.host, port: next.server.port };
+          log(`config ${path} reloaded${describeRestartOnly(listRestartOnlyChanges(config, next))}`);
         } catch (error) {
           log(`config ${path} not reloaded, keeping the previous one: ${oneLine(error instanceof Error ? error.message : String(error))}`);
         }
@@ -88,7 +86,9 @@ export async function runServeCommand(args: string[]): Promise<number> {
   }
 
   const signal = await waitForSignal();
-  log(`${signal}: draining (up to ${config.server.drainTimeoutMs} ms for requests in flight)`);
+  const { drainDelayMs, drainTimeoutMs } = config.server;
+  const delay = drainDelayMs > 0 ? `/readyz says 503 and requests are still accepted for ${drainDelayMs} ms, then ` : '';
+  log(`${signal}: draining (${delay}up to ${drainTimeoutMs} ms for requests in flight)`);
   let forced = false;
   const onSecondSignal = () => {
     forced = true;
@@ -97,8 +97,8 @@ export async function runServeCommand(args: string[]): Promise<number> {
   process.once('SIGTERM', onSecondSignal);
   process.once('SIGINT', onSecondSignal);
   try {
-    const result = await gateway.drain(config.server.drainTimeoutMs);
-    if (!result.completed) log(`drain timeout: ${result.abandoned} request(s) were cut`);
+    const result = await gateway.drain(drainTimeoutMs, drainDelayMs);
+    if (!result.completed) log(`drain timeout: ${result.abandoned} request(s) were cut with a 503`);
   } finally {
     process.off('SIGTERM', onSecondSignal);
     process.off('SIGINT', onSecondSignal);
@@ -125,6 +125,13 @@ function parsePort(text: string): number {
   const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port expects a port number (0-65535), got "${text}"`);
   return port;
+}
+
+/** ` (server.port and server.drain_timeout_ms take effect only on restart)`, or '' when there are none. */
+function describeRestartOnly(keys: string[]): string {
+  if (keys.length === 0) return '';
+  const list = keys.length === 1 ? keys[0] : `${keys.slice(0, -1).join(', ')} and ${keys.at(-1)}`;
+  return ` (${list} ${keys.length === 1 ? 'takes' : 'take'} effect only on restart)`;
 }
 
 function oneLine(text: string): string {

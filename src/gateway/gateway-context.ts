@@ -1,10 +1,11 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Engine, RequestOptions } from '../engine/engine.js';
-import { CancelledError } from '../spec/errors.js';
+import { CancelledError, type LiterLLMError } from '../spec/errors.js';
 import { LightAbortController } from '../spec/light-abort-controller.js';
 import type { GatewayRequest, GatewayResponse } from './gateway-http.js';
 import type { StreamOutcome } from './pipe-chat-stream.js';
 import { readJSONBody } from './read-json-body.js';
+import { toHeaderValue } from './to-header-value.js';
 import type { Warning } from '../spec/warning.js';
 
 export type ErrorFormat = 'openai' | 'anthropic';
@@ -31,7 +32,7 @@ export class GatewayContext {
     readonly requestId: string,
     readonly maxBodyBytes: number,
     /** The gateway is draining: ask the client to close the connection after this response. */
-    private readonly closeConnection = false,
+    private closeConnection = false,
   ) {
     const headers = request.headers;
     const options: RequestOptions = { requestId, signal: this.controller.signal };
@@ -59,6 +60,16 @@ export class GatewayContext {
       this.controller.abort(new CancelledError({ message: 'the client closed the connection before the response was complete' }));
     }
   };
+
+  /**
+   * Ends the engine call with `reason` while the client is still there (the drain deadline
+   * passed): the handler then answers with that error, a 503 body or an in-band stream error
+   * event, where a closed socket would leave the caller an empty reply.
+   */
+  cut(reason: LiterLLMError): void {
+    this.closeConnection = true;
+    this.controller.abort(reason);
+  }
 
   sendJSON(status: number, body: string, headers?: OutgoingHttpHeaders): void {
     this.status = status;
@@ -110,9 +121,4 @@ export class GatewayContext {
   private readonly onClose = (): void => {
     if (!this.response.writableFinished) this.abort();
   };
-}
-
-/** Header values must be visible ASCII; anything else (a model name in another script) is percent-encoded. */
-function toHeaderValue(value: string): string {
-  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
 }

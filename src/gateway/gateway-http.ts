@@ -21,6 +21,8 @@ export interface GatewayResponse {
   /** false = the socket buffer is full: wait for 'drain' before writing more. */
   write(chunk: string): boolean;
   end(chunk?: string): unknown;
+  /** Closes the connection at once: for a response that cannot be written properly any more. */
+  destroy?(): unknown;
   on(event: 'close', listener: () => void): unknown;
   on(event: 'drain', listener: () => void): unknown;
   off(event: 'close', listener: () => void): unknown;

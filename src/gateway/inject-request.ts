@@ -147,6 +147,10 @@ export function createMemoryResponse(): MemoryResponse {
       closed = true;
       events.emit('close');
     },
+    destroy() {
+      response.disconnect();
+      return response;
+    },
     chunks,
     waitForWrites(count) {
       if (chunks.length >= count) return Promise.resolve();

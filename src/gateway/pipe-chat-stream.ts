@@ -42,6 +42,8 @@ export async function pipeChatStream(options: PipeChatStreamOptions): Promise<St
   const onDrain = () => wake?.();
   response.on('close', onClose);
   response.on('drain', onDrain);
+  // The iterator ended on its own (done, or next() threw): there is nothing to return. Any other
+  // way out (the client left, the encoder or a write threw) must return it.
   let done = false;
   try {
     let event = options.first;
@@ -52,16 +54,23 @@ export async function pipeChatStream(options: PipeChatStreamOptions): Promise<St
         wake = undefined;
       }
       if (closed) return DISCONNECTED;
-      const next = await iterator.next();
-      if (next.done) break;
-      event = next.value;
+      let result: IteratorResult<StreamEvent>;
+      try {
+        result = await iterator.next();
+      } catch (error) {
+        done = true;
+        throw error;
+      }
+      if (result.done) {
+        done = true;
+        break;
+      }
+      event = result.value;
     }
-    done = true;
     if (closed) return DISCONNECTED;
     response.end(encoder.end());
     return COMPLETED;
   } catch (error) {
-    done = true;
     if (closed) return DISCONNECTED;
     const info = mapErrorToHTTP(error);
     response.end(encoder.error(info));
@@ -69,7 +78,7 @@ export async function pipeChatStream(options: PipeChatStreamOptions): Promise<St
   } finally {
     response.off('close', onClose);
     response.off('drain', onDrain);
-    // Leaving early (client gone): returning the iterator ends the engine call and its upstream request.
+    // Leaving early: returning the iterator ends the engine call and its upstream request.
     if (!done) await iterator.return?.().catch(() => undefined);
   }
 }

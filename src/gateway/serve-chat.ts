@@ -28,13 +28,22 @@ export async function serveChat(context: GatewayContext, request: ChatRequest, s
     return;
   }
   const { iterator, start } = await openEngineStream(context.engine.chatStream(request, context.callOptions));
-  context.startSSE(context.servedHeaders(start.provider, start.model, start.warnings));
-  const outcome = await pipeChatStream({
-    iterator,
-    first: start,
-    response: context.response,
-    encoder: format.createStreamEncoder(start, request.model, context.requestId),
-    abort: context.abort,
-  });
-  context.recordStreamOutcome(outcome);
+  // From here until pipeChatStream owns the iterator, anything that throws must return it: an
+  // iterator left suspended holds its provider permit and its upstream request forever.
+  let piped = false;
+  try {
+    // The client may have left while the first event was on its way: its 'close' has fired already.
+    if (context.disconnected) {
+      context.recordStreamOutcome({ type: 'disconnected' });
+      return;
+    }
+    // Built before the status line, so a failure here still gets an error status of its own.
+    const encoder = format.createStreamEncoder(start, request.model, context.requestId);
+    context.startSSE(context.servedHeaders(start.provider, start.model, start.warnings));
+    piped = true;
+    const outcome = await pipeChatStream({ iterator, first: start, response: context.response, encoder, abort: context.abort });
+    context.recordStreamOutcome(outcome);
+  } finally {
+    if (!piped) await iterator.return?.().catch(() => undefined);
+  }
 }

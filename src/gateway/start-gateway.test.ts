@@ -81,21 +81,26 @@ describe('startGateway', () => {
     expect(await drained).toEqual({ completed: true, abandoned: 0 });
   });
 
-  it('drain() gives up after the timeout and closes what is left', async () => {
+  it('drain() gives up after the timeout, cuts what is left with a 503 and closes it', async () => {
     const engine = createScriptedEngine({
       chat: (_request, options) =>
         new Promise((_, reject) => options?.signal?.addEventListener('abort', () => reject(options.signal?.reason as Error))),
     });
     running = await startGateway({ engine, config: { drainTimeoutMs: 100 }, host: '127.0.0.1', port: 0 });
-    const pending = send(running.url, [Buffer.from(CHAT_BODY)]).catch((error: unknown) => error);
+    const pending = send(running.url, [Buffer.from(CHAT_BODY)]);
     await waitFor(() => engine.calls.length === 1);
     const started = Date.now();
     const result = await running.drain();
     expect(Date.now() - started).toBeGreaterThanOrEqual(90);
     expect(result).toEqual({ completed: false, abandoned: 1 });
-    expect(await pending).toBeInstanceOf(Error);
-    // The cut connection aborted the engine call.
+    const response = await pending;
+    expect(response.status).toBe(503);
+    expect(JSON.parse(response.body)).toMatchObject({
+      error: { code: 'provider_unavailable', message: expect.stringContaining('drain deadline') },
+    });
+    // The drain deadline aborted the engine call itself, with the error the caller got.
     expect(engine.calls[0]?.options?.signal?.aborted).toBe(true);
+    expect(String(engine.calls[0]?.options?.signal?.reason)).toContain('drain deadline');
   });
 
   it('reports a loopback URL when bound to every interface', async () => {

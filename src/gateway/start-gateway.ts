@@ -17,7 +17,7 @@ export interface StartGatewayOptions extends Omit<GatewayHandlerOptions, 'server
 export interface DrainResult {
   /** Every request in flight finished before the drain timeout. */
   completed: boolean;
-  /** Requests still running when the timeout passed (their connections were closed). */
+  /** Requests still running when the timeout passed (their engine calls were cut, their connections closed). */
   abandoned: number;
 }
 
@@ -28,11 +28,15 @@ export interface RunningGateway {
   readonly handler: GatewayHandler;
   readonly server: Server;
   /**
-   * Graceful stop: /readyz turns 503, no new connections are accepted, idle keep-alive connections
-   * close, requests in flight get up to `timeoutMs` (server.drain_timeout_ms) to finish; then every
-   * connection left is closed. Does not close the engine: its owner does that next.
+   * Graceful stop: /readyz turns 503 at once, while new connections and requests are still served
+   * for `delayMs` (server.drain_delay_ms) so that load balancers stop sending first; then no new
+   * connection is accepted, idle keep-alive connections close, and requests in flight get up to
+   * `timeoutMs` (server.drain_timeout_ms) to finish. Those still running then are cut: their engine
+   * calls are aborted and their callers get a 503 (an error event in a stream that began), with up
+   * to CUT_GRACE_MS to write it before every connection left is closed. Does not close the engine:
+   * its owner does that next.
    */
-  drain(timeoutMs?: number): Promise<DrainResult>;
+  drain(timeoutMs?: number, delayMs?: number): Promise<DrainResult>;
   /** Stops now: every connection is closed, requests in flight are cut. */
   close(): Promise<void>;
 }
@@ -43,6 +47,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const host = options.host ?? config.host ?? CONFIG_DEFAULTS.host;
   const port = options.port ?? config.port ?? CONFIG_DEFAULTS.port;
   const drainTimeoutMs = config.drainTimeoutMs ?? CONFIG_DEFAULTS.drainTimeoutMs;
+  const drainDelayMs = config.drainDelayMs ?? CONFIG_DEFAULTS.drainDelayMs;
   const handler = createGatewayHandler(options.engine, {
     ...options,
     server: { apiKeys: config.apiKeys ?? [], maxBodyBytes: config.maxBodyBytes ?? CONFIG_DEFAULTS.maxBodyBytes },
@@ -65,6 +70,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const address = server.address() as AddressInfo;
   const url = `http://${formatHost(address.address)}:${address.port}`;
   let closed: Promise<void> | undefined;
+  // Ends the drain delay early: close() during a drain means now.
+  let endDelay: (() => void) | undefined;
 
   function closeServer(): Promise<void> {
     closed ??= new Promise<void>((resolve) => server.close(() => resolve()));
@@ -76,20 +83,27 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     port: address.port,
     handler,
     server,
-    async drain(timeoutMs = drainTimeoutMs) {
+    async drain(timeoutMs = drainTimeoutMs, delayMs = drainDelayMs) {
       handler.setDraining(true);
+      if (delayMs > 0) await waitAtMost(new Promise<void>((resolve) => (endDelay = resolve)), delayMs);
+      endDelay = undefined;
       const serverClosed = closeServer();
       server.closeIdleConnections();
       await waitAtMost(handler.whenIdle(), timeoutMs);
       const abandoned = handler.inFlight;
       const completed = abandoned === 0;
+      if (abandoned > 0) {
+        handler.cutInFlight();
+        await waitAtMost(handler.whenIdle(), CUT_GRACE_MS);
+      }
+      // What is left (a stream whose client stopped reading) ends when its connection closes.
       server.closeAllConnections();
       await serverClosed;
-      // Cut requests abort their engine calls; give them a moment to unwind before the owner closes the engine.
-      if (abandoned > 0) await waitAtMost(handler.whenIdle(), ABANDON_GRACE_MS);
+      if (handler.inFlight > 0) await waitAtMost(handler.whenIdle(), CUT_GRACE_MS);
       return { completed, abandoned };
     },
     async close() {
+      endDelay?.();
       handler.setDraining(true);
       const serverClosed = closeServer();
       server.closeAllConnections();
@@ -98,7 +112,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   };
 }
 
-const ABANDON_GRACE_MS = 1_000;
+/** How long cut requests get to write their 503 (and then to unwind) before the owner closes the engine. */
+const CUT_GRACE_MS = 500;
 
 async function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;

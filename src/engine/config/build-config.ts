@@ -108,5 +108,6 @@ function buildServer(file: ParsedConfigFile['server']): ServerConfig {
     apiKeys,
     maxBodyBytes: file?.max_body_bytes ?? CONFIG_DEFAULTS.maxBodyBytes,
     drainTimeoutMs: file?.drain_timeout_ms ?? CONFIG_DEFAULTS.drainTimeoutMs,
+    drainDelayMs: file?.drain_delay_ms ?? CONFIG_DEFAULTS.drainDelayMs,
   };
 }

@@ -24,6 +24,10 @@ export const CONFIG_DEFAULTS = {
   port: 8080,
   maxBodyBytes: 10 * 1024 * 1024,
   drainTimeoutMs: 10_000,
+  // 0: a library user or a Ctrl-C on a laptop should not wait. Behind a Kubernetes Service, set it
+  // to a few seconds (the readiness probe's period times its failure threshold, plus endpoint
+  // propagation) so load balancers stop sending before connections are refused.
+  drainDelayMs: 0,
 } as const;
 
 export const PROVIDER_TYPES = ['openai', 'anthropic', 'huggingface', 'openai-compatible'] as const;

@@ -118,6 +118,7 @@ export const configFileSchema = section(
       api_keys: z.union([z.string(), list(z.string())], { error: 'expected a list of strings' }).optional(),
       max_body_bytes: positiveInteger().optional(),
       drain_timeout_ms: nonNegativeInteger().optional(),
+      drain_delay_ms: nonNegativeInteger().optional(),
     }).optional(),
   },
   'expected a mapping at the top level',

@@ -100,4 +100,6 @@ export interface ServerConfig {
   apiKeys: string[];
   maxBodyBytes: number;
   drainTimeoutMs: number;
+  /** After SIGTERM, how long /readyz answers 503 while requests are still accepted, before the drain. */
+  drainDelayMs: number;
 }

@@ -290,6 +290,7 @@ describe('parseConfig: defaults', () => {
       apiKeys: [],
       maxBodyBytes: 10 * 1024 * 1024,
       drainTimeoutMs: 10_000,
+      drainDelayMs: 0,
     });
   });
 
@@ -297,6 +298,14 @@ describe('parseConfig: defaults', () => {
     const config = configOf(parseConfig('', { env }));
     expect(config.providers).toEqual({});
     expect(config.server.port).toBe(8080);
+  });
+
+  test('server.drain_delay_ms is read, and a negative or fractional one is refused with its path', () => {
+    expect(configOf(parseConfig('server: { drain_delay_ms: 5000 }', { env })).server.drainDelayMs).toBe(5000);
+    for (const bad of ['-1', '2.5']) {
+      const errors = errorsOf(parseConfig(`server: { drain_delay_ms: ${bad} }`, { env }));
+      expect(errors).toEqual([expect.stringMatching(/^server\.drain_delay_ms: /)]);
+    }
   });
 
   test('derived defaults follow the values they derive from', () => {

@@ -73,7 +73,7 @@ describe('validateConfigInput (camelCase, written in code)', () => {
       },
       limits: { store: 'redis', redisURL: 'redis://cache:6379' },
       configSource: { etcd: { endpoints: ['http://etcd:2379'], prefix: '/gw/' } },
-      server: { apiKeys: ['k'], maxBodyBytes: 1024, drainTimeoutMs: 5 },
+      server: { apiKeys: ['k'], maxBodyBytes: 1024, drainTimeoutMs: 5, drainDelayMs: 7 },
     });
     expect(errorsOf(result)).toEqual([]);
     if (!result.ok) return;
@@ -89,7 +89,7 @@ describe('validateConfigInput (camelCase, written in code)', () => {
     });
     expect(result.config.limits).toEqual({ store: 'redis', redisURL: 'redis://cache:6379' });
     expect(result.config.configSource).toEqual({ etcd: { endpoints: ['http://etcd:2379'], prefix: '/gw/' } });
-    expect(result.config.server).toMatchObject({ apiKeys: ['k'], maxBodyBytes: 1024, drainTimeoutMs: 5 });
+    expect(result.config.server).toMatchObject({ apiKeys: ['k'], maxBodyBytes: 1024, drainTimeoutMs: 5, drainDelayMs: 7 });
   });
 
   test('issues name camelCase paths and suggest camelCase keys', () => {
