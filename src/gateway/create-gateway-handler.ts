@@ -29,7 +29,10 @@ export interface GatewayHandlerOptions {
 export interface GatewayHandler {
   /** Answers one request; resolves once the response is complete (or the client left). */
   handle(request: GatewayRequest, response: GatewayResponse): Promise<void>;
-  /** Applies a reloaded config's `api_keys` and `max_body_bytes` to the requests that follow. */
+  /**
+   * Applies a reloaded config's `api_keys` and `max_body_bytes` to the requests that follow. Keys that
+   * are all blank throw an InvalidRequestError and change nothing (as they do at creation).
+   */
   updateServerConfig(server: Partial<Pick<ServerConfig, 'apiKeys' | 'maxBodyBytes'>>): void;
   /** Draining: `/readyz` answers 503 and responses ask clients to close their connection. */
   setDraining(draining: boolean): void;
@@ -76,7 +79,9 @@ export function createGatewayHandler(engine: Engine, options: GatewayHandlerOpti
   let idleWaiters: (() => void)[] = [];
 
   function applyServerConfig(server: Partial<Pick<ServerConfig, 'apiKeys' | 'maxBodyBytes'>>): void {
-    if (server.apiKeys !== undefined) keyCheck = createAPIKeyCheck(server.apiKeys);
+    // Built first: keys that are refused (all blank) throw before anything changes.
+    const nextKeyCheck = server.apiKeys === undefined ? keyCheck : createAPIKeyCheck(server.apiKeys);
+    keyCheck = nextKeyCheck;
     if (server.maxBodyBytes !== undefined) maxBodyBytes = server.maxBodyBytes;
   }
   applyServerConfig(options.server ?? {});
