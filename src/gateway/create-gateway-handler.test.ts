@@ -176,6 +176,28 @@ describe('authentication with server.api_keys', () => {
     expect((await injectRequest(handler, '/metrics')).status).toBe(200);
   });
 
+  it('asks for a key on /metrics with metricsRequireKey, never on the probes', async () => {
+    const { handler } = createHandler({ server: { apiKeys: ['key-one'], metricsRequireKey: true } });
+    const bare = await injectRequest(handler, '/metrics');
+    expect(bare.status).toBe(401);
+    expect(bare.body).not.toContain('liter_llm');
+    expect((await injectRequest(handler, '/metrics', { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    const scraped = await injectRequest(handler, '/metrics', { headers: { authorization: 'Bearer key-one' } });
+    expect(scraped.status).toBe(200);
+    expect(scraped.body).toContain('liter_llm_gateway_responses_total');
+    expect((await injectRequest(handler, '/healthz')).status).toBe(200);
+    expect((await injectRequest(handler, '/readyz')).status).toBe(200);
+    handler.updateServerConfig({ metricsRequireKey: false });
+    expect((await injectRequest(handler, '/metrics')).status).toBe(200);
+    handler.updateServerConfig({ metricsRequireKey: true });
+    expect((await injectRequest(handler, '/metrics')).status).toBe(401);
+  });
+
+  it('leaves /metrics open when metricsRequireKey is set but there are no keys to check', async () => {
+    const { handler } = createHandler({ server: { metricsRequireKey: true } });
+    expect((await injectRequest(handler, '/metrics')).status).toBe(200);
+  });
+
   it('refuses a key list with no usable key instead of serving without authentication', () => {
     for (const apiKeys of [[''], ['  ', '\n']]) {
       expect(() => createHandler({ server: { apiKeys } })).toThrow(

@@ -45,7 +45,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const drainTimeoutMs = config.drainTimeoutMs ?? CONFIG_DEFAULTS.drainTimeoutMs;
   const handler = createGatewayHandler(options.engine, {
     ...options,
-    server: { apiKeys: config.apiKeys ?? [], maxBodyBytes: config.maxBodyBytes ?? CONFIG_DEFAULTS.maxBodyBytes },
+    server: {
+      apiKeys: config.apiKeys ?? [],
+      maxBodyBytes: config.maxBodyBytes ?? CONFIG_DEFAULTS.maxBodyBytes,
+      metricsRequireKey: config.metricsRequireKey ?? CONFIG_DEFAULTS.metricsRequireKey,
+    },
   });
   const server = createServer({
     // Longer than the 60 s idle timeout of common load balancers, so they never reuse a connection

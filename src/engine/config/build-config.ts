@@ -107,5 +107,6 @@ function buildServer(file: ParsedConfigFile['server']): ServerConfig {
     apiKeys,
     maxBodyBytes: file?.max_body_bytes ?? CONFIG_DEFAULTS.maxBodyBytes,
     drainTimeoutMs: file?.drain_timeout_ms ?? CONFIG_DEFAULTS.drainTimeoutMs,
+    metricsRequireKey: file?.metrics_require_key ?? CONFIG_DEFAULTS.metricsRequireKey,
   };
 }

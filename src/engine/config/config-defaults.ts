@@ -24,6 +24,8 @@ export const CONFIG_DEFAULTS = {
   port: 8080,
   maxBodyBytes: 10 * 1024 * 1024,
   drainTimeoutMs: 10_000,
+  // Prometheus scrapes without credentials unless told to; the probes never take a key.
+  metricsRequireKey: false,
 } as const;
 
 export const PROVIDER_TYPES = ['openai', 'anthropic', 'huggingface', 'openai-compatible'] as const;

@@ -118,6 +118,7 @@ export const configFileSchema = section(
       api_keys: z.union([z.string(), list(z.string())], { error: 'expected a list of strings' }).optional(),
       max_body_bytes: positiveInteger().optional(),
       drain_timeout_ms: nonNegativeInteger().optional(),
+      metrics_require_key: z.boolean({ error: 'expected true or false' }).optional(),
     }).optional(),
   },
   'expected a mapping at the top level',

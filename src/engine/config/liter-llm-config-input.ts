@@ -17,6 +17,7 @@ export interface LiterLLMConfigInput {
     apiKeys?: string[] | string;
     maxBodyBytes?: number;
     drainTimeoutMs?: number;
+    metricsRequireKey?: boolean;
   };
 }
 

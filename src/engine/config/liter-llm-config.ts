@@ -100,4 +100,6 @@ export interface ServerConfig {
   apiKeys: string[];
   maxBodyBytes: number;
   drainTimeoutMs: number;
+  /** `/metrics` asks for one of apiKeys too (when there are any); `/healthz` and `/readyz` never do. */
+  metricsRequireKey: boolean;
 }
