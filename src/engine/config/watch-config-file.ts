@@ -15,6 +15,8 @@ export interface WatchConfigFileOptions {
   env?: ConfigEnv;
   /** Quiet time after the last file-system event before the file is read. */
   debounceMs?: number;
+  /** Time between the two reads that must agree before a version is taken (default: debounceMs). */
+  settleMs?: number;
 }
 
 export interface ConfigWatcher {
@@ -32,11 +34,18 @@ export interface ConfigWatcher {
  * the rest. Events for other files are ignored: a log written next to the config every few
  * milliseconds would otherwise restart the debounce forever and cost a read per quiet spell. An
  * empty file is reported as an error rather than applied. The watcher does not keep the process alive.
+ *
+ * A file written in place (`fs.writeFileSync`, a shell's `>`: truncate, then write in pieces) can be
+ * read between two pieces, and a prefix of YAML often parses. So a version is taken only when two
+ * reads `settleMs` apart agree; until then the file is read again, and a newer event starts over.
+ * A writer that pauses longer than that can still be caught half-way: the version is then validated
+ * like any other, and callers guard what a truncation would remove (serve keeps its api keys).
  */
 export function watchConfigFile(path: string, options: WatchConfigFileOptions): ConfigWatcher {
   const file = resolve(path);
   const name = basename(file);
   const debounceMs = options.debounceMs ?? 100;
+  const settleMs = options.settleMs ?? debounceMs;
   let lastText = readOrUndefined(file);
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
@@ -44,15 +53,18 @@ export function watchConfigFile(path: string, options: WatchConfigFileOptions): 
 
   const reload = async (): Promise<void> => {
     const current = ++generation;
-    let text: string | undefined;
-    let readError: unknown;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      readError = error;
-    }
     // A later event started a newer read, or the watcher was closed meanwhile: this one is stale.
-    if (closed || current !== generation) return;
+    const isStale = () => closed || current !== generation;
+    let read = await readSnapshot(file);
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, settleMs));
+      if (isStale()) return;
+      const again = await readSnapshot(file);
+      if (isStale()) return;
+      if (again.text === read.text && errorCode(again.error) === errorCode(read.error)) break;
+      read = again;
+    }
+    const { text, error: readError } = read;
     if (text === undefined) {
       lastText = undefined;
       options.onError([{ path: '', message: describeReadError(path, readError) }]);
@@ -105,6 +117,23 @@ function concernsConfigFile(filename: string | Buffer | null, name: string): boo
   if (filename === null) return true;
   const changed = filename.toString();
   return changed === name || changed.startsWith('..');
+}
+
+interface Snapshot {
+  text: string | undefined;
+  error?: unknown;
+}
+
+async function readSnapshot(file: string): Promise<Snapshot> {
+  try {
+    return { text: await readFile(file, 'utf8') };
+  } catch (error) {
+    return { text: undefined, error };
+  }
+}
+
+function errorCode(error: unknown): unknown {
+  return (error as { code?: unknown } | undefined)?.code;
 }
 
 function readOrUndefined(file: string): string | undefined {
