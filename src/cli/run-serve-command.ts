@@ -1,10 +1,18 @@
+import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createEngine } from '../create-engine.js';
-import { formatConfigIssue, watchConfigFile, type ConfigWatcher, type LiterLLMConfig } from '../engine/config/index.js';
+import {
+  formatConfigIssue,
+  watchConfigFile,
+  type ConfigIssue,
+  type ConfigWatcher,
+  type LiterLLMConfig,
+} from '../engine/config/index.js';
 import { createMetricsEndpoint } from '../gateway/metrics-endpoint.js';
 import { startGateway } from '../gateway/start-gateway.js';
 import { createTelemetry } from '../telemetry/create-telemetry.js';
 import { capHeapGrowth } from './cap-heap-growth.js';
+import { describeOpenGateway } from './describe-open-gateway.js';
 import { loadCLIConfig } from './load-cli-config.js';
 import { parseCLIArgs, UsageError } from './parse-cli-args.js';
 
@@ -12,7 +20,9 @@ import { parseCLIArgs, UsageError } from './parse-cli-args.js';
  * `liter-llm serve [--config FILE] [--host H] [--port P]`: the gateway until SIGTERM or SIGINT,
  * then a graceful drain (in-flight requests get server.drain_timeout_ms), the engine closed, exit 0.
  * A second signal during the drain cuts it short (exit 1). With --config, the file is watched:
- * a valid change is applied live, an invalid one is reported on one line and the old config kept.
+ * a valid change is applied live, an invalid one is reported on one line and the old config kept;
+ * so is one that would turn authentication off (see describeAuthenticationRemoval). The config's
+ * warnings, and "no authentication" when callers need no key beyond loopback, go to stderr at start.
  * Unless the operator sized the heap, its growth is capped as in a 2 GiB pod (see capHeapGrowth).
  */
 export async function runServeCommand(args: string[]): Promise<number> {
@@ -30,9 +40,12 @@ export async function runServeCommand(args: string[]): Promise<number> {
   );
   const port = values.port === undefined ? undefined : parsePort(values.port);
   capHeapGrowth();
-  const config = await loadCLIConfig(values.config);
-  const engine = createEngine(config);
   const log = (line: string) => process.stderr.write(`liter-llm serve: ${line}\n`);
+  const warn = (warnings: readonly ConfigIssue[]) => {
+    for (const warning of warnings) log(`warning: ${oneLine(formatConfigIssue(warning))}`);
+  };
+  const config = await loadCLIConfig(values.config, { onWarnings: warn });
+  const engine = createEngine(config);
   // Metrics and JSON request logs always; spans only when OTEL_* asks for an exporter.
   const telemetry = await createTelemetry({ engine });
 
@@ -54,6 +67,8 @@ export async function runServeCommand(args: string[]): Promise<number> {
   // or a log reader would think the gateway is reachable from this machine only.
   const everywhere = config.server.host === '0.0.0.0' || config.server.host === '::';
   process.stdout.write(`liter-llm gateway listening on ${gateway.url}${everywhere ? ` (every interface, port ${gateway.port})` : ''}\n`);
+  const open = describeOpenGateway((gateway.server.address() as AddressInfo).address, gateway.port, config.server.apiKeys);
+  if (open !== undefined) log(`warning: ${open}`);
   if (Object.keys(config.providers).length === 0) {
     process.stdout.write(
       'no provider is configured: set OPENAI_API_KEY, ANTHROPIC_API_KEY or HF_TOKEN (or *_BASE_URL for a local server), or pass --config FILE\n',
@@ -64,8 +79,14 @@ export async function runServeCommand(args: string[]): Promise<number> {
   if (values.config !== undefined) {
     const path = values.config;
     let bound = { host: config.server.host, port: config.server.port };
+    let applied = config;
     watcher = watchConfigFile(path, {
-      onChange(next: LiterLLMConfig) {
+      onChange(next: LiterLLMConfig, warnings) {
+        const refusal = describeAuthenticationRemoval(applied.server.apiKeys, next.server.apiKeys);
+        if (refusal !== undefined) {
+          log(`config ${path} not reloaded, keeping the previous one: ${refusal}`);
+          return;
+        }
         try {
           engine.reload(next);
           // New API keys join the redaction list; new limits feed the gauges.
@@ -74,6 +95,8 @@ export async function runServeCommand(args: string[]): Promise<number> {
           const moved = next.server.host !== bound.host || next.server.port !== bound.port;
           log(`config ${path} reloaded${moved ? ' (server.host and server.port take effect on restart)' : ''}`);
           bound = { host: next.server.host, port: next.server.port };
+          applied = next;
+          warn(warnings);
         } catch (error) {
           log(`config ${path} not reloaded, keeping the previous one: ${oneLine(error instanceof Error ? error.message : String(error))}`);
         }
@@ -125,6 +148,19 @@ function parsePort(text: string): number {
   const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port expects a port number (0-65535), got "${text}"`);
   return port;
+}
+
+/**
+ * Why a reload must not turn authentication off: a file truncated or caught half-written (its
+ * server section not there yet) looks exactly like one whose keys were removed on purpose, and
+ * the safe reading of both is "keep the keys". Turning authentication off takes a restart.
+ */
+function describeAuthenticationRemoval(previous: readonly string[], next: readonly string[]): string | undefined {
+  if (previous.length === 0 || next.length > 0) return undefined;
+  return (
+    'server.api_keys is gone, which would turn authentication off; a file caught half-written looks the same, ' +
+    'so turning authentication off takes a restart'
+  );
 }
 
 function oneLine(text: string): string {
