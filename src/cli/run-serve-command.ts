@@ -44,7 +44,8 @@ export async function runServeCommand(args: string[]): Promise<number> {
   const warn = (warnings: readonly ConfigIssue[]) => {
     for (const warning of warnings) log(`warning: ${oneLine(formatConfigIssue(warning))}`);
   };
-  const config = await loadCLIConfig(values.config, { onWarnings: warn });
+  let loadedText: string | undefined;
+  const config = await loadCLIConfig(values.config, { onWarnings: warn, onRead: (text) => (loadedText = text) });
   const engine = createEngine(config);
   // Metrics and JSON request logs always; spans only when OTEL_* asks for an exporter.
   const telemetry = await createTelemetry({ engine });
@@ -81,6 +82,8 @@ export async function runServeCommand(args: string[]): Promise<number> {
     let bound = { host: config.server.host, port: config.server.port };
     let applied = config;
     watcher = watchConfigFile(path, {
+      // What the engine runs on: a save made while the gateway was starting is then still applied.
+      ...(loadedText !== undefined && { baseline: loadedText }),
       onChange(next: LiterLLMConfig, warnings) {
         const refusal = describeAuthenticationRemoval(applied.server.apiKeys, next.server.apiKeys);
         if (refusal !== undefined) {

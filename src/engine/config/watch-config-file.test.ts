@@ -193,6 +193,23 @@ describe('watchConfigFile', () => {
     await recorder.expectNothing(300);
   });
 
+  test('a change made after the caller loaded the file, before the watch began, is not lost', async () => {
+    // serve loads the file, starts the engine and the server, then watches: a save in between
+    // must still reach it, so it passes the text it loaded as the baseline.
+    const loaded = version(8010);
+    const recorder = createRecorder();
+    watcher = watchConfigFile(file, { ...recorder, env: {}, debounceMs: 40, baseline: loaded });
+    const event = await recorder.next();
+    expect(event.type === 'change' && event.config.server.port).toBe(8001);
+    await recorder.expectNothing();
+  });
+
+  test('a baseline equal to the file fires nothing', async () => {
+    const recorder = createRecorder();
+    watcher = watchConfigFile(file, { ...recorder, env: {}, debounceMs: 40, baseline: version(8001) });
+    await recorder.expectNothing(300);
+  });
+
   test('a deleted file is reported; close() stops every callback', async () => {
     const recorder = createRecorder();
     watcher = watchConfigFile(file, { ...recorder, env: {}, debounceMs: 40 });

@@ -17,6 +17,12 @@ export interface WatchConfigFileOptions {
   debounceMs?: number;
   /** Time between the two reads that must agree before a version is taken (default: debounceMs). */
   settleMs?: number;
+  /**
+   * The text the caller loaded and runs on (default: the file as it is when the watch starts). A
+   * file that differs from it once the watch has started is read as a change, so a save made
+   * between the caller's load and the watch is not lost.
+   */
+  baseline?: string;
 }
 
 export interface ConfigWatcher {
@@ -24,8 +30,8 @@ export interface ConfigWatcher {
 }
 
 /**
- * Calls onChange or onError each time the file's content changes. The content at start is the
- * baseline (the caller loaded it) and does not fire; saving identical content does not fire.
+ * Calls onChange or onError each time the file's content changes. The baseline (what the caller
+ * loaded) does not fire; saving identical content does not fire.
  *
  * Watches the directory, not the file: editors save by writing a new file and renaming it over the
  * old one, and Kubernetes updates a mounted ConfigMap by swapping a `..data` symlink, both of which
@@ -46,7 +52,7 @@ export function watchConfigFile(path: string, options: WatchConfigFileOptions): 
   const name = basename(file);
   const debounceMs = options.debounceMs ?? 100;
   const settleMs = options.settleMs ?? debounceMs;
-  let lastText = readOrUndefined(file);
+  let lastText = options.baseline ?? readOrUndefined(file);
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   let generation = 0;
@@ -95,6 +101,8 @@ export function watchConfigFile(path: string, options: WatchConfigFileOptions): 
     queueMicrotask(() => options.onError([{ path: '', message: describeReadError(path, error) }]));
     return { close() {} };
   }
+  // Events only tell of changes from now on; one read compares the file with what the caller loaded.
+  if (options.baseline !== undefined) timer = setTimeout(() => void reload(), debounceMs);
   watcher.on('error', (error) => {
     if (!closed) options.onError([{ path: '', message: `stopped watching ${path}: ${error.message}` }]);
   });
