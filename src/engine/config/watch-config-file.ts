@@ -63,7 +63,7 @@ export function watchConfigFile(path: string, options: WatchConfigFileOptions): 
     const isStale = () => closed || current !== generation;
     let read = await readSnapshot(file);
     for (;;) {
-      await new Promise((resolve) => setTimeout(resolve, settleMs));
+      await new Promise((resolve) => setTimeout(resolve, settleMs).unref());
       if (isStale()) return;
       const again = await readSnapshot(file);
       if (isStale()) return;
