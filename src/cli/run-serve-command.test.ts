@@ -230,7 +230,8 @@ describe('liter-llm serve', () => {
       const cut = full.indexOf('server:');
       const handle = await open(path, 'w');
       await handle.write(full.slice(0, cut));
-      const refusal = 'not reloaded, keeping the previous one: server.api_keys is gone, which would turn authentication off';
+      const refusal =
+        'not reloaded, keeping the previous one: server.api_keys is gone or empty, which would turn authentication off';
       await waitFor(() => served.stderr().includes(refusal));
       expect(statuses.filter((status) => status !== 401)).toEqual([]);
       await handle.write(full.slice(cut));

@@ -161,7 +161,7 @@ function parsePort(text: string): number {
 function describeAuthenticationRemoval(previous: readonly string[], next: readonly string[]): string | undefined {
   if (previous.length === 0 || next.length > 0) return undefined;
   return (
-    'server.api_keys is gone, which would turn authentication off; a file caught half-written looks the same, ' +
+    'server.api_keys is gone or empty, which would turn authentication off; a file caught half-written looks the same, ' +
     'so turning authentication off takes a restart'
   );
 }
