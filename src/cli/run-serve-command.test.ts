@@ -3,7 +3,8 @@
  * dist first), a local provider behind it, signals for shutdown, edits to the config file.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -228,6 +229,84 @@ describe('liter-llm serve', () => {
     expect((await fetch(`${served.url}/healthz`)).status).toBe(200);
     const models = (await (await fetch(`${served.url}/v1/models`)).json()) as { data: unknown[] };
     expect(models.data).toEqual([]);
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
+  });
+
+  it('refuses to start when server.api_keys resolves to no key, naming the variable', async () => {
+    const dir = temporaryDirectory();
+    const path = writeConfig(dir, '  api_keys: [ ${LITER_LLM_KEY} ]\n');
+    const child = spawn(process.execPath, [CLI, 'serve', '--config', path, '--host', '127.0.0.1', '--port', '0'], {
+      env: { PATH: process.env.PATH ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    // Fails fast if it starts serving instead.
+    await waitFor(() => child.exitCode !== null || output.includes('listening'), 15_000);
+    expect(output).not.toContain('listening');
+    expect(await exited).toBe(1);
+    expect(output).toContain('server.api_keys: ${LITER_LLM_KEY} is not set, so the gateway would accept every caller');
+  });
+
+  it('prints the config warnings on stderr at start', async () => {
+    const dir = temporaryDirectory();
+    const served = await serve(['--config', writeConfig(dir, '  api_keys: [ ${OLD_GATEWAY_KEY}, gateway-secret ]\n')]);
+    expect(served.stderr()).toContain(
+      'liter-llm serve: warning: server.api_keys[0]: environment variable OLD_GATEWAY_KEY is not set; this entry is dropped',
+    );
+    // Bound to loopback: no "no authentication" warning, even though this one has keys anyway.
+    expect(served.stderr()).not.toContain('no authentication');
+    expect((await chat(served.url, 'no key')).status).toBe(401);
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
+  });
+
+  it('never lets an unauthenticated call through while the config is rewritten in place, or reloaded without keys', async () => {
+    const dir = temporaryDirectory();
+    const path = writeConfig(dir, '  api_keys: [gateway-secret]\n');
+    const served = await serve(['--config', path]);
+    // A change saved right after start-up is applied (the watcher compares with what serve loaded).
+    const original = readFileSync(path, 'utf8');
+    writeFileSync(join(dir, 'live.yaml'), `${original}# renamed over\n`);
+    renameSync(join(dir, 'live.yaml'), path);
+    await waitFor(() => /config \S+ reloaded/.test(served.stderr()));
+    const statuses: number[] = [];
+    let probing = true;
+    const prober = (async () => {
+      while (probing) statuses.push((await chat(served.url, 'no key')).status);
+    })();
+    try {
+      // Truncate and write in two pieces, as fs.writeFileSync or `>` does, with a pause longer than
+      // the watcher's settle time: the prefix (no server section) is a valid config on its own.
+      const full = original.replace('drain_timeout_ms: 5000', 'drain_timeout_ms: 4000');
+      const cut = full.indexOf('server:');
+      const handle = await open(path, 'w');
+      await handle.write(full.slice(0, cut));
+      const refusal =
+        'not reloaded, keeping the previous one: server.api_keys is gone or empty, which would turn authentication off';
+      await waitFor(() => served.stderr().includes(refusal));
+      expect(statuses.filter((status) => status !== 401)).toEqual([]);
+      await handle.write(full.slice(cut));
+      await handle.close();
+      await waitFor(() => /config \S+ reloaded$/.test(served.stderr().split('\n').at(-2) ?? ''));
+
+      // Keys that resolve to nothing are refused with the variable named; the old keys stay.
+      writeConfig(dir, '  api_keys: [ ${NEW_GATEWAY_KEY} ]\n');
+      await waitFor(() => served.stderr().includes('NEW_GATEWAY_KEY} is not set'));
+      expect(served.stderr()).toMatch(
+        /not reloaded, keeping the previous one: server\.api_keys: \$\{NEW_GATEWAY_KEY\} is not set/,
+      );
+    } finally {
+      probing = false;
+      await prober;
+    }
+    expect(statuses.length).toBeGreaterThan(10);
+    expect(statuses.filter((status) => status !== 401)).toEqual([]);
+    expect((await chat(served.url, 'with key', { authorization: 'Bearer gateway-secret' })).status).toBe(200);
     served.child.kill('SIGTERM');
     expect(await served.exited).toBe(0);
   });

@@ -1,13 +1,20 @@
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createEngine } from '../create-engine.js';
-import { formatConfigIssue, watchConfigFile, type ConfigWatcher, type LiterLLMConfig } from '../engine/config/index.js';
+import {
+  formatConfigIssue,
+  watchConfigFile,
+  type ConfigIssue,
+  type ConfigWatcher,
+  type LiterLLMConfig,
+} from '../engine/config/index.js';
 import { createMetricsEndpoint } from '../gateway/metrics-endpoint.js';
 import { startGateway } from '../gateway/start-gateway.js';
 import { createTelemetry } from '../telemetry/create-telemetry.js';
 import { capHeapGrowth } from './cap-heap-growth.js';
 import { formatListeningLine } from './format-listening-line.js';
 import { listRestartOnlyChanges } from './list-restart-only-changes.js';
+import { describeOpenGateway } from './describe-open-gateway.js';
 import { loadCLIConfig } from './load-cli-config.js';
 import { parseCLIArgs, UsageError } from './parse-cli-args.js';
 
@@ -16,7 +23,9 @@ import { parseCLIArgs, UsageError } from './parse-cli-args.js';
  * then a graceful drain (/readyz says 503 for server.drain_delay_ms while requests are still taken,
  * then in-flight requests get server.drain_timeout_ms), the engine closed, exit 0.
  * A second signal during the drain cuts it short (exit 1). With --config, the file is watched:
- * a valid change is applied live, an invalid one is reported on one line and the old config kept.
+ * a valid change is applied live, an invalid one is reported on one line and the old config kept;
+ * so is one that would turn authentication off (see describeAuthenticationRemoval). The config's
+ * warnings, and "no authentication" when callers need no key beyond loopback, go to stderr at start.
  * Unless the operator sized the heap, its growth is capped as in a 2 GiB pod (see capHeapGrowth).
  */
 export async function runServeCommand(args: string[]): Promise<number> {
@@ -34,9 +43,13 @@ export async function runServeCommand(args: string[]): Promise<number> {
   );
   const port = values.port === undefined ? undefined : parsePort(values.port);
   capHeapGrowth();
-  const config = await loadCLIConfig(values.config);
-  const engine = createEngine(config);
   const log = (line: string) => process.stderr.write(`liter-llm serve: ${line}\n`);
+  const warn = (warnings: readonly ConfigIssue[]) => {
+    for (const warning of warnings) log(`warning: ${oneLine(formatConfigIssue(warning))}`);
+  };
+  let loadedText: string | undefined;
+  const config = await loadCLIConfig(values.config, { onWarnings: warn, onRead: (text) => (loadedText = text) });
+  const engine = createEngine(config);
   // Metrics and JSON request logs always; spans only when OTEL_* asks for an exporter.
   const telemetry = await createTelemetry({ engine });
 
@@ -55,6 +68,8 @@ export async function runServeCommand(args: string[]): Promise<number> {
     throw error;
   }
   process.stdout.write(`${formatListeningLine(gateway.url, gateway.server.address() as AddressInfo)}\n`);
+  const open = describeOpenGateway((gateway.server.address() as AddressInfo).address, gateway.port, config.server.apiKeys);
+  if (open !== undefined) log(`warning: ${open}`);
   if (Object.keys(config.providers).length === 0) {
     process.stdout.write(
       'no provider is configured: set OPENAI_API_KEY, ANTHROPIC_API_KEY or HF_TOKEN (or *_BASE_URL for a local server), or pass --config FILE\n',
@@ -64,14 +79,24 @@ export async function runServeCommand(args: string[]): Promise<number> {
   let watcher: ConfigWatcher | undefined;
   if (values.config !== undefined) {
     const path = values.config;
+    let applied = config;
     watcher = watchConfigFile(path, {
-      onChange(next: LiterLLMConfig) {
+      // What the engine runs on: a save made while the gateway was starting is then still applied.
+      ...(loadedText !== undefined && { baseline: loadedText }),
+      onChange(next: LiterLLMConfig, warnings) {
+        const refusal = describeAuthenticationRemoval(applied.server.apiKeys, next.server.apiKeys);
+        if (refusal !== undefined) {
+          log(`config ${path} not reloaded, keeping the previous one: ${refusal}`);
+          return;
+        }
         try {
           engine.reload(next);
           // New API keys join the redaction list; new limits feed the gauges.
           telemetry.observeEngine(engine);
           gateway.handler.updateServerConfig(next.server);
           log(`config ${path} reloaded${describeRestartOnly(listRestartOnlyChanges(config, next))}`);
+          applied = next;
+          warn(warnings);
         } catch (error) {
           log(`config ${path} not reloaded, keeping the previous one: ${oneLine(error instanceof Error ? error.message : String(error))}`);
         }
@@ -132,6 +157,19 @@ function describeRestartOnly(keys: string[]): string {
   if (keys.length === 0) return '';
   const list = keys.length === 1 ? keys[0] : `${keys.slice(0, -1).join(', ')} and ${keys.at(-1)}`;
   return ` (${list} ${keys.length === 1 ? 'takes' : 'take'} effect only on restart)`;
+}
+
+/**
+ * Why a reload must not turn authentication off: a file truncated or caught half-written (its
+ * server section not there yet) looks exactly like one whose keys were removed on purpose, and
+ * the safe reading of both is "keep the keys". Turning authentication off takes a restart.
+ */
+function describeAuthenticationRemoval(previous: readonly string[], next: readonly string[]): string | undefined {
+  if (previous.length === 0 || next.length > 0) return undefined;
+  return (
+    'server.api_keys is gone or empty, which would turn authentication off; a file caught half-written looks the same, ' +
+    'so turning authentication off takes a restart'
+  );
 }
 
 function oneLine(text: string): string {

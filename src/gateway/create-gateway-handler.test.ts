@@ -176,6 +176,69 @@ describe('authentication with server.api_keys', () => {
     expect((await injectRequest(handler, '/metrics')).status).toBe(200);
   });
 
+  it('asks for a key on /metrics with metricsRequireKey, never on the probes', async () => {
+    const { handler } = createHandler({ server: { apiKeys: ['key-one'], metricsRequireKey: true } });
+    const bare = await injectRequest(handler, '/metrics');
+    expect(bare.status).toBe(401);
+    expect(bare.body).not.toContain('liter_llm');
+    expect((await injectRequest(handler, '/metrics', { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    const scraped = await injectRequest(handler, '/metrics', { headers: { authorization: 'Bearer key-one' } });
+    expect(scraped.status).toBe(200);
+    expect(scraped.body).toContain('liter_llm_gateway_responses_total');
+    expect((await injectRequest(handler, '/healthz')).status).toBe(200);
+    expect((await injectRequest(handler, '/readyz')).status).toBe(200);
+    handler.updateServerConfig({ metricsRequireKey: false });
+    expect((await injectRequest(handler, '/metrics')).status).toBe(200);
+    handler.updateServerConfig({ metricsRequireKey: true });
+    expect((await injectRequest(handler, '/metrics')).status).toBe(401);
+  });
+
+  it('leaves /metrics open when metricsRequireKey is set but there are no keys to check', async () => {
+    const { handler } = createHandler({ server: { metricsRequireKey: true } });
+    expect((await injectRequest(handler, '/metrics')).status).toBe(200);
+  });
+
+  it('refuses a key list with no usable key instead of serving without authentication', () => {
+    for (const apiKeys of [[''], ['  ', '\n']]) {
+      expect(() => createHandler({ server: { apiKeys } })).toThrow(
+        expect.objectContaining({
+          code: 'invalid_request',
+          message: expect.stringContaining('server.apiKeys holds no usable key'),
+        }),
+      );
+    }
+  });
+
+  it('never matches a blank key beside real ones', async () => {
+    const { handler } = createHandler({ server: { apiKeys: ['', ' ', 'key-one'] } });
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer ' },
+      { 'x-api-key': '' },
+      { 'x-api-key': ' ' },
+      { authorization: 'Bearer  ' },
+    ];
+    for (const headers of attempts) {
+      expect((await injectRequest(handler, '/v1/chat/completions', { body: CHAT_BODY, headers })).status).toBe(401);
+    }
+    const accepted = await injectRequest(handler, '/v1/chat/completions', {
+      body: CHAT_BODY,
+      headers: { authorization: 'Bearer key-one' },
+    });
+    expect(accepted.status).toBe(200);
+  });
+
+  it('refuses a reload to blank keys and keeps the previous ones', async () => {
+    const { handler } = createHandler({ server: { apiKeys: ['key-one'], maxBodyBytes: 1024 } });
+    expect(() => handler.updateServerConfig({ apiKeys: [''], maxBodyBytes: 10 })).toThrow(/no usable key/);
+    expect((await injectRequest(handler, '/v1/chat/completions', { body: CHAT_BODY })).status).toBe(401);
+    const kept = await injectRequest(handler, '/v1/chat/completions', {
+      body: CHAT_BODY,
+      headers: { authorization: 'Bearer key-one' },
+    });
+    expect(kept.status).toBe(200);
+  });
+
   it('applies reloaded keys to the requests that follow', async () => {
     const { handler } = createHandler(keys);
     handler.updateServerConfig({ apiKeys: [] });

@@ -16,8 +16,8 @@ import { formatRetryAfterSeconds, mapErrorToHTTP } from './map-error-to-http.js'
 import { createMetricsEndpoint, type MetricsEndpoint } from './metrics-endpoint.js';
 
 export interface GatewayHandlerOptions {
-  /** `api_keys` and `max_body_bytes` of the server config (default: no keys, 10 MiB). */
-  server?: Partial<Pick<ServerConfig, 'apiKeys' | 'maxBodyBytes'>>;
+  /** `api_keys`, `max_body_bytes` and `metrics_require_key` of the server config (default: no keys, 10 MiB, false). */
+  server?: Partial<Pick<ServerConfig, 'apiKeys' | 'maxBodyBytes' | 'metricsRequireKey'>>;
   /** Where `/metrics` comes from and responses are counted; defaults to a registry of the gateway's own. */
   metrics?: MetricsEndpoint;
   /** One line per event the operator should see (unexpected errors). Default: standard error. */
@@ -29,8 +29,11 @@ export interface GatewayHandlerOptions {
 export interface GatewayHandler {
   /** Answers one request; resolves once the response is complete (or the client left). */
   handle(request: GatewayRequest, response: GatewayResponse): Promise<void>;
-  /** Applies a reloaded config's `api_keys` and `max_body_bytes` to the requests that follow. */
-  updateServerConfig(server: Partial<Pick<ServerConfig, 'apiKeys' | 'maxBodyBytes'>>): void;
+  /**
+   * Applies a reloaded config's `api_keys`, `max_body_bytes` and `metrics_require_key` to the requests that follow. Keys that
+   * are all blank throw an InvalidRequestError and change nothing (as they do at creation).
+   */
+  updateServerConfig(server: Partial<Pick<ServerConfig, 'apiKeys' | 'maxBodyBytes' | 'metricsRequireKey'>>): void;
   /** Draining: `/readyz` answers 503 and responses ask clients to close their connection. */
   setDraining(draining: boolean): void;
   readonly draining: boolean;
@@ -52,7 +55,10 @@ interface Route {
   methods: Record<string, RouteHandler>;
   /** Which error body the endpoint's clients understand. */
   format: ErrorFormat;
-  /** Checked against server.api_keys. Probes and metrics are not: orchestrators call them bare. */
+  /**
+   * Checked against server.api_keys. Probes and metrics are not: orchestrators call them bare
+   * (`/metrics` is, with server.metrics_require_key).
+   */
   auth: boolean;
   /** The `endpoint` label in liter_llm_gateway_responses_total; absent for probes and metrics. */
   endpoint: string | undefined;
@@ -78,15 +84,18 @@ export function createGatewayHandler(engine: Engine, options: GatewayHandlerOpti
   const metrics = options.metrics ?? createMetricsEndpoint();
   let keyCheck: APIKeyCheck | undefined;
   let maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+  let metricsRequireKey = false;
   let draining = false;
   let inFlight = 0;
   // The requests being answered, for cutInFlight: add + delete cost ~0.1 µs a request (Node 20, this VM).
   const live = new Set<GatewayContext>();
   let idleWaiters: (() => void)[] = [];
 
-  function applyServerConfig(server: Partial<Pick<ServerConfig, 'apiKeys' | 'maxBodyBytes'>>): void {
+  function applyServerConfig(server: Partial<Pick<ServerConfig, 'apiKeys' | 'maxBodyBytes' | 'metricsRequireKey'>>): void {
+    // First: keys that are refused (all blank) throw before anything changes.
     if (server.apiKeys !== undefined) keyCheck = createAPIKeyCheck(server.apiKeys);
     if (server.maxBodyBytes !== undefined) maxBodyBytes = server.maxBodyBytes;
+    if (server.metricsRequireKey !== undefined) metricsRequireKey = server.metricsRequireKey;
   }
   applyServerConfig(options.server ?? {});
 
@@ -127,6 +136,7 @@ export function createGatewayHandler(engine: Engine, options: GatewayHandlerOpti
       }),
     ],
   ]);
+  const metricsRoute = routes.get('/metrics');
   const retrieveModel = api('GET', handleRetrieveModel, '/v1/models/{id}');
 
   function resolveRoute(path: string): { route: Route | undefined; pathParam: string } {
@@ -172,7 +182,7 @@ export function createGatewayHandler(engine: Engine, options: GatewayHandlerOpti
           headers: { allow: allowed },
         });
       }
-      if (route.auth && keyCheck !== undefined) {
+      if ((route.auth || (route === metricsRoute && metricsRequireKey)) && keyCheck !== undefined) {
         const verdict = keyCheck(request.headers);
         if (verdict !== 'ok') {
           throw new AuthenticationError({

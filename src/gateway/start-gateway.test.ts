@@ -40,6 +40,13 @@ function send(url: string, pieces: Buffer[], headers: Record<string, string> = {
 }
 
 describe('startGateway', () => {
+  it('refuses to start with api keys that are all blank, rather than without authentication', async () => {
+    const engine = createScriptedEngine({ chat: () => createChatResponse() });
+    await expect(startGateway({ engine, config: { apiKeys: [''] }, host: '127.0.0.1', port: 0 })).rejects.toThrow(
+      /server\.apiKeys holds no usable key/,
+    );
+  });
+
   it('answers an oversized chunked body with 413 and closes the connection without reading the rest', async () => {
     const engine = createScriptedEngine({ chat: () => createChatResponse() });
     running = await startGateway({ engine, config: { maxBodyBytes: 1024 }, host: '127.0.0.1', port: 0 });

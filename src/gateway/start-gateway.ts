@@ -50,7 +50,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const drainDelayMs = config.drainDelayMs ?? CONFIG_DEFAULTS.drainDelayMs;
   const handler = createGatewayHandler(options.engine, {
     ...options,
-    server: { apiKeys: config.apiKeys ?? [], maxBodyBytes: config.maxBodyBytes ?? CONFIG_DEFAULTS.maxBodyBytes },
+    server: {
+      apiKeys: config.apiKeys ?? [],
+      maxBodyBytes: config.maxBodyBytes ?? CONFIG_DEFAULTS.maxBodyBytes,
+      metricsRequireKey: config.metricsRequireKey ?? CONFIG_DEFAULTS.metricsRequireKey,
+    },
   });
   const server = createServer({
     // Longer than the 60 s idle timeout of common load balancers, so they never reuse a connection

@@ -8,6 +8,7 @@ import type {
   RouteFallback,
   ServerConfig,
 } from './liter-llm-config.js';
+import { listAPIKeys } from './list-api-keys.js';
 import { resolveFallback } from './resolve-fallback.js';
 
 type ProviderFile = NonNullable<ParsedConfigFile['providers']>[string];
@@ -99,9 +100,7 @@ function buildRoute(name: string, file: RouteFile, routeNames: readonly string[]
 }
 
 function buildServer(file: ParsedConfigFile['server']): ServerConfig {
-  const written = file?.api_keys ?? [];
-  const entries = typeof written === 'string' ? written.split(',') : written;
-  const apiKeys = [...new Set(entries.map((key) => key.trim()).filter((key) => key !== ''))];
+  const apiKeys = listAPIKeys(file?.api_keys);
   return {
     host: file?.host ?? CONFIG_DEFAULTS.host,
     port: file?.port ?? CONFIG_DEFAULTS.port,
@@ -109,5 +108,6 @@ function buildServer(file: ParsedConfigFile['server']): ServerConfig {
     maxBodyBytes: file?.max_body_bytes ?? CONFIG_DEFAULTS.maxBodyBytes,
     drainTimeoutMs: file?.drain_timeout_ms ?? CONFIG_DEFAULTS.drainTimeoutMs,
     drainDelayMs: file?.drain_delay_ms ?? CONFIG_DEFAULTS.drainDelayMs,
+    metricsRequireKey: file?.metrics_require_key ?? CONFIG_DEFAULTS.metricsRequireKey,
   };
 }

@@ -62,6 +62,19 @@ describe('checkConfigCommand', () => {
     expect(output).toMatch(new RegExp(`^${file}: 1 error\\nYAML syntax error in ${file} at line \\d+, column \\d+: .+\\n$`));
   });
 
+  test('server.api_keys left with no key is an error, as serve and a reload see it', async () => {
+    const file = join(directory, 'keys.yaml');
+    await writeFile(file, 'server:\n  api_keys: [ ${LITER_LLM_KEY} ]\n');
+    expect(await checkConfigCommand(file, {})).toEqual({
+      exitCode: 1,
+      output:
+        `${file}: 1 error\n` +
+        'server.api_keys: ${LITER_LLM_KEY} is not set, so the gateway would accept every caller; set it, or delete server.api_keys to run without authentication (line 2)\n' +
+        'warning: server.api_keys[0]: environment variable LITER_LLM_KEY is not set; this entry is dropped (line 2)\n',
+    });
+    expect((await checkConfigCommand(file, { LITER_LLM_KEY: 'gateway-key' })).exitCode).toBe(0);
+  });
+
   test('a missing file or a directory gives the reason, never a stack trace', async () => {
     const missing = join(directory, 'nope.yaml');
     expect(await checkConfigCommand(missing, {})).toEqual({

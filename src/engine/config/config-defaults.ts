@@ -28,6 +28,8 @@ export const CONFIG_DEFAULTS = {
   // to a few seconds (the readiness probe's period times its failure threshold, plus endpoint
   // propagation) so load balancers stop sending before connections are refused.
   drainDelayMs: 0,
+  // Prometheus scrapes without credentials unless told to; the probes never take a key.
+  metricsRequireKey: false,
 } as const;
 
 export const PROVIDER_TYPES = ['openai', 'anthropic', 'huggingface', 'openai-compatible'] as const;

@@ -119,6 +119,7 @@ export const configFileSchema = section(
       max_body_bytes: positiveInteger().optional(),
       drain_timeout_ms: nonNegativeInteger().optional(),
       drain_delay_ms: nonNegativeInteger().optional(),
+      metrics_require_key: z.boolean({ error: 'expected true or false' }).optional(),
     }).optional(),
   },
   'expected a mapping at the top level',

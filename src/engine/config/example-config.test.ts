@@ -22,7 +22,7 @@ function listAllKeys(schema: z.core.$ZodType, prefix: (string | number)[] = [], 
 describe('examples/liter-llm.yaml', () => {
   test('validates, with warnings only for the unset keys', async () => {
     const text = await readFile(EXAMPLE, 'utf8');
-    const result = parseConfig(text, { env: {}, sourceName: 'liter-llm.yaml' });
+    const result = parseConfig(text, { env: { LITER_LLM_KEY: 'gateway-key' }, sourceName: 'liter-llm.yaml' });
     expect(result.ok ? [] : result.errors).toEqual([]);
     if (!result.ok) return;
     expect(Object.keys(result.config.providers)).toEqual(['openai', 'anthropic', 'huggingface', 'ollama']);
@@ -32,7 +32,14 @@ describe('examples/liter-llm.yaml', () => {
       'providers.openai.api_key',
       'providers.anthropic.api_key',
       'providers.huggingface.api_key',
-      'server.api_keys[0]',
+    ]);
+  });
+
+  test('is refused while LITER_LLM_KEY is unset, rather than serving without authentication', async () => {
+    const text = await readFile(EXAMPLE, 'utf8');
+    const result = parseConfig(text, { env: {}, sourceName: 'liter-llm.yaml' });
+    expect(result.ok ? [] : result.errors.map((issue) => `${issue.path}: ${issue.message}`)).toEqual([
+      'server.api_keys: ${LITER_LLM_KEY} is not set, so the gateway would accept every caller; set it, or delete server.api_keys to run without authentication',
     ]);
   });
 
@@ -41,7 +48,7 @@ describe('examples/liter-llm.yaml', () => {
     const block = /^# config_source:.*(?:\n# {2}.*)*/m.exec(text);
     expect(block).not.toBeNull();
     const uncommented = text.replace(block![0], block![0].replace(/^# /gm, ''));
-    const result = parseConfig(uncommented, { env: {} });
+    const result = parseConfig(uncommented, { env: { LITER_LLM_KEY: 'gateway-key' } });
     expect(result.ok && result.config.configSource).toEqual({
       etcd: { endpoints: ['http://127.0.0.1:2379'], prefix: '/liter-llm/' },
     });

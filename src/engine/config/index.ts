@@ -18,7 +18,7 @@ export type { ConfigIssue, ConfigResult } from './config-issue.js';
 export type { ConfigEnv } from './path-issue.js';
 export { CONFIG_DEFAULTS, PROVIDER_TYPES, ROUTE_STRATEGIES } from './config-defaults.js';
 export { parseConfig, type ParseConfigOptions } from './parse-config.js';
-export { loadConfigFile } from './load-config-file.js';
+export { loadConfigFile, type LoadConfigFileOptions } from './load-config-file.js';
 export { validateConfigObject, type ValidateConfigObjectOptions } from './validate-config-object.js';
 export { validateConfigInput } from './validate-config-input.js';
 export { formatConfigIssues, formatConfigIssue } from './format-config-issues.js';

@@ -100,11 +100,12 @@ describe('${VAR} interpolation', () => {
   test('server.api_keys may be one variable holding a comma-separated list', () => {
     const text = 'server:\n  api_keys: ${GATEWAY_KEYS}\n';
     expect(configOf(parseConfig(text, { env: { GATEWAY_KEYS: 'k1, k2,,k1' } })).server.apiKeys).toEqual(['k1', 'k2']);
+    // Unset, it leaves no key: refused (check-server-api-keys.test.ts), not "no authentication".
     const unset = parseConfig(text, { env: {} });
-    expect(configOf(unset).server.apiKeys).toEqual([]);
-    expect(issuesOf(unset.warnings)).toEqual([
-      'server.api_keys: environment variable GATEWAY_KEYS is not set; no API keys come from it',
+    expect(unset.ok ? [] : issuesOf(unset.errors)).toEqual([
+      'server.api_keys: ${GATEWAY_KEYS} is not set, so the gateway would accept every caller; set it, or delete server.api_keys to run without authentication',
     ]);
+    expect(unset.warnings).toEqual([]);
   });
 
   test('a malformed reference is an error that explains the escape', () => {

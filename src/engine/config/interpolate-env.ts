@@ -21,7 +21,8 @@ const NUMBER = /^-?\d+(\.\d+)?$/;
  *   when VAR is unset or empty, as in a POSIX shell. `$${` is a literal `${`.
  * - An unset variable is an error naming the path and the variable, except in a provider's api_key
  *   (the provider is then called without a key, as local servers expect) and in server.api_keys
- *   (the entry is dropped). Both give a warning, because a key that silently disappears is worth knowing.
+ *   (the entry is dropped). Both give a warning, because a key that silently disappears is worth knowing;
+ *   server.api_keys left with no key at all is an error (checkServerAPIKeys), never "no authentication".
  * - A value that is exactly one reference, in a numeric field, is read as a number (`port: ${PORT}`).
  * - A null mapping value (a key written with nothing after it) counts as absent, except for sections,
  *   providers and routes, which become empty mappings (`anthropic:` alone enables it with defaults).
@@ -117,7 +118,7 @@ function handleUnset(name: string, path: ConfigPath, context: VisitContext): unk
     return OMIT;
   }
   if (path.length === 2 && path[0] === 'server' && key === 'api_keys') {
-    context.result.warnings.push({ path, message: `${message}; no API keys come from it` });
+    // No warning: with no key left, checkServerAPIKeys refuses the config and names the variable.
     return OMIT;
   }
   return fail(path, message, context);

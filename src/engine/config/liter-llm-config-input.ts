@@ -18,6 +18,7 @@ export interface LiterLLMConfigInput {
     maxBodyBytes?: number;
     drainTimeoutMs?: number;
     drainDelayMs?: number;
+    metricsRequireKey?: boolean;
   };
 }
 

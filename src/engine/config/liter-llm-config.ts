@@ -102,4 +102,6 @@ export interface ServerConfig {
   drainTimeoutMs: number;
   /** After SIGTERM, how long /readyz answers 503 while requests are still accepted, before the drain. */
   drainDelayMs: number;
+  /** `/metrics` asks for one of apiKeys too (when there are any); `/healthz` and `/readyz` never do. */
+  metricsRequireKey: boolean;
 }

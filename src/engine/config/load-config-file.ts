@@ -2,14 +2,20 @@ import { readFile } from 'node:fs/promises';
 import type { ConfigResult } from './config-issue.js';
 import { parseConfig, type ParseConfigOptions } from './parse-config.js';
 
+export interface LoadConfigFileOptions extends ParseConfigOptions {
+  /** The text as read, for a caller that watches the file afterwards (watchConfigFile's baseline). */
+  onRead?: (text: string) => void;
+}
+
 /** Reads and validates a config file. An unreadable file is an issue with path "", not an exception. */
-export async function loadConfigFile(path: string, options: ParseConfigOptions = {}): Promise<ConfigResult> {
+export async function loadConfigFile(path: string, options: LoadConfigFileOptions = {}): Promise<ConfigResult> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     return { ok: false, errors: [{ path: '', message: describeReadError(path, error) }], warnings: [] };
   }
+  options.onRead?.(text);
   return parseConfig(text, { ...options, sourceName: options.sourceName ?? path });
 }
 

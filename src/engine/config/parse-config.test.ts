@@ -291,7 +291,17 @@ describe('parseConfig: defaults', () => {
       maxBodyBytes: 10 * 1024 * 1024,
       drainTimeoutMs: 10_000,
       drainDelayMs: 0,
+      metricsRequireKey: false,
     });
+  });
+
+  test('server.metrics_require_key is a boolean', () => {
+    const text = 'server:\n  api_keys: [k]\n  metrics_require_key: true\n';
+    expect(configOf(parseConfig(text, { env })).server.metricsRequireKey).toBe(true);
+    const wrong = parseConfig('server:\n  metrics_require_key: "yes please"\n', { env });
+    expect(wrong.ok ? [] : wrong.errors.map((issue) => `${issue.path}: ${issue.message}`)).toEqual([
+      'server.metrics_require_key: expected true or false, got "yes please"',
+    ]);
   });
 
   test('an empty file is a valid config with no providers', () => {

@@ -1,6 +1,7 @@
 import type { ConfigIssue, ConfigResult } from './config-issue.js';
 import { configFileSchema } from './config-file-schema.js';
 import { checkConfigRules } from './check-config-rules.js';
+import { checkServerAPIKeys } from './check-server-api-keys.js';
 import { buildConfig } from './build-config.js';
 import { formatConfigPath, type ConfigPath } from './config-path.js';
 import { convertConfigPathToCamel } from './convert-config-keys.js';
@@ -26,7 +27,11 @@ export function validateConfigValue(value: unknown, settings: ValidationSettings
   const shapeIssues = parsed.success ? [] : mapZodIssues(parsed.error.issues, configFileSchema, settings.keyStyle);
   const errors = [
     ...prepared.errors,
-    ...[...shapeIssues, ...checkConfigRules(prepared.value)].filter((issue) => !isUnderFailedPath(issue)),
+    ...[
+      ...shapeIssues,
+      ...checkConfigRules(prepared.value),
+      ...checkServerAPIKeys(value, prepared.value, settings.env, settings.keyStyle),
+    ].filter((issue) => !isUnderFailedPath(issue)),
   ];
   const warnings = finishIssues(prepared.warnings, settings);
   if (errors.length > 0 || !parsed.success) return { ok: false, errors: finishIssues(errors, settings), warnings };

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, open, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -170,6 +170,44 @@ describe('watchConfigFile', () => {
       type: 'error',
       issues: [{ path: '', message: `config file ${file} is empty` }],
     });
+  });
+
+  test('a file written in place in pieces is read only once it reads the same twice', async () => {
+    // fs.writeFileSync or `>` truncate, then write: a read between two pieces sees a prefix that may
+    // parse (here: a valid config without the server section). The pause is longer than the
+    // debounce, so a single read after the quiet time would take the prefix.
+    const recorder = createRecorder();
+    watcher = watchConfigFile(file, { ...recorder, env: {}, debounceMs: 60, settleMs: 200 });
+    const full = 'providers:\n  openai: {}\nserver:\n  port: 8009\n  api_keys: [gateway-key]\n';
+    const cut = full.indexOf('server:');
+    const handle = await open(file, 'w');
+    try {
+      await handle.write(full.slice(0, cut));
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      await handle.write(full.slice(cut));
+    } finally {
+      await handle.close();
+    }
+    const event = await recorder.next();
+    expect(event.type === 'change' && event.config.server).toMatchObject({ port: 8009, apiKeys: ['gateway-key'] });
+    await recorder.expectNothing(300);
+  });
+
+  test('a change made after the caller loaded the file, before the watch began, is not lost', async () => {
+    // serve loads the file, starts the engine and the server, then watches: a save in between
+    // must still reach it, so it passes the text it loaded as the baseline.
+    const loaded = version(8010);
+    const recorder = createRecorder();
+    watcher = watchConfigFile(file, { ...recorder, env: {}, debounceMs: 40, baseline: loaded });
+    const event = await recorder.next();
+    expect(event.type === 'change' && event.config.server.port).toBe(8001);
+    await recorder.expectNothing();
+  });
+
+  test('a baseline equal to the file fires nothing', async () => {
+    const recorder = createRecorder();
+    watcher = watchConfigFile(file, { ...recorder, env: {}, debounceMs: 40, baseline: version(8001) });
+    await recorder.expectNothing(300);
   });
 
   test('a deleted file is reported; close() stops every callback', async () => {
