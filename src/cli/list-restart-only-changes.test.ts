@@ -17,6 +17,7 @@ describe('listRestartOnlyChanges', () => {
     const live = withChanges(running, (config) => {
       config.server.apiKeys = ['new-key'];
       config.server.maxBodyBytes = 1024;
+      config.server.metricsRequireKey = true;
     });
     expect(listRestartOnlyChanges(running, live)).toEqual([]);
   });

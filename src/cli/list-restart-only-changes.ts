@@ -1,13 +1,14 @@
 import { isDeepStrictEqual } from 'node:util';
 import { convertCamelToSnake } from '../engine/config/convert-key-case.js';
-import type { LiterLLMConfig, ServerConfig } from '../engine/config/liter-llm-config.js';
+import type { LiterLLMConfig } from '../engine/config/liter-llm-config.js';
+import { LIVE_SERVER_KEYS } from '../gateway/create-gateway-handler.js';
 
 /**
  * The server keys a running gateway applies on reload (GatewayHandler.updateServerConfig). Every
- * other one is read once, when the server starts, so a new server key is restart-only until it is
- * added here.
+ * other one is read once, when the server starts, so a new server key is restart-only until the
+ * handler applies it live.
  */
-const LIVE_SERVER_KEYS: ReadonlySet<string> = new Set<keyof ServerConfig>(['apiKeys', 'maxBodyBytes']);
+const LIVE_KEYS: ReadonlySet<string> = new Set<string>(LIVE_SERVER_KEYS);
 
 /**
  * The keys that differ between the config `serve` started with and a reloaded one but take effect
@@ -17,7 +18,7 @@ const LIVE_SERVER_KEYS: ReadonlySet<string> = new Set<keyof ServerConfig>(['apiK
  */
 export function listRestartOnlyChanges(running: LiterLLMConfig, next: LiterLLMConfig): string[] {
   return [
-    ...listChangedKeys('server', running.server, next.server, LIVE_SERVER_KEYS),
+    ...listChangedKeys('server', running.server, next.server, LIVE_KEYS),
     ...listChangedKeys('limits', running.limits, next.limits),
     ...(isDeepStrictEqual(running.configSource, next.configSource) ? [] : ['config_source']),
   ];

@@ -164,7 +164,10 @@ describe('liter-llm serve', () => {
 
     writeFileSync(path, 'providers:\n  openai:\n    base_url: [not, a, url]\n');
     await waitFor(() => served.stderr().includes('not reloaded'));
-    const line = served.stderr().split('\n').find((text) => text.includes('not reloaded'))!;
+    const line = served
+      .stderr()
+      .split('\n')
+      .find((text) => text.includes('not reloaded'))!;
     expect(line).toMatch(/^liter-llm serve: config .* not reloaded, keeping the previous one: providers\.openai\.base_url/);
     expect((await chat(served.url, 'still served')).status).toBe(200);
 
@@ -211,7 +214,10 @@ describe('liter-llm serve', () => {
     const promtool = findPromtool();
     if (promtool) expect(runPromtool(promtool, ['check', 'metrics'], metrics).status).toBe(0);
     await waitFor(() => served.stdout().includes('req-metrics-1'));
-    const logLine = served.stdout().split('\n').find((line) => line.includes('req-metrics-1'))!;
+    const logLine = served
+      .stdout()
+      .split('\n')
+      .find((line) => line.includes('req-metrics-1'))!;
     expect(JSON.parse(logLine)).toMatchObject({ request_id: 'req-metrics-1', provider: 'openai', status: 'ok' });
     expect(served.stdout()).not.toContain('sk-upstream-test');
     served.child.kill('SIGTERM');
@@ -292,7 +298,12 @@ describe('liter-llm serve', () => {
       expect(statuses.filter((status) => status !== 401)).toEqual([]);
       await handle.write(full.slice(cut));
       await handle.close();
-      await waitFor(() => /config \S+ reloaded$/.test(served.stderr().split('\n').at(-2) ?? ''));
+      // drain_timeout_ms changed: the line ends by saying it takes effect only on restart.
+      await waitFor(() =>
+        /config \S+ reloaded \(server\.drain_timeout_ms takes effect only on restart\)$/.test(
+          served.stderr().split('\n').at(-2) ?? '',
+        ),
+      );
 
       // Keys that resolve to nothing are refused with the variable named; the old keys stay.
       writeConfig(dir, '  api_keys: [ ${NEW_GATEWAY_KEY} ]\n');

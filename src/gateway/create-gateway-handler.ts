@@ -15,9 +15,13 @@ import { handleListModels, handleRetrieveModel } from './handle-models.js';
 import { formatRetryAfterSeconds, mapErrorToHTTP } from './map-error-to-http.js';
 import { createMetricsEndpoint, type MetricsEndpoint } from './metrics-endpoint.js';
 
+/** The server keys the handler applies live on reload (updateServerConfig); every other one needs a restart. */
+export const LIVE_SERVER_KEYS = ['apiKeys', 'maxBodyBytes', 'metricsRequireKey'] as const satisfies readonly (keyof ServerConfig)[];
+export type LiveServerConfig = Pick<ServerConfig, (typeof LIVE_SERVER_KEYS)[number]>;
+
 export interface GatewayHandlerOptions {
   /** `api_keys`, `max_body_bytes` and `metrics_require_key` of the server config (default: no keys, 10 MiB, false). */
-  server?: Partial<Pick<ServerConfig, 'apiKeys' | 'maxBodyBytes' | 'metricsRequireKey'>>;
+  server?: Partial<LiveServerConfig>;
   /** Where `/metrics` comes from and responses are counted; defaults to a registry of the gateway's own. */
   metrics?: MetricsEndpoint;
   /** One line per event the operator should see (unexpected errors). Default: standard error. */
@@ -33,7 +37,7 @@ export interface GatewayHandler {
    * Applies a reloaded config's `api_keys`, `max_body_bytes` and `metrics_require_key` to the requests that follow. Keys that
    * are all blank throw an InvalidRequestError and change nothing (as they do at creation).
    */
-  updateServerConfig(server: Partial<Pick<ServerConfig, 'apiKeys' | 'maxBodyBytes' | 'metricsRequireKey'>>): void;
+  updateServerConfig(server: Partial<LiveServerConfig>): void;
   /** Draining: `/readyz` answers 503 and responses ask clients to close their connection. */
   setDraining(draining: boolean): void;
   readonly draining: boolean;
@@ -91,7 +95,7 @@ export function createGatewayHandler(engine: Engine, options: GatewayHandlerOpti
   const live = new Set<GatewayContext>();
   let idleWaiters: (() => void)[] = [];
 
-  function applyServerConfig(server: Partial<Pick<ServerConfig, 'apiKeys' | 'maxBodyBytes' | 'metricsRequireKey'>>): void {
+  function applyServerConfig(server: Partial<LiveServerConfig>): void {
     // First: keys that are refused (all blank) throw before anything changes.
     if (server.apiKeys !== undefined) keyCheck = createAPIKeyCheck(server.apiKeys);
     if (server.maxBodyBytes !== undefined) maxBodyBytes = server.maxBodyBytes;
