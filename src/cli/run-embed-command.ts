@@ -3,6 +3,7 @@ import { createEngine } from '../create-engine.js';
 import { loadCLIConfig } from './load-cli-config.js';
 import { startCLITracing } from './start-cli-tracing.js';
 import { parseCLIArgs, UsageError } from './parse-cli-args.js';
+import { watchStdout } from './watch-stdout.js';
 
 export async function runEmbedCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCLIArgs(() =>
@@ -25,15 +26,23 @@ export async function runEmbedCommand(args: string[]): Promise<number> {
   }
   const engine = createEngine(await loadCLIConfig(values.config));
   const stopTracing = await startCLITracing(engine);
+  // `embed | head`: a reader that leaves early ends the command quietly (see watchStdout).
+  const stdout = watchStdout();
   try {
     const response = await engine.embed({
       model: values.model,
       input: positionals,
       ...(dimensions !== undefined && { dimensions }),
     });
-    process.stdout.write(`${JSON.stringify(response.embeddings)}\n`);
+    stdout.write(`${JSON.stringify(response.embeddings)}\n`);
+    stdout.throwIfFailed();
     return 0;
+  } catch (error) {
+    stdout.throwIfFailed();
+    if (stdout.readerGone) return 0;
+    throw error;
   } finally {
+    stdout.stop();
     await engine.close();
     await stopTracing();
   }
