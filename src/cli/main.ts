@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { isLiterLLMError } from '../spec/errors.js';
+import { COMMAND_USAGE } from './command-usage.js';
 import { UsageError } from './parse-cli-args.js';
 import { runChatCommand } from './run-chat-command.js';
 import { runCheckConfigCommand } from './run-check-config-command.js';
@@ -9,10 +10,12 @@ import { runMockProviderCommand } from './run-mock-provider-command.js';
 const USAGE = `Usage:
   liter-llm serve [--config FILE] [--host H] [--port P]     the OpenAI/Anthropic-compatible gateway
   liter-llm chat --model M [--config FILE] [--stream] [--system S] [--max-tokens N] [--temperature T] PROMPT
-  liter-llm embed --model M [--config FILE] TEXT...
+  liter-llm embed --model M [--config FILE] [--dimensions N] [TEXT...]
   liter-llm check-config FILE
-  liter-llm mock-provider --provider openai|anthropic|huggingface [--port P]
+  liter-llm mock-provider --provider openai|anthropic|huggingface [--port P] [--fail-rate R] [--status N]
+                          [--retry-after S] [--latency-ms N] [--fail-mid-stream[=disconnect|error]]
                                                             a local echo server speaking that provider's API
+  liter-llm COMMAND --help                                  every flag of COMMAND
 
 Models are "provider/model" (openai/gpt-4o-mini) or a route name from the config. Without --config,
 providers are enabled from OPENAI_API_KEY, ANTHROPIC_API_KEY, HF_TOKEN (and *_BASE_URL to point
@@ -44,6 +47,12 @@ async function main(argv: string[]): Promise<number> {
   if (!load) {
     process.stderr.write(`liter-llm: unknown command "${name}"\n\n${USAGE}\n`);
     return 2;
+  }
+  // Flags after "--" are the command's text, not a request for help.
+  const flags = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (flags.includes('--help') || flags.includes('-h')) {
+    process.stdout.write(`${COMMAND_USAGE[name] ?? USAGE}\n`);
+    return 0;
   }
   try {
     return await (
