@@ -6,6 +6,7 @@ import { runChatCommand } from './run-chat-command.js';
 import { runCheckConfigCommand } from './run-check-config-command.js';
 import { runEmbedCommand } from './run-embed-command.js';
 import { runMockProviderCommand } from './run-mock-provider-command.js';
+import { resolveLogLevel } from '../telemetry/resolve-log-level.js';
 
 const USAGE = `Usage:
   liter-llm serve [--config FILE] [--host H] [--port P]     the OpenAI/Anthropic-compatible gateway
@@ -55,6 +56,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
+    // Checked for every command, before any work: `serve` with a typo in it must not start.
+    checkEnvironment();
     return await (
       await load()
     )(rest);
@@ -69,6 +72,15 @@ async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`liter-llm ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
+  }
+}
+
+/** The settings read from the environment that can be wrong, as usage errors. */
+function checkEnvironment(): void {
+  try {
+    resolveLogLevel(process.env);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
 }
 
