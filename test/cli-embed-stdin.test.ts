@@ -1,23 +1,19 @@
 /** `liter-llm embed` takes its text from standard input when no TEXT is given, as `chat` does. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCLI, startMockProvider, stopChild } from './cli-process.js';
+import { describe, expect, it } from 'vitest';
+import { runCLI, useMockProvider } from './cli-process.js';
 
-let mock: Awaited<ReturnType<typeof startMockProvider>>;
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  mock = await startMockProvider(['--provider', 'openai']);
-  env = { OPENAI_BASE_URL: `${mock.url}/v1` };
-});
-
-afterAll(async () => {
-  await stopChild(mock.child);
-});
+const mock = useMockProvider(['--provider', 'openai']);
+const env = (): Record<string, string> => ({ OPENAI_BASE_URL: `${mock.url}/v1` });
 
 describe('embed reads standard input', () => {
   it('embeds the text on stdin, as the same text given as an argument', async () => {
-    const fromStdin = await runCLI(['embed', '--model', 'openai/text-embedding-3-small'], { env, stdin: 'a text from a pipe\n' });
-    const fromArgument = await runCLI(['embed', '--model', 'openai/text-embedding-3-small', 'a text from a pipe'], { env });
+    const fromStdin = await runCLI(['embed', '--model', 'openai/text-embedding-3-small'], {
+      env: env(),
+      stdin: 'a text from a pipe\n',
+    });
+    const fromArgument = await runCLI(['embed', '--model', 'openai/text-embedding-3-small', 'a text from a pipe'], {
+      env: env(),
+    });
     expect(fromStdin).toMatchObject({ code: 0, stderr: '' });
     const vectors = JSON.parse(fromStdin.stdout) as number[][];
     expect(vectors).toHaveLength(1);
@@ -25,10 +21,10 @@ describe('embed reads standard input', () => {
   });
 
   it('"-" means standard input too; empty input is a usage error', async () => {
-    const dash = await runCLI(['embed', '--model', 'openai/text-embedding-3-small', '-'], { env, stdin: 'dash' });
+    const dash = await runCLI(['embed', '--model', 'openai/text-embedding-3-small', '-'], { env: env(), stdin: 'dash' });
     expect(dash.code).toBe(0);
     expect(JSON.parse(dash.stdout)).toHaveLength(1);
-    const empty = await runCLI(['embed', '--model', 'openai/text-embedding-3-small'], { env, stdin: '\n' });
+    const empty = await runCLI(['embed', '--model', 'openai/text-embedding-3-small'], { env: env(), stdin: '\n' });
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain('a TEXT is required (as arguments or on standard input)');
   });

@@ -2,20 +2,11 @@
  * An invalid LITER_LLM_LOG_LEVEL is a usage error for every command (so `serve` refuses to start)
  * instead of being ignored.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCLI, startMockProvider, stopChild } from './cli-process.js';
+import { describe, expect, it } from 'vitest';
+import { runCLI, useMockProvider } from './cli-process.js';
 
-let mock: Awaited<ReturnType<typeof startMockProvider>>;
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  mock = await startMockProvider(['--provider', 'openai']);
-  env = { OPENAI_BASE_URL: `${mock.url}/v1` };
-});
-
-afterAll(async () => {
-  await stopChild(mock.child);
-});
+const mock = useMockProvider(['--provider', 'openai']);
+const env = (): Record<string, string> => ({ OPENAI_BASE_URL: `${mock.url}/v1` });
 
 describe('an invalid LITER_LLM_LOG_LEVEL', () => {
   it.each([
@@ -23,7 +14,7 @@ describe('an invalid LITER_LLM_LOG_LEVEL', () => {
     ['embed', ['embed', '--model', 'openai/text-embedding-3-small', 'hi']],
     ['serve', ['serve', '--port', '0']],
   ])('is a usage error for %s, listing the valid levels', async (_name, args) => {
-    const result = await runCLI(args, { env: { ...env, LITER_LLM_LOG_LEVEL: 'verbose' }, timeoutMs: 5_000 });
+    const result = await runCLI(args, { env: { ...env(), LITER_LLM_LOG_LEVEL: 'verbose' }, timeoutMs: 5_000 });
     expect(result.signal).toBeNull();
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
@@ -34,7 +25,9 @@ describe('an invalid LITER_LLM_LOG_LEVEL', () => {
   });
 
   it('a valid one is accepted', async () => {
-    const result = await runCLI(['chat', '--model', 'openai/gpt-6-luna', 'hi'], { env: { ...env, LITER_LLM_LOG_LEVEL: 'WARN' } });
+    const result = await runCLI(['chat', '--model', 'openai/gpt-6-luna', 'hi'], {
+      env: { ...env(), LITER_LLM_LOG_LEVEL: 'WARN' },
+    });
     expect(result).toMatchObject({ code: 0, stdout: 'Echo: hi\n' });
   });
 });

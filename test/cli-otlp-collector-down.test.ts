@@ -6,9 +6,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCLI, startMockProvider, stopChild } from './cli-process.js';
+import { runCLI, useMockProvider } from './cli-process.js';
 
-let mock: Awaited<ReturnType<typeof startMockProvider>>;
+const mock = useMockProvider(['--provider', 'openai']);
 let hanging: Server;
 const sockets = new Set<Socket>();
 let refusedPort: number;
@@ -18,7 +18,6 @@ function listen(server: Server): Promise<number> {
 }
 
 beforeAll(async () => {
-  mock = await startMockProvider(['--provider', 'openai']);
   // Accepts every connection and never answers: a collector that hangs.
   hanging = createServer((socket) => {
     sockets.add(socket);
@@ -33,7 +32,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stopChild(mock.child);
   for (const socket of sockets) socket.destroy();
   await new Promise<void>((resolve) => hanging.close(() => resolve()));
 });

@@ -4,6 +4,7 @@
  * timing, `liter-llm mock-provider` with flags).
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
 
 export const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
 
@@ -74,4 +75,21 @@ export async function stopChild(child: ChildProcessWithoutNullStreams): Promise<
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
   await exited;
+}
+
+/** A `liter-llm mock-provider` for the tests of one file: started before them, stopped after. */
+export function useMockProvider(args: string[]): { readonly url: string } {
+  let mock: Awaited<ReturnType<typeof startMockProvider>> | undefined;
+  beforeAll(async () => {
+    mock = await startMockProvider(args);
+  });
+  afterAll(async () => {
+    if (mock) await stopChild(mock.child);
+  });
+  return {
+    get url() {
+      if (!mock) throw new Error('the mock provider is not started yet (use its url inside a test)');
+      return mock.url;
+    },
+  };
 }

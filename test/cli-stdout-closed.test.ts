@@ -3,19 +3,11 @@
  * leaves before the answer is written. The CLI stops quietly (no EPIPE stack trace, exit 0) and, for a
  * stream, stops the upstream call whose answer nobody reads any more.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MockProviderServer } from '../src/testing/mock-provider-server.js';
-import { type CLIResult, collectCLI, spawnCLI, startMockProvider, stopChild } from './cli-process.js';
+import { type CLIResult, collectCLI, spawnCLI, useMockProvider } from './cli-process.js';
 
-let mock: Awaited<ReturnType<typeof startMockProvider>>;
-
-beforeAll(async () => {
-  mock = await startMockProvider(['--provider', 'openai']);
-});
-
-afterAll(async () => {
-  await stopChild(mock.child);
-});
+const mock = useMockProvider(['--provider', 'openai']);
 
 /** Runs the CLI and closes its standard output after the first bytes arrive, as `| head -c 1` does. */
 async function runWithEarlyClosedStdout(
