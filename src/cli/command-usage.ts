@@ -15,7 +15,7 @@ graceful drain). With --config the file is watched and valid changes are applied
   chat: `Usage: liter-llm chat --model M [--config FILE] [--stream] [--system S] [--max-tokens N] [--temperature T] [PROMPT...]
 
 Prints the model's reply. Without PROMPT (or with "-"), the prompt is read from standard input.
-  -m, --model M         provider/model (openai/gpt-4o-mini) or a route name from the config
+  -m, --model M         provider/model (openai/gpt-6-luna) or a route name from the config
   -c, --config FILE     the config; without it, providers come from the environment
       --stream          print the reply as it arrives
   -s, --system S        a system prompt

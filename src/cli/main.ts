@@ -18,7 +18,7 @@ const USAGE = `Usage:
                                                             a local echo server speaking that provider's API
   liter-llm COMMAND --help                                  every flag of COMMAND
 
-Models are "provider/model" (openai/gpt-4o-mini) or a route name from the config. Without --config,
+Models are "provider/model" (openai/gpt-6-luna) or a route name from the config. Without --config,
 providers are enabled from OPENAI_API_KEY, ANTHROPIC_API_KEY, HF_TOKEN (and *_BASE_URL to point
 them at another server).`;
 

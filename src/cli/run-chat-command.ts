@@ -23,7 +23,7 @@ export async function runChatCommand(args: string[]): Promise<number> {
       },
     }),
   );
-  if (!values.model) throw new UsageError('--model is required (e.g. --model openai/gpt-4o-mini)');
+  if (!values.model) throw new UsageError('--model is required (e.g. --model openai/gpt-6-luna)');
   let prompt = positionals.join(' ');
   if (prompt === '' || prompt === '-') prompt = process.stdin.isTTY ? '' : await readStdin();
   if (prompt.trim() === '') throw new UsageError('a PROMPT is required (as arguments or on standard input)');

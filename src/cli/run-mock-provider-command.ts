@@ -13,7 +13,7 @@ const HANDLERS = {
     failures: openAIFailureFormat,
     env: 'OPENAI_BASE_URL',
     suffix: '/v1',
-    model: 'openai/gpt-4o-mini',
+    model: 'openai/gpt-6-luna',
     key: '',
   },
   // Like the real API, the Anthropic mock wants a key sent (any value).
@@ -22,7 +22,7 @@ const HANDLERS = {
     failures: anthropicFailureFormat,
     env: 'ANTHROPIC_BASE_URL',
     suffix: '',
-    model: 'anthropic/claude-haiku-4-5',
+    model: 'anthropic/claude-haiku-5-5',
     key: 'ANTHROPIC_API_KEY=sk-ant-local ',
   },
   huggingface: {
