@@ -15,7 +15,11 @@ async function mockProvider(...args: string[]): Promise<string> {
   return mock.url;
 }
 
+/** Kills what a test started outside `started` (launchers, and servers they started), pass or fail. */
+const cleanups: (() => void)[] = [];
+
 afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
   await Promise.all(started.splice(0).map((mock) => stopChild(mock.child)));
 });
 
@@ -132,34 +136,47 @@ describe('mock-provider failures', () => {
 });
 
 describe('a mock-provider whose parent is gone', () => {
-  it('stops and frees its port, as `kill $!` on `npx liter-llm mock-provider ... &` expects', async () => {
-    // The shell stands in for npx: it starts the server as its child and is then killed alone.
-    const shell = spawn(
-      'sh',
-      ['-c', `"${process.execPath}" "${CLI}" mock-provider --provider openai --port 0 & echo "pid $!"; wait`],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let pid = 0;
-    try {
-      const port = await new Promise<number>((resolve) => {
-        let output = '';
-        shell.stdout.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          pid = Number(/pid (\d+)/.exec(output)?.[1] ?? 0);
-          const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-          if (match) resolve(Number(match[1]));
-        });
+  const server = `"${process.execPath}" "${CLI}" mock-provider --provider openai --port 0`;
+  it.each([
+    // A shell that started it in the background, then is killed alone.
+    ['its parent', 'sh', ['-c', `${server} & wait`]],
+    // What npx does: a process that runs it through `sh -c` and does not pass its signal on; the
+    // shell in between stays, waiting for the server.
+    [
+      'the process above its parent (npx)',
+      process.execPath,
+      [
+        '-e',
+        `require('node:child_process').spawn('sh', ['-c', ${JSON.stringify(server)}], { stdio: 'inherit' }); setInterval(() => {}, 60_000);`,
+      ],
+    ],
+  ])('stops and frees its port when %s is killed', async (_name, command, args) => {
+    const launcher = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    cleanups.push(() => launcher.kill('SIGKILL'));
+    const port = await new Promise<number>((resolve, reject) => {
+      let output = '';
+      launcher.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /listening on http:\/\/127\.0\.0\.1:(\d+) \(pid (\d+)/.exec(output);
+        if (!match) return;
+        const pid = Number(match[2]);
+        cleanups.push(() => isAlive(pid) && process.kill(pid, 'SIGKILL'));
+        resolve(Number(match[1]));
       });
-      shell.kill('SIGKILL');
-      const deadline = Date.now() + 3_000;
-      while (Date.now() < deadline && (await isListening(port))) await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(await isListening(port)).toBe(false);
-    } finally {
-      shell.kill('SIGKILL');
-      if (pid > 0 && isAlive(pid)) process.kill(pid, 'SIGKILL');
-    }
+      setTimeout(() => reject(new Error(`no "listening on ... (pid N)" line in: ${output}`)), 5_000);
+    });
+    launcher.kill('SIGKILL');
+    const deadline = Date.now() + 3_000;
+    while (Date.now() < deadline && (await isListening(port))) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await isListening(port)).toBe(false);
+  });
+
+  it('says which failures it injects, and nothing about failures without failure flags', async () => {
+    const plain = await startMockProvider(['--provider', 'openai']);
+    const failing = await startMockProvider(['--provider', 'openai', '--status', '503', '--retry-after', '2']);
+    started.push(plain, failing);
+    expect(plain.banner).not.toContain('failures:');
+    expect(failing.banner).toContain('failures: 100% of calls fail, with status 503, retry-after 2 s');
   });
 });
 

@@ -53,11 +53,16 @@ export function runCLI(args: string[], options: CLIRunOptions = {}): Promise<CLI
   return result;
 }
 
-/** Starts `liter-llm mock-provider --port 0 ...args` and resolves with the child and the URL it prints. */
-export async function startMockProvider(args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; url: string }> {
+/**
+ * Starts `liter-llm mock-provider --port 0 ...args` and resolves with the child, the URL it prints
+ * and its banner (what it printed up to the end of the line with the URL).
+ */
+export async function startMockProvider(
+  args: string[],
+): Promise<{ child: ChildProcessWithoutNullStreams; url: string; banner: string }> {
   const child = spawnCLI(['mock-provider', '--port', '0', ...args]);
+  let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(output);
@@ -66,7 +71,7 @@ export async function startMockProvider(args: string[]): Promise<{ child: ChildP
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => reject(new Error(`mock-provider exited with ${code}: ${output}`)));
   });
-  return { child, url };
+  return { child, url, banner: output };
 }
 
 /** Stops a child and waits for it to be gone. */

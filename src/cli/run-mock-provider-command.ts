@@ -6,6 +6,7 @@ import { echoOpenAIHandler, openAIFailureFormat } from '../testing/echo-openai-h
 import { MockProviderServer } from '../testing/mock-provider-server.js';
 import { parseCLIArgs, UsageError } from './parse-cli-args.js';
 import { parseMockFailureFlags } from './parse-mock-failure-flags.js';
+import { watchAncestors } from './watch-ancestors.js';
 
 const HANDLERS = {
   openai: {
@@ -35,16 +36,11 @@ const HANDLERS = {
   },
 } as const;
 
-/** How often the server checks that the process that started it is still there. */
-const PARENT_CHECK_MS = 500;
-
 /**
  * A local server that answers in a provider's wire format, for trying the CLI and gateway without
  * keys, optionally failing the way providers do (see COMMAND_USAGE['mock-provider']).
  */
 export async function runMockProviderCommand(args: string[]): Promise<number> {
-  // Read first: a parent that dies while the server starts must still count as gone.
-  const parent = process.ppid;
   const { values } = parseCLIArgs(() =>
     parseArgs({
       // A bare --fail-mid-stream means its default mode; parseArgs has no optional values.
@@ -69,11 +65,23 @@ export async function runMockProviderCommand(args: string[]): Promise<number> {
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port expects a port number, got "${values.port}"`);
-  const failures: FailureOptions | undefined = parseMockFailureFlags(values);
+  // Watched from the start: a parent that dies while the server starts must still count as gone.
+  let parentGone = false;
+  let onParentGone = () => {
+    parentGone = true;
+  };
+  const stopWatching = values.detached ? () => undefined : watchAncestors(() => onParentGone());
+  const failures: FailureOptions | undefined = parseMockFailureFlags({
+    'fail-rate': values['fail-rate'],
+    status: values.status,
+    'retry-after': values['retry-after'],
+    'latency-ms': values['latency-ms'],
+    'fail-mid-stream': values['fail-mid-stream'],
+  });
   const handler = failures ? createFailingHandler(choice.handler, choice.failures, failures) : choice.handler;
   const server = await MockProviderServer.start({ handler, host: values.host, port });
   process.stdout.write(
-    `mock ${values.provider} server listening on ${server.url}\n` +
+    `mock ${values.provider} server listening on ${server.url} (pid ${process.pid}; ${values.detached ? 'stop it with kill' : 'it stops with its parent'})\n` +
       `try: ${choice.env}=${server.url}${choice.suffix} ${choice.key}liter-llm chat --model ${choice.model} "Hello"\n` +
       (failures ? `failures: ${describeFailures(failures)}\n` : ''),
   );
@@ -81,15 +89,11 @@ export async function runMockProviderCommand(args: string[]): Promise<number> {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
     // Started as "npx liter-llm mock-provider ... &", "kill $!" stops npx, not this process, which
-    // would keep the port: stop once the parent is gone (this process is then re-parented).
-    if (values.detached) return;
-    const watch = setInterval(() => {
-      if (process.ppid === parent) return;
-      clearInterval(watch);
-      resolve();
-    }, PARENT_CHECK_MS);
-    watch.unref();
+    // would keep the port: stop once the processes that started it are gone.
+    onParentGone = resolve;
+    if (parentGone) resolve();
   });
+  stopWatching();
   await server.close();
   return 0;
 }
