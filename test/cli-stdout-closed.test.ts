@@ -34,6 +34,18 @@ function expectQuietExit(result: CLIResult): void {
 }
 
 describe('a reader that leaves early', () => {
+  it.each([
+    [['--help']],
+    [['--version']],
+    [['chat', '--help']],
+    [['check-config', new URL('../examples/liter-llm.yaml', import.meta.url).pathname]],
+  ])('%j with standard output closed before it writes exits 0 with nothing on stderr', async (args) => {
+    const child = spawnCLI(args, { OPENAI_API_KEY: 'sk-x', ANTHROPIC_API_KEY: 'sk-y', HF_TOKEN: 'hf_z', LITER_LLM_KEY: 'k' });
+    child.stdin.end();
+    child.stdout.destroy();
+    expectQuietExit(await collectCLI(child));
+  });
+
   it('chat --stream exits 0 with nothing on stderr', async () => {
     const words = Array.from({ length: 30_000 }, (_, index) => `w${index}`).join(' ');
     // The prompt on standard input: as one argument it would pass the kernel's limit.

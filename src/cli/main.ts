@@ -6,6 +6,7 @@ import { runChatCommand } from './run-chat-command.js';
 import { runCheckConfigCommand } from './run-check-config-command.js';
 import { runEmbedCommand } from './run-embed-command.js';
 import { runMockProviderCommand } from './run-mock-provider-command.js';
+import { toleratePipeClose } from './watch-stdout.js';
 import { resolveLogLevel } from '../telemetry/resolve-log-level.js';
 
 const USAGE = `Usage:
@@ -33,6 +34,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 async function main(argv: string[]): Promise<number> {
+  toleratePipeClose();
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${USAGE}\n`);

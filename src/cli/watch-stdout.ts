@@ -7,7 +7,7 @@ export interface StdoutWatch {
   write(text: string): void;
   /** Throws when a write failed for another reason than the reader leaving (a full disk, say). */
   throwIfFailed(): void;
-  /** Stops watching (the stream keeps a quiet error listener: a late EPIPE must not crash the exit). */
+  /** Stops watching. */
   stop(): void;
 }
 
@@ -35,12 +35,22 @@ export function watchStdout(stream: NodeJS.WritableStream = process.stdout): Std
       if (!controller.signal.aborted) stream.write(text);
     },
     stop() {
+      // Writes still in flight may fail after the command returned: toleratePipeClose covers them.
       stream.off('error', onError);
-      // Writes still in flight may fail after the command returned: swallow them rather than crash.
-      stream.on('error', () => undefined);
     },
     throwIfFailed() {
       if (failure) throw new Error(`could not write to standard output: ${failure.message}`);
     },
   };
+}
+
+/**
+ * For every command (main.ts): a reader of standard output that is gone (`liter-llm --help | head -1`
+ * after `head` exited) is no crash; the write is lost and the command ends as it would have. Other
+ * write errors still surface.
+ */
+export function toleratePipeClose(stream: NodeJS.WritableStream = process.stdout): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
 }
