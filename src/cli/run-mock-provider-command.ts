@@ -65,18 +65,18 @@ export async function runMockProviderCommand(args: string[]): Promise<number> {
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port expects a port number, got "${values.port}"`);
-  // Watched from the start: a parent that dies while the server starts must still count as gone.
-  let parentGone = false;
-  let onParentGone = () => {
-    parentGone = true;
-  };
-  const stopWatching = values.detached ? () => undefined : watchAncestors(() => onParentGone());
   const failures: FailureOptions | undefined = parseMockFailureFlags({
     'fail-rate': values['fail-rate'],
     status: values.status,
     'retry-after': values['retry-after'],
     'latency-ms': values['latency-ms'],
     'fail-mid-stream': values['fail-mid-stream'],
+  });
+  // Started as "npx liter-llm mock-provider ... &", "kill $!" stops npx, not this process, which
+  // would keep the port: stop once the processes that started it are gone. Watched from before the
+  // server starts, so a parent that dies meanwhile still counts.
+  const parentGone = new Promise<void>((resolve) => {
+    if (!values.detached) watchAncestors(resolve);
   });
   const handler = failures ? createFailingHandler(choice.handler, choice.failures, failures) : choice.handler;
   const server = await MockProviderServer.start({ handler, host: values.host, port });
@@ -85,15 +85,11 @@ export async function runMockProviderCommand(args: string[]): Promise<number> {
       `try: ${choice.env}=${server.url}${choice.suffix} ${choice.key}liter-llm chat --model ${choice.model} "Hello"\n` +
       (failures ? `failures: ${describeFailures(failures)}\n` : ''),
   );
-  await new Promise<void>((resolve) => {
+  const signalled = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
-    // Started as "npx liter-llm mock-provider ... &", "kill $!" stops npx, not this process, which
-    // would keep the port: stop once the processes that started it are gone.
-    onParentGone = resolve;
-    if (parentGone) resolve();
   });
-  stopWatching();
+  await Promise.race([signalled, parentGone]);
   await server.close();
   return 0;
 }
