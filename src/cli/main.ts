@@ -11,7 +11,7 @@ import { resolveLogLevel } from '../telemetry/resolve-log-level.js';
 
 const USAGE = `Usage:
   liter-llm serve [--config FILE] [--host H] [--port P]     the OpenAI/Anthropic-compatible gateway
-  liter-llm chat --model M [--config FILE] [--stream] [--system S] [--max-tokens N] [--temperature T] PROMPT
+  liter-llm chat --model M [--config FILE] [--stream] [--system S] [--max-tokens N] [--temperature T] [PROMPT...]
   liter-llm embed --model M [--config FILE] [--dimensions N] [TEXT...]
   liter-llm check-config FILE
   liter-llm mock-provider --provider openai|anthropic|huggingface [--port P] [--fail-rate R] [--status N]
