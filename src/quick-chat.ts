@@ -6,7 +6,7 @@ import { createDefaultConfig } from './engine/config/create-default-config.js';
 let defaultEngine: ReloadableEngine | undefined;
 
 /**
- * The quickest way in: `await chat('openai/gpt-4o-mini', 'Hello')` → the reply text. Uses one
+ * The quickest way in: `await chat('openai/gpt-6-luna', 'Hello')` → the reply text. Uses one
  * shared engine configured from the environment (OPENAI_API_KEY, ANTHROPIC_API_KEY, HF_TOKEN and
  * their *_BASE_URL variables). For anything more, create your own engine with createEngine().
  */

@@ -1,20 +1,25 @@
 #!/usr/bin/env node
 import { isLiterLLMError } from '../spec/errors.js';
+import { COMMAND_USAGE } from './command-usage.js';
 import { UsageError } from './parse-cli-args.js';
 import { runChatCommand } from './run-chat-command.js';
 import { runCheckConfigCommand } from './run-check-config-command.js';
 import { runEmbedCommand } from './run-embed-command.js';
 import { runMockProviderCommand } from './run-mock-provider-command.js';
+import { toleratePipeClose } from './watch-stdout.js';
+import { resolveLogLevel } from '../telemetry/resolve-log-level.js';
 
 const USAGE = `Usage:
   liter-llm serve [--config FILE] [--host H] [--port P]     the OpenAI/Anthropic-compatible gateway
-  liter-llm chat --model M [--config FILE] [--stream] [--system S] [--max-tokens N] [--temperature T] PROMPT
-  liter-llm embed --model M [--config FILE] TEXT...
+  liter-llm chat --model M [--config FILE] [--stream] [--system S] [--max-tokens N] [--temperature T] [PROMPT...]
+  liter-llm embed --model M [--config FILE] [--dimensions N] [TEXT...]
   liter-llm check-config FILE
-  liter-llm mock-provider --provider openai|anthropic|huggingface [--port P]
+  liter-llm mock-provider --provider openai|anthropic|huggingface [--port P] [--fail-rate R] [--status N]
+                          [--retry-after S] [--latency-ms N] [--fail-mid-stream[=disconnect|error]]
                                                             a local echo server speaking that provider's API
+  liter-llm COMMAND --help                                  every flag of COMMAND
 
-Models are "provider/model" (openai/gpt-4o-mini) or a route name from the config. Without --config,
+Models are "provider/model" (openai/gpt-6-luna) or a route name from the config. Without --config,
 providers are enabled from OPENAI_API_KEY, ANTHROPIC_API_KEY, HF_TOKEN (and *_BASE_URL to point
 them at another server).`;
 
@@ -29,6 +34,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 async function main(argv: string[]): Promise<number> {
+  toleratePipeClose();
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${USAGE}\n`);
@@ -45,7 +51,15 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`liter-llm: unknown command "${name}"\n\n${USAGE}\n`);
     return 2;
   }
+  // Flags after "--" are the command's text, not a request for help.
+  const flags = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (flags.includes('--help') || flags.includes('-h')) {
+    process.stdout.write(`${COMMAND_USAGE[name] ?? USAGE}\n`);
+    return 0;
+  }
   try {
+    // Checked for every command, before any work: `serve` with a typo in it must not start.
+    checkEnvironment();
     return await (
       await load()
     )(rest);
@@ -60,6 +74,15 @@ async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`liter-llm ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
+  }
+}
+
+/** The settings read from the environment that can be wrong, as usage errors. */
+function checkEnvironment(): void {
+  try {
+    resolveLogLevel(process.env);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
 }
 

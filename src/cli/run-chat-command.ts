@@ -5,6 +5,7 @@ import { loadCLIConfig } from './load-cli-config.js';
 import { startCLITracing } from './start-cli-tracing.js';
 import { parseCLIArgs, UsageError } from './parse-cli-args.js';
 import { readStdin } from './read-stdin.js';
+import { watchStdout } from './watch-stdout.js';
 
 export async function runChatCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCLIArgs(() =>
@@ -22,7 +23,7 @@ export async function runChatCommand(args: string[]): Promise<number> {
       },
     }),
   );
-  if (!values.model) throw new UsageError('--model is required (e.g. --model openai/gpt-4o-mini)');
+  if (!values.model) throw new UsageError('--model is required (e.g. --model openai/gpt-6-luna)');
   let prompt = positionals.join(' ');
   if (prompt === '' || prompt === '-') prompt = process.stdin.isTTY ? '' : await readStdin();
   if (prompt.trim() === '') throw new UsageError('a PROMPT is required (as arguments or on standard input)');
@@ -39,23 +40,32 @@ export async function runChatCommand(args: string[]): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
+  // `chat --stream | head`: once the reader is gone, stop the upstream call and end quietly.
+  const stdout = watchStdout();
+  stdout.signal.addEventListener('abort', onSignal);
   try {
     if (values.stream) {
       let endsWithNewline = true;
       for await (const event of engine.chatStream(request, { signal: controller.signal })) {
         if (event.type === 'text-delta') {
-          process.stdout.write(event.text);
+          stdout.write(event.text);
           endsWithNewline = event.text.endsWith('\n');
         }
       }
-      if (!endsWithNewline) process.stdout.write('\n');
+      if (!endsWithNewline) stdout.write('\n');
     } else {
       const response = await engine.chat(request, { signal: controller.signal });
-      process.stdout.write(response.text.endsWith('\n') ? response.text : `${response.text}\n`);
-      for (const call of response.toolCalls) process.stdout.write(`[tool call] ${call.name}(${call.arguments})\n`);
+      stdout.write(response.text.endsWith('\n') ? response.text : `${response.text}\n`);
+      for (const call of response.toolCalls) stdout.write(`[tool call] ${call.name}(${call.arguments})\n`);
     }
+    stdout.throwIfFailed();
     return 0;
+  } catch (error) {
+    stdout.throwIfFailed();
+    if (stdout.readerGone) return 0;
+    throw error;
   } finally {
+    stdout.stop();
     process.off('SIGINT', onSignal);
     await engine.close();
     await stopTracing();

@@ -1,21 +1,57 @@
 import type { Engine } from '../engine/engine.js';
 
 /**
+ * How long a one-shot command waits at exit for the collector to take its spans. The answer is
+ * already printed; a collector that hangs or refuses held every call 8-10 s with the SDK's defaults.
+ */
+const FLUSH_TIMEOUT_MS = 1_000;
+
+/**
  * Spans for one-shot commands (chat, embed), only when OTEL_* asks for an exporter: the
  * telemetry module (and the OpenTelemetry SDK behind it) is not even loaded otherwise, and no
- * metrics or logs are set up, since stdout carries the answer. Returns the shutdown that flushes spans.
+ * metrics or logs are set up, since stdout carries the answer. Returns the shutdown that flushes
+ * spans, in about FLUSH_TIMEOUT_MS at most, saying once on stderr when they were not exported.
  */
 export async function startCLITracing(engine: Engine, env: NodeJS.ProcessEnv = process.env): Promise<() => Promise<void>> {
   const wanted = (env['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] ?? '') !== '';
   if (!wanted) return async () => {};
   const { createTelemetry } = await import('../telemetry/create-telemetry.js');
-  const telemetry = await createTelemetry({ env, engine, metrics: false, logs: false });
+  const telemetry = await createTelemetry({
+    env,
+    engine,
+    metrics: false,
+    logs: false,
+    otlp: { exportTimeoutMs: FLUSH_TIMEOUT_MS },
+  });
   return async () => {
+    // The exporter gives up at FLUSH_TIMEOUT_MS (and closes its connection, so the process can exit);
+    // the extra half second covers anything in the SDK that would not.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${FLUSH_TIMEOUT_MS} ms`)), FLUSH_TIMEOUT_MS + 500);
+      timer.unref();
+    });
     try {
-      await telemetry.shutdown();
+      await Promise.race([telemetry.shutdown(), deadline]);
     } catch (error) {
       // The answer was already printed: a collector that is down costs the spans, not the command.
-      process.stderr.write(`liter-llm: could not export traces: ${error instanceof Error ? error.message : String(error)}\n`);
+      const reason = error instanceof Error ? error.message : String(error);
+      const collector = telemetry.otlp ? displayURL(telemetry.otlp.settings.url) : 'the OTLP collector';
+      process.stderr.write(
+        `liter-llm: traces not exported: ${collector} did not take them within ${FLUSH_TIMEOUT_MS / 1000} s (${reason})\n`,
+      );
+    } finally {
+      clearTimeout(timer);
     }
   };
+}
+
+/** The collector's URL without userinfo or query, which may carry credentials. */
+function displayURL(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return 'the OTLP endpoint';
+  }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { engineChannels, type RequestContext } from '../engine/engine-events.js';
 import fc from 'fast-check';
-import { ProviderUnavailableError } from '../spec/errors.js';
+import { InvalidRequestError, ProviderUnavailableError } from '../spec/errors.js';
 import { createRequestLogger, formatRequestFields, isoTimeNow, resolveLogLevel } from './create-request-logger.js';
 import { createSecretScrubber } from './create-secret-scrubber.js';
 import { TRACE_ID_KEY } from './observer-keys.js';
@@ -142,10 +142,19 @@ describe('createRequestLogger', () => {
     expect(lines).toHaveLength(1);
   });
 
-  it('falls back to info for a missing or unknown level', () => {
+  it('is info when LITER_LLM_LOG_LEVEL is unset or empty', () => {
     expect(resolveLogLevel({})).toBe('info');
-    expect(resolveLogLevel({ LITER_LLM_LOG_LEVEL: 'verbose' })).toBe('info');
+    expect(resolveLogLevel({ LITER_LLM_LOG_LEVEL: '  ' })).toBe('info');
     expect(resolveLogLevel({ LITER_LLM_LOG_LEVEL: ' debug ' })).toBe('debug');
+  });
+
+  it('refuses an unknown level, naming the variable, the value and the valid levels', () => {
+    const invalid = () => resolveLogLevel({ LITER_LLM_LOG_LEVEL: 'verbose' });
+    expect(invalid).toThrow(InvalidRequestError);
+    expect(invalid).toThrow('LITER_LLM_LOG_LEVEL is "verbose"; expected one of fatal, error, warn, info, debug, trace, silent');
+    expect(() => createRequestLogger({ env: { LITER_LLM_LOG_LEVEL: 'verbose' }, destination: { write: () => undefined } })).toThrow(
+      'LITER_LLM_LOG_LEVEL',
+    );
   });
 });
 

@@ -8,11 +8,12 @@ import { createSecretScrubber, type SecretScrubber } from './create-secret-scrub
 import { TRACE_ID_KEY } from './observer-keys.js';
 import { subscribeEngineEvents } from './subscribe-engine-events.js';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import { type LogLevel, resolveLogLevel } from './resolve-log-level.js';
+
+export { LOG_LEVELS, type LogLevel, resolveLogLevel } from './resolve-log-level.js';
 
 export interface RequestLoggerOptions {
-  /** Default: LITER_LLM_LOG_LEVEL, else `info`. `silent` turns logging off. */
+  /** Default: LITER_LLM_LOG_LEVEL (an unknown value throws), else `info`. `silent` turns logging off. */
   level?: LogLevel;
   /** Where LITER_LLM_LOG_LEVEL is read (default: process.env). */
   env?: Record<string, string | undefined>;
@@ -189,12 +190,6 @@ function describeError(error: LiterLLMError): Record<string, unknown> {
     ...(error.requestId !== undefined && { provider_request_id: error.requestId }),
     ...(error.retryAfterMs !== undefined && { retry_after_ms: error.retryAfterMs }),
   };
-}
-
-/** LITER_LLM_LOG_LEVEL when it names a level, else `info`. */
-export function resolveLogLevel(env: Record<string, string | undefined>): LogLevel {
-  const requested = env['LITER_LLM_LOG_LEVEL']?.trim().toLowerCase();
-  return (LOG_LEVELS as readonly string[]).includes(requested ?? '') ? (requested as LogLevel) : 'info';
 }
 
 const DEFAULT_BUFFER_BYTES = 16_384;

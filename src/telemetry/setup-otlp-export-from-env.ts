@@ -16,6 +16,12 @@ export interface OTLPExportOptions {
    * W3C propagator (default: true). Tests and embedders that pass the provider around set false.
    */
   register?: boolean;
+  /**
+   * Longest one export may take, its retries included (default: OTEL_EXPORTER_OTLP_TIMEOUT, else the
+   * SDK's 10 s). A process that flushes once at exit (the CLI) sets it low: a collector that hangs or
+   * refuses would otherwise hold the process that long after its work is done.
+   */
+  exportTimeoutMs?: number;
 }
 
 /**
@@ -43,12 +49,17 @@ export async function setupOTLPExportFromEnv(
         ? import('@opentelemetry/exporter-trace-otlp-http')
         : import('@opentelemetry/exporter-trace-otlp-proto'),
     ]);
-  const exporter = new OTLPTraceExporter({ url: settings.url, headers: settings.headers });
+  const timeout = options.exportTimeoutMs;
+  const exporter = new OTLPTraceExporter({
+    url: settings.url,
+    headers: settings.headers,
+    ...(timeout !== undefined && { timeoutMillis: timeout }),
+  });
   const provider = new NodeTracerProvider({
     resource: defaultResource().merge(
       resourceFromAttributes({ ...settings.resourceAttributes, 'service.name': settings.serviceName }),
     ),
-    spanProcessors: [new BatchSpanProcessor(exporter)],
+    spanProcessors: [new BatchSpanProcessor(exporter, timeout !== undefined ? { exportTimeoutMillis: timeout } : {})],
   });
   if (options.register !== false) provider.register();
   return {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { MockHandler, RecordedRequest, ScriptedResponse } from './mock-provider-server.js';
+import type { MockHandler, ProviderFailureFormat, RecordedRequest, ScriptedResponse } from './mock-provider-server.js';
 
 /**
  * A stand-in for the Anthropic Messages API: answers any well-formed `POST /v1/messages` with
@@ -155,3 +155,31 @@ function randomId(length: number): string {
   for (let index = 0; index < length; index++) id += BASE62[bytes[index]! % 62];
   return id;
 }
+
+/** Anthropic's error types per status (https://docs.anthropic.com/en/api/errors). */
+function anthropicErrorType(status: number): string {
+  const types: Record<number, string> = {
+    400: 'invalid_request_error',
+    401: 'authentication_error',
+    403: 'permission_error',
+    404: 'not_found_error',
+    413: 'request_too_large',
+    429: 'rate_limit_error',
+    529: 'overloaded_error',
+  };
+  return types[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
+}
+
+/** Failures in Anthropic's shapes: `{"type":"error","error":{type,message},"request_id"}`, and an `event: error` in a stream. */
+export const anthropicFailureFormat: ProviderFailureFormat = {
+  errorResponse(status, message) {
+    const requestId = `req_011C${randomId(20)}`;
+    return {
+      status,
+      headers: { 'content-type': 'application/json', 'request-id': requestId },
+      body: JSON.stringify({ type: 'error', error: { type: anthropicErrorType(status), message }, request_id: requestId }),
+    };
+  },
+  streamErrorEvent: (message) =>
+    `event: error\ndata: ${JSON.stringify({ type: 'error', error: { details: null, type: 'overloaded_error', message } })}\n\n`,
+};

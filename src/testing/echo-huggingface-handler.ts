@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createEchoEmbedding, estimateTokens, lastUserText, splitPieces, type EchoWireMessage } from './echo-openai-handler.js';
-import type { MockHandler, RecordedRequest, ScriptedResponse } from './mock-provider-server.js';
+import type { MockHandler, ProviderFailureFormat, RecordedRequest, ScriptedResponse } from './mock-provider-server.js';
 
 /** The window the echo pretends to have, so oversize requests get TGI's real validation error. */
 const MAX_TOTAL_TOKENS = 4096;
@@ -245,3 +245,17 @@ function sse(events: string[], requestId: string): ScriptedResponse {
     body: events,
   };
 }
+
+/** TGI's error types per status (its `ErrorResponse.error_type`). */
+function tgiErrorType(status: number): string {
+  if (status === 429 || status === 503) return 'overloaded';
+  if (status === 400 || status === 422) return 'validation';
+  return 'generation';
+}
+
+/** Failures in TGI's shapes: `{"error","error_type"}`, as the body and as a stream's `data:` line. */
+export const huggingFaceFailureFormat: ProviderFailureFormat = {
+  errorResponse: (status, message) =>
+    json(status, { error: message, error_type: tgiErrorType(status) }, randomBytes(12).toString('base64url')),
+  streamErrorEvent: (message) => `data: ${JSON.stringify({ error: message, error_type: 'generation' })}\n\n`,
+};

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { MockHandler, ScriptedResponse } from './mock-provider-server.js';
+import type { MockHandler, ProviderFailureFormat, ScriptedResponse } from './mock-provider-server.js';
 
 /**
  * A stand-in for the OpenAI API (and so for any OpenAI-compatible server), for demos, the CLI's
@@ -382,3 +382,18 @@ function json(status: number, body: unknown, requestId: string): ScriptedRespons
 function randomHex(bytes: number): string {
   return randomBytes(bytes).toString('hex');
 }
+
+/** OpenAI's error types per status, as the API answers them (401 and 404 are request errors there). */
+function openAIErrorType(status: number): { type: string; code: string | null } {
+  if (status === 429) return { type: 'requests', code: 'rate_limit_exceeded' };
+  if (status >= 500) return { type: 'server_error', code: null };
+  return { type: 'invalid_request_error', code: status === 401 ? 'invalid_api_key' : null };
+}
+
+/** Failures in OpenAI's shapes: `{"error":{message,type,param,code}}`, and the same object as a stream's `data:` line. */
+export const openAIFailureFormat: ProviderFailureFormat = {
+  errorResponse: (status, message) =>
+    json(status, { error: { message, ...openAIErrorType(status), param: null } }, `req_${randomHex(16)}`),
+  streamErrorEvent: (message) =>
+    `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code: null } })}\n\n`,
+};

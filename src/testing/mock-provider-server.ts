@@ -27,6 +27,8 @@ export interface ScriptedResponse {
   hangAfterChunks?: number;
   /** Destroy the socket without a response (for connection-reset tests). */
   destroy?: boolean;
+  /** Send the headers and this many chunks, then destroy the socket (a connection that breaks mid-stream). */
+  destroyAfterChunks?: number;
 }
 
 export type MockHandler = (request: RecordedRequest) => ScriptedResponse | Promise<ScriptedResponse>;
@@ -151,13 +153,22 @@ export class MockProviderServer {
     }
     response.writeHead(scripted.status ?? 200, scripted.headers ?? { 'content-type': 'application/json' });
     const pieces = splitBody(scripted);
+    const breakAt = scripted.destroyAfterChunks;
     for (let index = 0; index < pieces.length; index++) {
       if (scripted.hangAfterChunks !== undefined && index >= scripted.hangAfterChunks) return;
+      if (breakAt !== undefined && index >= breakAt) break;
       if (response.destroyed) return;
-      response.write(pieces[index]);
+      // Before a scripted break, wait until each chunk is on the wire, or the reset could drop it.
+      if (breakAt !== undefined) await new Promise<void>((resolve) => response.write(pieces[index], () => resolve()));
+      else response.write(pieces[index]);
       if (scripted.chunkDelayMs && index < pieces.length - 1) await sleep(scripted.chunkDelayMs);
     }
     if (scripted.hangAfterChunks !== undefined) return;
+    if (breakAt !== undefined) {
+      completed = true;
+      request.socket.destroy();
+      return;
+    }
     completed = true;
     response.end();
   }
@@ -183,4 +194,14 @@ function parseJSON(text: string): unknown {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * How a provider reports a failure, for injecting failures into its echo (createFailingHandler):
+ * its error response for a status, and the in-band error event that ends a broken stream.
+ */
+export interface ProviderFailureFormat {
+  errorResponse(status: number, message: string): ScriptedResponse;
+  /** The SSE text of an error event sent after a stream started (a 200 already went out). */
+  streamErrorEvent(message: string): string;
 }
