@@ -131,7 +131,7 @@ async function* readSSEEvents(body: HTTPResponseBody, provider: string, signal: 
     }
     finished = true;
   } catch (error) {
-    throw mapNetworkError(error, provider, signal);
+    throw mapNetworkError(error, provider, signal, 'stream');
   } finally {
     if (!finished) body.destroy();
   }
