@@ -7,6 +7,7 @@ import { type AttemptContext, engineChannels, type RequestContext } from './engi
 import type { Lease } from './limits/provider-limiter.js';
 import { parseRateLimitHeaders } from './limits/parse-rate-limit-headers.js';
 import { retryDelayMs } from './retry/retry-delay-ms.js';
+import { shouldFallBack } from './retry/should-fall-back.js';
 
 export interface AttemptInput {
   candidate: Candidate;
@@ -39,8 +40,10 @@ export interface ExecuteCallParams<T> {
 
 /**
  * The policy loop around single attempts: limiter admission, per-attempt deadline, retries with
- * back-off for retryable errors, then the next candidate (fallback). Non-retryable errors end the
- * call at once; so do the caller's cancel and the whole-call deadline.
+ * back-off for retryable errors, then the next candidate (fallback). Errors that are not the
+ * provider's failure (should-fall-back.ts) end the call at once; so do the caller's cancel and the
+ * whole-call deadline. A provider failure that asking again cannot fix (a host name that does not
+ * resolve) goes to the next candidate without retries.
  */
 export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
   const { context, signal } = params;
@@ -114,9 +117,10 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
             });
           }
           if (signal.aborted) throw abortReason(signal);
-          if (!error.retryable) throw error;
+          if (!shouldFallBack(error)) throw error;
           lastError = error;
-          const delay = retry < candidate.maxRetries ? retryDelayMs(error, retry + 1, {}, params.random) : undefined;
+          const delay =
+            error.retryable && retry < candidate.maxRetries ? retryDelayMs(error, retry + 1, {}, params.random) : undefined;
           if (delay === undefined) break;
           if (engineChannels.retry.hasSubscribers)
             engineChannels.retry.publish({ context, provider, model, delayMs: delay, error });

@@ -1,0 +1,157 @@
+/**
+ * Provider faults that must not end a call while fallbacks remain, over local servers and the real
+ * adapters and pools.
+ */
+import dns from 'node:dns';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createEngine } from '../src/create-engine.js';
+import type { ReloadableEngine } from '../src/engine/create-engine-core.js';
+import type { LiterLLMConfigInput } from '../src/engine/config/liter-llm-config-input.js';
+import { isLiterLLMError } from '../src/spec/errors.js';
+import { echoOpenAIHandler } from '../src/testing/echo-openai-handler.js';
+import { MockProviderServer } from '../src/testing/mock-provider-server.js';
+
+const USER = [{ role: 'user' as const, content: 'Hello there' }];
+const servers: MockProviderServer[] = [];
+const engines: ReloadableEngine[] = [];
+
+async function server(): Promise<MockProviderServer> {
+  const started = await MockProviderServer.start({ handler: echoOpenAIHandler });
+  servers.push(started);
+  return started;
+}
+
+function engine(config: LiterLLMConfigInput): ReloadableEngine {
+  const created = createEngine(config, { random: () => 0 });
+  engines.push(created);
+  return created;
+}
+
+async function errorOf(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    if (isLiterLLMError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a failure');
+}
+
+/**
+ * Makes host names under `.invalid` fail to resolve with the given getaddrinfo code, without a DNS
+ * query leaving the machine; every other name resolves as usual. Returns how many lookups failed.
+ */
+function failLookups(code: 'ENOTFOUND' | 'EAI_AGAIN'): { count: number } {
+  const failed = { count: 0 };
+  const original = dns.lookup.bind(dns);
+  vi.spyOn(dns, 'lookup').mockImplementation(((hostname: string, options: unknown, callback?: unknown) => {
+    const done = (typeof options === 'function' ? options : callback) as (error: Error | null) => void;
+    if (hostname.endsWith('.invalid')) {
+      failed.count++;
+      const error = Object.assign(new Error(`getaddrinfo ${code} ${hostname}`), { code, syscall: 'getaddrinfo', hostname });
+      process.nextTick(done, error);
+      return;
+    }
+    return (original as (...args: unknown[]) => void)(hostname, options, callback);
+  }));
+  return failed;
+}
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await Promise.all(engines.splice(0).map((created) => created.close()));
+  await Promise.all(servers.splice(0).map((started) => started.close()));
+});
+
+describe('provider failures move on to the fallbacks', () => {
+  const routeTo = (primaryURL: string, backupURL: string): LiterLLMConfigInput => ({
+    providers: {
+      primary: { type: 'openai-compatible', baseURL: primaryURL, maxRetries: 2 },
+      backup: { type: 'openai-compatible', baseURL: backupURL },
+    },
+    routes: { chat: { targets: [{ provider: 'primary', model: 'm' }], fallbacks: ['backup/m'] } },
+  });
+
+  it('a host name that does not resolve (ENOTFOUND) is not retried there, but falls back', async () => {
+    const failed = failLookups('ENOTFOUND');
+    const backup = await server();
+    const llm = engine(routeTo('http://upstream.invalid:8080/v1', `${backup.url}/v1`));
+    const response = await llm.chat({ model: 'chat', messages: USER });
+    expect(response.provider).toBe('backup');
+    expect(response.text).toBe('Echo: Hello there');
+    // The name does not exist: asking again cannot help, the fallback can.
+    expect(failed.count).toBe(1);
+    expect(response.attempts!.map((attempt) => `${attempt.provider}:${attempt.outcome}`)).toEqual([
+      'primary:provider_unavailable',
+      'backup:ok',
+    ]);
+  });
+
+  it('a resolver that cannot answer now (EAI_AGAIN) is retried, then falls back', async () => {
+    const failed = failLookups('EAI_AGAIN');
+    const backup = await server();
+    const llm = engine(routeTo('http://upstream.invalid:8080/v1', `${backup.url}/v1`));
+    const response = await llm.chat({ model: 'chat', messages: USER });
+    expect(response.provider).toBe('backup');
+    expect(failed.count).toBe(3);
+  });
+
+  it('the error of a host that does not resolve says so, when there is no fallback', async () => {
+    failLookups('ENOTFOUND');
+    const llm = engine({ providers: { primary: { type: 'openai-compatible', baseURL: 'http://upstream.invalid:8080/v1' } } });
+    const error = await errorOf(llm.chat({ model: 'primary/m', messages: USER }));
+    expect(error).toMatchObject({ code: 'provider_unavailable', retryable: false, provider: 'primary' });
+    expect(error.message).toContain('upstream.invalid');
+  });
+
+  it("a 200 answer that is not JSON (a proxy's HTML page) falls back", async () => {
+    const primary = await server();
+    const backup = await server();
+    primary.enqueue({
+      status: 200,
+      headers: { 'content-type': 'text/html' },
+      body: '<html><body>Please log in to the proxy</body></html>',
+    });
+    const llm = engine(routeTo(`${primary.url}/v1`, `${backup.url}/v1`));
+    const response = await llm.chat({ model: 'chat', messages: USER });
+    expect(response.provider).toBe('backup');
+    expect(response.text).toBe('Echo: Hello there');
+    // The same proxy would answer the same page: no second attempt there.
+    expect(primary.requests).toHaveLength(1);
+    expect(backup.requests).toHaveLength(1);
+  });
+
+  it('a 200 answer without choices falls back, and so does a streamed chunk that is not JSON', async () => {
+    const primary = await server();
+    const backup = await server();
+    primary.enqueue(
+      {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'x', object: 'chat.completion', choices: [] }),
+      },
+      { status: 200, headers: { 'content-type': 'text/event-stream' }, body: 'data: <html>\n\n' },
+    );
+    const llm = engine(routeTo(`${primary.url}/v1`, `${backup.url}/v1`));
+    expect((await llm.chat({ model: 'chat', messages: USER })).provider).toBe('backup');
+    let text = '';
+    for await (const event of llm.chatStream({ model: 'chat', messages: USER }))
+      if (event.type === 'text-delta') text += event.text;
+    expect(text).toBe('Echo: Hello there');
+    expect(primary.requests).toHaveLength(2);
+    expect(backup.requests).toHaveLength(2);
+  });
+
+  it('a request the provider calls invalid still ends the call without a fallback', async () => {
+    const primary = await server();
+    const backup = await server();
+    primary.enqueue({
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ error: { message: 'bad temperature', type: 'invalid_request_error', param: 'temperature' } }),
+    });
+    const llm = engine(routeTo(`${primary.url}/v1`, `${backup.url}/v1`));
+    expect((await errorOf(llm.chat({ model: 'chat', messages: USER }))).code).toBe('invalid_request');
+    expect(backup.requests).toHaveLength(0);
+  });
+});
