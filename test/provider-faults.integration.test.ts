@@ -1,12 +1,13 @@
 /**
- * Provider faults that must not end a call while fallbacks remain, over local servers and the real
- * adapters and pools.
+ * Provider faults that must not end a call while fallbacks remain, and retries that must survive a
+ * reload, over local servers and the real adapters and pools.
  */
 import dns from 'node:dns';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEngine } from '../src/create-engine.js';
 import type { ReloadableEngine } from '../src/engine/create-engine-core.js';
 import type { LiterLLMConfigInput } from '../src/engine/config/liter-llm-config-input.js';
+import { validateConfigInput } from '../src/engine/config/validate-config-input.js';
 import { isLiterLLMError } from '../src/spec/errors.js';
 import { echoOpenAIHandler } from '../src/testing/echo-openai-handler.js';
 import { MockProviderServer } from '../src/testing/mock-provider-server.js';
@@ -27,6 +28,12 @@ function engine(config: LiterLLMConfigInput): ReloadableEngine {
   return created;
 }
 
+function validated(config: LiterLLMConfigInput) {
+  const result = validateConfigInput(config);
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result.config;
+}
+
 async function errorOf(promise: Promise<unknown>) {
   try {
     await promise;
@@ -44,7 +51,7 @@ async function errorOf(promise: Promise<unknown>) {
 function failLookups(code: 'ENOTFOUND' | 'EAI_AGAIN'): { count: number } {
   const failed = { count: 0 };
   const original = dns.lookup.bind(dns);
-  vi.spyOn(dns, 'lookup').mockImplementation(((hostname: string, options: unknown, callback?: unknown) => {
+  vi.spyOn(dns, 'lookup').mockImplementation((hostname: string, options: unknown, callback?: unknown) => {
     const done = (typeof options === 'function' ? options : callback) as (error: Error | null) => void;
     if (hostname.endsWith('.invalid')) {
       failed.count++;
@@ -53,7 +60,7 @@ function failLookups(code: 'ENOTFOUND' | 'EAI_AGAIN'): { count: number } {
       return;
     }
     return (original as (...args: unknown[]) => void)(hostname, options, callback);
-  }));
+  });
   return failed;
 }
 
@@ -153,5 +160,70 @@ describe('provider failures move on to the fallbacks', () => {
     const llm = engine(routeTo(`${primary.url}/v1`, `${backup.url}/v1`));
     expect((await errorOf(llm.chat({ model: 'chat', messages: USER }))).code).toBe('invalid_request');
     expect(backup.requests).toHaveLength(0);
+  });
+});
+
+describe('retries after a reload', () => {
+  const overloaded = (retryAfterSeconds: number) => ({
+    status: 503,
+    headers: { 'content-type': 'application/json', 'retry-after': String(retryAfterSeconds) },
+    body: JSON.stringify({ error: { message: 'overloaded', type: 'server_error' } }),
+  });
+
+  it('a retry after the provider was reconfigured goes to the new provider runtime', async () => {
+    const first = await server();
+    const second = await server();
+    first.enqueue(overloaded(1));
+    const config = (url: string) => ({
+      providers: { local: { type: 'openai-compatible' as const, baseURL: `${url}/v1`, maxRetries: 2 } },
+    });
+    const llm = engine(config(first.url));
+    const call = llm.chat({ model: 'local/m', messages: USER });
+    await vi.waitFor(() => expect(first.requests).toHaveLength(1));
+    llm.reload(validated(config(second.url)));
+    const started = performance.now();
+    const response = await call;
+    expect(response.text).toBe('Echo: Hello there');
+    expect(first.requests).toHaveLength(1);
+    expect(second.requests).toHaveLength(1);
+    expect(response.attempts!.map((attempt) => attempt.outcome)).toEqual(['provider_unavailable', 'ok']);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('a retry after the provider was removed fails at once, saying so', async () => {
+    const first = await server();
+    const other = await server();
+    first.enqueue(overloaded(1));
+    const llm = engine({ providers: { local: { type: 'openai-compatible', baseURL: `${first.url}/v1`, maxRetries: 3 } } });
+    const call = errorOf(llm.chat({ model: 'local/m', messages: USER }));
+    await vi.waitFor(() => expect(first.requests).toHaveLength(1));
+    llm.reload(validated({ providers: { other: { type: 'openai-compatible', baseURL: `${other.url}/v1` } } }));
+    const error = await call;
+    expect(error.code).toBe('provider_unavailable');
+    expect(error.message).toMatch(/provider "local" was removed by a config reload/);
+    expect(first.requests).toHaveLength(1);
+    expect(other.requests).toHaveLength(0);
+  });
+
+  it('a fallback whose provider was reconfigured while the call ran uses the new runtime', async () => {
+    const primary = await server();
+    const oldBackup = await server();
+    const newBackup = await server();
+    const config = (backupURL: string): LiterLLMConfigInput => ({
+      providers: {
+        primary: { type: 'openai-compatible', baseURL: `${primary.url}/v1`, maxRetries: 0 },
+        backup: { type: 'openai-compatible', baseURL: `${backupURL}/v1` },
+      },
+      routes: { chat: { targets: [{ provider: 'primary', model: 'm' }], fallbacks: ['backup/m'] } },
+    });
+    primary.enqueue({ ...overloaded(0), delayMs: 300 });
+    const llm = engine(config(oldBackup.url));
+    const call = llm.chat({ model: 'chat', messages: USER });
+    await vi.waitFor(() => expect(primary.requests).toHaveLength(1));
+    llm.reload(validated(config(newBackup.url)));
+    const response = await call;
+    expect(response.provider).toBe('backup');
+    expect(oldBackup.requests).toHaveLength(0);
+    expect(newBackup.requests).toHaveLength(1);
   });
 });

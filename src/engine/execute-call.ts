@@ -5,6 +5,7 @@ import type { Candidate } from './candidate.js';
 import { createDeadline } from './deadline.js';
 import { type AttemptContext, engineChannels, type RequestContext } from './engine-events.js';
 import type { Lease } from './limits/provider-limiter.js';
+import type { ProviderRuntime } from './provider-runtime.js';
 import { parseRateLimitHeaders } from './limits/parse-rate-limit-headers.js';
 import { retryDelayMs } from './retry/retry-delay-ms.js';
 import { shouldFallBack } from './retry/should-fall-back.js';
@@ -35,6 +36,12 @@ export interface ExecuteCallParams<T> {
   headers: Record<string, string>;
   attempts: AttemptRecord[];
   run: (input: AttemptInput) => Promise<T>;
+  /**
+   * The live runtime for a provider whose runtime a reload retired while the call ran (the
+   * candidates were planned from the state the call started with), or the error that says why
+   * there is none. Without it a retired runtime is used as it is.
+   */
+  replaceRetired?: (retired: ProviderRuntime) => ProviderRuntime | LiterLLMError;
   random?: () => number;
 }
 
@@ -49,7 +56,8 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
   const { context, signal } = params;
   let lastError: LiterLLMError | undefined;
   for (const candidate of params.candidates) {
-    const { runtime, model } = candidate;
+    const { model } = candidate;
+    let runtime = candidate.runtime;
     const provider = runtime.config.name;
     let handedOver = false;
     const releaseTarget = () => {
@@ -64,6 +72,15 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
             provider,
           });
           break;
+        }
+        if (runtime.retired && params.replaceRetired) {
+          // Its pool is closing: an attempt there would fail on the closed pool, not on the provider.
+          const live = params.replaceRetired(runtime);
+          if (isLiterLLMError(live)) {
+            lastError = live;
+            break;
+          }
+          runtime = candidate.runtime = live;
         }
         // A free slot is taken without a promise; otherwise admit() waits in the queue or is refused.
         const lease = (!signal.aborted && runtime.limiter.tryAcquire(params.estimatedTokens)) || (await admit(candidate, params, context));

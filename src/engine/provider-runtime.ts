@@ -13,6 +13,11 @@ export interface ProviderRuntime {
   provider: Provider;
   transport: HTTPTransport;
   limiter: ProviderLimiter;
+  /**
+   * Set when a reload replaced or removed this provider (or the engine closed): its pool is closing,
+   * so a call still holding it takes the live runtime for its next attempt (execute-call.ts).
+   */
+  retired?: true;
 }
 
 export function createProviderRuntime(config: ProviderConfig, factories: ProviderFactories, store: RateLimitStore): ProviderRuntime {

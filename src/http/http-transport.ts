@@ -69,6 +69,7 @@ export class HTTPTransport {
   private readonly routes = new Map<string, Route>();
   private readonly poolOptions: PoolOptions;
   private readonly onResponse: HTTPTransportOptions['onResponse'];
+  private closed = false;
 
   constructor(options: HTTPTransportOptions = {}) {
     this.injected = options.dispatcher;
@@ -111,11 +112,13 @@ export class HTTPTransport {
 
   /** Lets in-flight requests finish, then closes every pooled connection. */
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.pools.values()].map((pool) => pool.close()));
   }
 
   /** Closes every connection now, failing in-flight requests. */
   async destroy(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.pools.values()].map((pool) => pool.destroy()));
   }
 
@@ -128,6 +131,8 @@ export class HTTPTransport {
     if (dispatcher === undefined) {
       let pool = this.pools.get(origin);
       if (pool === undefined) {
+        // A pool opened after close() would never be closed; refuse as undici's closed pools do.
+        if (this.closed) throw Object.assign(new Error(`the connections to ${origin} are closed`), { code: 'UND_ERR_CLOSED' });
         pool = new Pool(origin, this.poolOptions);
         this.pools.set(origin, pool);
       }
