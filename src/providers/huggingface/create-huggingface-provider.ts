@@ -84,7 +84,7 @@ export function createHuggingFaceProvider(settings: HuggingFaceProviderSettings 
     secrets,
     requestIdHeader: 'x-request-id',
     mapErrorResponse,
-    mapStreamError: (payload, requestId) => mapHuggingFaceStreamError(payload, name, requestId),
+    mapStreamError: (payload, requestId, place) => mapHuggingFaceStreamError(payload, name, requestId, place),
     maxTokensField: 'max_tokens',
     providerOptionKeys,
     flattenTextContent: true,

@@ -12,6 +12,7 @@ import {
   buildHeaders,
   sendOpenAIChat,
   sendOpenAIChatStream,
+  throwInBandError,
   type OpenAIChatEndpoint,
 } from './send-openai-chat.js';
 import { providerRequest } from '../provider-request.js';
@@ -73,6 +74,7 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
       ),
     );
     const requestId = result.headers['x-request-id'];
+    throwInBandError(chatEndpoint, result.body, requestId);
     return convertFromOpenAIEmbedResponse(result.body, {
       provider: name,
       model: request.model,
