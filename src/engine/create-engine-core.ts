@@ -16,6 +16,7 @@ import type { RateLimitStore } from './limits/rate-limit-store.js';
 import { planCandidates } from './plan-candidates.js';
 import type { ProviderFactories } from './provider-factories.js';
 import type { ProviderRuntime } from './provider-runtime.js';
+import { redactErrorSecrets } from './redact-error-secrets.js';
 import { resolveModel } from './resolve-model.js';
 import { validateChatRequest, validateEmbedRequest } from './validate-request.js';
 
@@ -277,6 +278,8 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
       finished = true;
     } catch (thrown) {
       failure = asLiterLLMError(thrown);
+      // Past the first content the error comes from the stream, after executeCall redacted its own.
+      if (session) redactErrorSecrets(failure, session.input.candidate.runtime.secrets);
       throw failure;
     } finally {
       if (session) {

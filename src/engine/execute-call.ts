@@ -7,6 +7,7 @@ import { type AttemptContext, engineChannels, type RequestContext } from './engi
 import type { Lease } from './limits/provider-limiter.js';
 import type { ProviderRuntime } from './provider-runtime.js';
 import { parseRateLimitHeaders } from './limits/parse-rate-limit-headers.js';
+import { redactErrorSecrets } from './redact-error-secrets.js';
 import { retryDelayMs } from './retry/retry-delay-ms.js';
 import { shouldFallBack } from './retry/should-fall-back.js';
 
@@ -125,7 +126,7 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
           return value;
         } catch (thrown) {
           finish();
-          const error = asLiterLLMError(thrown, provider);
+          const error = redactErrorSecrets(asLiterLLMError(thrown, provider), runtime.secrets);
           finishAttempt(params, candidate, attempt, error);
           if (error.code === 'rate_limited' && error.status !== undefined) {
             runtime.limiter.applyFeedback({

@@ -1,3 +1,4 @@
+import { collectSecrets } from '../../http/collect-secrets.js';
 import { HTTPTransport } from '../../http/http-transport.js';
 import { type ErrorResponse, sendJSONRequest, sendSSERequest } from '../../http/send-request.js';
 import type { ChatRequest } from '../../spec/chat-request.js';
@@ -36,7 +37,7 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
   const transport = settings.transport ?? new HTTPTransport(settings.transportOptions);
   const ownsTransport = settings.transport === undefined;
   const defaultMaxTokens = settings.defaultMaxTokens ?? DEFAULT_MAX_TOKENS;
-  const secrets = [settings.apiKey];
+  const secrets = collectSecrets(settings.apiKey, settings.headers);
   const baseHeaders: Record<string, string> = {
     'anthropic-version': settings.anthropicVersion ?? ANTHROPIC_DEFAULT_VERSION,
     'content-type': 'application/json',

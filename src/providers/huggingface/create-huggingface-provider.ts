@@ -1,3 +1,4 @@
+import { collectSecrets } from '../../http/collect-secrets.js';
 import { HTTPTransport } from '../../http/http-transport.js';
 import { sendJSONRequest, sendSSERequest, type ErrorResponse } from '../../http/send-request.js';
 import type { ChatRequest } from '../../spec/chat-request.js';
@@ -72,7 +73,7 @@ export function createHuggingFaceProvider(settings: HuggingFaceProviderSettings 
   if (settings.apiKey !== undefined && settings.apiKey !== '') headers['authorization'] = `Bearer ${settings.apiKey}`;
   if (settings.headers !== undefined) assignLowerCase(headers, settings.headers);
   const providerOptionKeys = [...new Set(['huggingface', name])];
-  const secrets = [settings.apiKey];
+  const secrets = collectSecrets(settings.apiKey, settings.headers);
   const mapErrorResponse = (response: ErrorResponse) => mapHuggingFaceErrorResponse(response, name);
   const embedAPI = settings.embedAPI ?? (isHostedHuggingFace(baseURL) ? 'feature-extraction' : 'tei');
 

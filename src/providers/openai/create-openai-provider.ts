@@ -1,3 +1,4 @@
+import { collectSecrets } from '../../http/collect-secrets.js';
 import { HTTPTransport } from '../../http/http-transport.js';
 import { sendJSONRequest } from '../../http/send-request.js';
 import type { EmbedRequest, EmbedResponse } from '../../spec/embed.js';
@@ -44,7 +45,7 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
   if (settings.apiKey !== undefined && settings.apiKey !== '') headers['authorization'] = `Bearer ${settings.apiKey}`;
   if (settings.headers !== undefined) assignLowerCase(headers, settings.headers);
   const providerOptionKeys = [...new Set(['openai', type, name])];
-  const secrets = [settings.apiKey];
+  const secrets = collectSecrets(settings.apiKey, settings.headers);
   const mapErrorResponse = (response: Parameters<typeof mapOpenAIErrorResponse>[0]) => mapOpenAIErrorResponse(response, name);
   const encodingFormat = settings.embeddingEncoding ?? (type === 'openai' ? 'base64' : undefined);
 
