@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { InvalidRequestError } from '../spec/errors.js';
 import { collectTextResponse, type TextResponse } from './collect-text-response.js';
 import { flattenHeaders, notifyResponseObserver, type ResponseObserver } from './response-headers.js';
 import { Pool, type PoolOptions, sendUndiciRequest } from './undici-parts.js';
@@ -101,7 +102,13 @@ export class HTTPTransport {
 
   /** Sends one request and reads its whole body as text (a JSON call); see collect-text-response.ts. */
   requestText(request: HTTPRequest): Promise<TextResponse> {
-    const route = this.routeOf(request.url);
+    let route: Route;
+    try {
+      route = this.routeOf(request.url);
+    } catch (error) {
+      // A refused URL or a closed transport rejects, as everything else here does.
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     return collectTextResponse(
       route.dispatcher,
       { origin: route.origin, path: route.path, method: request.method, headers: request.headers, body: request.body ?? null },
@@ -126,6 +133,16 @@ export class HTTPTransport {
     const cached = this.routes.get(url);
     if (cached !== undefined) return cached;
     const parsed = new URL(url);
+    if (parsed.username !== '' || parsed.password !== '') {
+      // Only the origin and the path are sent: credentials would be dropped without a word. The
+      // message does not repeat the URL, which holds a password.
+      throw new InvalidRequestError({
+        message:
+          'a provider URL cannot carry credentials (user:password@): they would not be sent; ' +
+          'use apiKey or an authorization header instead',
+        param: 'baseURL',
+      });
+    }
     const origin = parsed.origin;
     let dispatcher = this.injected;
     if (dispatcher === undefined) {
