@@ -9,7 +9,7 @@ import type { CallOptions, Provider } from '../../spec/provider.js';
 import type { StreamEvent } from '../../spec/stream-event.js';
 import type { ProviderSettings } from '../provider-settings.js';
 import type { AnthropicMessagesResponse } from './anthropic-api.js';
-import { ANTHROPIC_REQUEST_ID_HEADER, mapAnthropicErrorResponse } from './anthropic-error.js';
+import { ANTHROPIC_REQUEST_ID_HEADER, mapAnthropicErrorResponse, mapAnthropicStreamError } from './anthropic-error.js';
 import { convertAnthropicStream } from './convert-anthropic-stream.js';
 import { convertFromAnthropicResponse } from './convert-from-anthropic-response.js';
 import { convertToAnthropicRequest } from './convert-to-anthropic-request.js';
@@ -63,11 +63,10 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
       const result = await sendJSONRequest<AnthropicMessagesResponse>(
         providerRequest(connection, url, headersFor('application/json', options), body, options?.signal),
       );
-      return convertFromAnthropicResponse(result.body, {
-        provider: name,
-        requestId: result.headers[ANTHROPIC_REQUEST_ID_HEADER],
-        warnings,
-      });
+      const requestId = result.headers[ANTHROPIC_REQUEST_ID_HEADER];
+      // Read as a message, an error object has no content: it would pass as an empty success.
+      if (result.body.type === 'error') throw mapAnthropicStreamError(result.body, name, requestId, 'json');
+      return convertFromAnthropicResponse(result.body, { provider: name, requestId, warnings });
     },
 
     async chatStream(request: ChatRequest, options?: CallOptions): Promise<AsyncIterable<StreamEvent>> {
