@@ -226,4 +226,46 @@ describe('retries after a reload', () => {
     expect(oldBackup.requests).toHaveLength(0);
     expect(newBackup.requests).toHaveLength(1);
   });
+
+  it('a call that waited for a permit while the provider was reconfigured runs on the new runtime', async () => {
+    const first = await server();
+    const second = await server();
+    const config = (url: string) => ({
+      providers: {
+        local: {
+          type: 'openai-compatible' as const,
+          baseURL: `${url}/v1`,
+          maxConcurrency: 1,
+          maxQueueWaitMs: 5_000,
+          maxRetries: 0,
+        },
+      },
+    });
+    first.enqueue({ ...openAIAnswer('slow'), delayMs: 300 });
+    const llm = engine(config(first.url));
+    const holding = llm.chat({ model: 'local/m', messages: USER });
+    await vi.waitFor(() => expect(first.requests).toHaveLength(1));
+    const waiting = llm.chat({ model: 'local/m', messages: USER });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    llm.reload(validated(config(second.url)));
+    expect((await holding).text).toBe('slow');
+    const response = await waiting;
+    expect(response.text).toBe('Echo: Hello there');
+    expect(response.attempts!.map((attempt) => attempt.outcome)).toEqual(['ok']);
+    expect(first.requests).toHaveLength(1);
+    expect(second.requests).toHaveLength(1);
+  });
 });
+
+function openAIAnswer(text: string) {
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+    }),
+  };
+}

@@ -74,17 +74,23 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
           });
           break;
         }
-        if (runtime.retired && params.replaceRetired) {
-          // Its pool is closing: an attempt there would fail on the closed pool, not on the provider.
-          const live = params.replaceRetired(runtime);
-          if (isLiterLLMError(live)) {
-            lastError = live;
-            break;
-          }
-          runtime = candidate.runtime = live;
+        // A reload retired the provider's runtime (its pool is closing): an attempt there would fail
+        // on the closed pool, not on the provider. Take the live one, before and after the wait for a
+        // permit (the reload may come while the call waits in the old limiter's queue).
+        const swapped = swapRetired(candidate, params);
+        if (swapped !== undefined) {
+          lastError = swapped;
+          break;
         }
+        runtime = candidate.runtime;
         // A free slot is taken without a promise; otherwise admit() waits in the queue or is refused.
-        const lease = (!signal.aborted && runtime.limiter.tryAcquire(params.estimatedTokens)) || (await admit(candidate, params, context));
+        let lease =
+          (!signal.aborted && runtime.limiter.tryAcquire(params.estimatedTokens)) || (await admit(candidate, params, context));
+        while (isLease(lease) && candidate.runtime.retired && params.replaceRetired) {
+          lease.release();
+          lease = swapRetired(candidate, params) ?? (await admit(candidate, params, context));
+        }
+        runtime = candidate.runtime;
         if (!isLease(lease)) {
           lastError = lease;
           break;
@@ -156,6 +162,15 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
     params.skipped[0] ??
     new ProviderUnavailableError({ message: `no provider is available for "${context.requestedModel}"` })
   );
+}
+
+/** Puts the live runtime in place of a retired one; the error when there is none (the provider was removed). */
+function swapRetired<T>(candidate: Candidate, params: ExecuteCallParams<T>): LiterLLMError | undefined {
+  if (!candidate.runtime.retired || !params.replaceRetired) return undefined;
+  const live = params.replaceRetired(candidate.runtime);
+  if (isLiterLLMError(live)) return live;
+  candidate.runtime = live;
+  return undefined;
 }
 
 /** A lease, or the local RateLimitedError that sends the call to its fallback. */

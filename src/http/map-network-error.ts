@@ -17,8 +17,6 @@ const TRANSIENT_CODES = new Set([
   'ENETUNREACH',
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
-  // A pool closed under a call (a reload replaced the provider): the retry takes the live one.
-  'UND_ERR_DESTROYED',
 ]);
 
 /**
