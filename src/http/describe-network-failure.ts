@@ -28,6 +28,14 @@ export function describeNetworkFailure(provider: string, error: unknown, code: s
       return cut('closed the connection');
     case 'EPIPE':
       return `${provider}: the upstream closed the connection while the request was being sent`;
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return unreachable(`connecting to ${addressOf(error) ?? 'it'} took longer than connect_timeout_ms`);
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return `${provider} timed out: no response headers within first_byte_timeout_ms`;
+    case 'UND_ERR_BODY_TIMEOUT':
+      return phase === 'stream'
+        ? `${provider} timed out: the stream sent nothing for longer than stream_idle_timeout_ms`
+        : `${provider} timed out: the answer stopped arriving for longer than stream_idle_timeout_ms`;
     case 'UND_ERR_CLOSED':
     case 'UND_ERR_DESTROYED':
       return `${provider}: its connection pool was closed (the provider was reconfigured, or the engine is closing)`;

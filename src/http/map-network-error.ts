@@ -39,11 +39,11 @@ export function mapNetworkError(
   }
   const code = findErrorCode(error);
   const description = describe(error, code);
-  if (code !== undefined && TIMEOUT_CODES.has(code)) {
-    return new TimeoutError({ message: `${provider} timed out: ${description}`, provider, cause: error });
-  }
   const explained = code === undefined ? undefined : describeNetworkFailure(provider, error, code, phase);
   const withDetail = explained !== undefined && code !== undefined ? `${explained} (${detailOf(error, code)})` : undefined;
+  if (code !== undefined && TIMEOUT_CODES.has(code)) {
+    return new TimeoutError({ message: withDetail ?? `${provider} timed out: ${description}`, provider, cause: error });
+  }
   if (code !== undefined && TRANSIENT_CODES.has(code)) {
     return new ProviderUnavailableError({
       message: withDetail ?? `could not reach ${provider}: ${description}`,

@@ -93,4 +93,30 @@ describe('network failures say what happened', () => {
     );
     expect(error.message).toContain('ECONNREFUSED');
   });
+
+  it('a stream that goes quiet for longer than its idle timeout', async () => {
+    const url = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write('data: {"n":1}\n\n');
+    });
+    const transport = new HTTPTransport({ bodyTimeoutMs: 100 });
+    transports.push(transport);
+    const error = await failure(async () => {
+      const { events } = await sendSSERequest({ ...options(url), transport });
+      for await (const event of events) void event;
+    });
+    expect(error).toMatchObject({ code: 'timeout', provider: 'local' });
+    expect(error.message).toMatch(
+      /^local timed out: the stream sent nothing for longer than stream_idle_timeout_ms \(UND_ERR_BODY_TIMEOUT/,
+    );
+  });
+
+  it('an upstream that sends no headers in time', async () => {
+    const url = await serve(() => undefined);
+    const transport = new HTTPTransport({ headersTimeoutMs: 100 });
+    transports.push(transport);
+    const error = await failure(() => sendJSONRequest({ ...options(url), transport }));
+    expect(error).toMatchObject({ code: 'timeout', provider: 'local' });
+    expect(error.message).toMatch(/^local timed out: no response headers within first_byte_timeout_ms \(UND_ERR_HEADERS_TIMEOUT/);
+  });
 });
