@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChatRequest } from '../spec/chat-request.js';
 import type { AttemptRecord, ChatResponse } from '../spec/chat-response.js';
 import type { EmbedRequest, EmbedResponse } from '../spec/embed.js';
-import type { LiterLLMError } from '../spec/errors.js';
+import { type LiterLLMError, ProviderUnavailableError } from '../spec/errors.js';
 import type { StreamEvent } from '../spec/stream-event.js';
 import type { LiterLLMConfig } from './config/liter-llm-config.js';
 import { createDeadline } from './deadline.js';
@@ -16,6 +16,7 @@ import type { RateLimitStore } from './limits/rate-limit-store.js';
 import { planCandidates } from './plan-candidates.js';
 import type { ProviderFactories } from './provider-factories.js';
 import type { ProviderRuntime } from './provider-runtime.js';
+import { redactErrorSecrets } from './redact-error-secrets.js';
 import { resolveModel } from './resolve-model.js';
 import { validateChatRequest, validateEmbedRequest } from './validate-request.js';
 
@@ -82,6 +83,20 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
     return headers;
   }
 
+  /** For a call planned before a reload: the provider's live runtime, or why it has none. */
+  function replaceRetired(runtime: ProviderRuntime): ProviderRuntime | LiterLLMError {
+    const name = runtime.config.name;
+    const live = closed ? undefined : state.providers.get(name);
+    if (live !== undefined) return live;
+    return new ProviderUnavailableError({
+      message: closed
+        ? `the engine was closed while the call to provider "${name}" was running`
+        : `provider "${name}" was removed by a config reload while the call was running`,
+      provider: name,
+      origin: 'engine',
+    });
+  }
+
   function assertOpen(): void {
     if (closed) throw asLiterLLMError(new Error('the engine is closed'));
   }
@@ -109,6 +124,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
         estimatedTokens: estimated,
         headers: upstreamHeaders(requestOptions),
         attempts,
+        replaceRetired,
         ...(options.random && { random: options.random }),
         run: async (input) => {
           try {
@@ -202,6 +218,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
       const result = buildEngineState(next, options.providerFactories, store, options.random, state);
       state = result.state;
       for (const runtime of result.retired) {
+        runtime.retired = true;
         retired.add(runtime);
         // undici's close() lets requests in flight finish before the sockets close.
         void runtime.transport.close().finally(() => retired.delete(runtime));
@@ -212,6 +229,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
       if (closed) return;
       closed = true;
       const runtimes = [...state.providers.values(), ...retired];
+      for (const runtime of runtimes) runtime.retired = true;
       await Promise.allSettled(runtimes.map((runtime) => runtime.provider.close().then(() => runtime.transport.close())));
     },
   };
@@ -236,6 +254,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
         estimatedTokens: estimateTokens(request),
         headers: upstreamHeaders(requestOptions),
         attempts,
+        replaceRetired,
         ...(options.random && { random: options.random }),
         run: (input) => openStream(request, input),
       });
@@ -259,6 +278,8 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
       finished = true;
     } catch (thrown) {
       failure = asLiterLLMError(thrown);
+      // Past the first content the error comes from the stream, after executeCall redacted its own.
+      if (session) redactErrorSecrets(failure, session.input.candidate.runtime.secrets);
       throw failure;
     } finally {
       if (session) {

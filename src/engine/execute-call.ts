@@ -5,8 +5,11 @@ import type { Candidate } from './candidate.js';
 import { createDeadline } from './deadline.js';
 import { type AttemptContext, engineChannels, type RequestContext } from './engine-events.js';
 import type { Lease } from './limits/provider-limiter.js';
+import type { ProviderRuntime } from './provider-runtime.js';
 import { parseRateLimitHeaders } from './limits/parse-rate-limit-headers.js';
+import { redactErrorSecrets } from './redact-error-secrets.js';
 import { retryDelayMs } from './retry/retry-delay-ms.js';
+import { shouldFallBack } from './retry/should-fall-back.js';
 
 export interface AttemptInput {
   candidate: Candidate;
@@ -34,19 +37,28 @@ export interface ExecuteCallParams<T> {
   headers: Record<string, string>;
   attempts: AttemptRecord[];
   run: (input: AttemptInput) => Promise<T>;
+  /**
+   * The live runtime for a provider whose runtime a reload retired while the call ran (the
+   * candidates were planned from the state the call started with), or the error that says why
+   * there is none. Without it a retired runtime is used as it is.
+   */
+  replaceRetired?: (retired: ProviderRuntime) => ProviderRuntime | LiterLLMError;
   random?: () => number;
 }
 
 /**
  * The policy loop around single attempts: limiter admission, per-attempt deadline, retries with
- * back-off for retryable errors, then the next candidate (fallback). Non-retryable errors end the
- * call at once; so do the caller's cancel and the whole-call deadline.
+ * back-off for retryable errors, then the next candidate (fallback). Errors that are not the
+ * provider's failure (should-fall-back.ts) end the call at once; so do the caller's cancel and the
+ * whole-call deadline. A provider failure that asking again cannot fix (a host name that does not
+ * resolve) goes to the next candidate without retries.
  */
 export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
   const { context, signal } = params;
   let lastError: LiterLLMError | undefined;
   for (const candidate of params.candidates) {
-    const { runtime, model } = candidate;
+    const { model } = candidate;
+    let runtime = candidate.runtime;
     const provider = runtime.config.name;
     let handedOver = false;
     const releaseTarget = () => {
@@ -62,8 +74,23 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
           });
           break;
         }
+        // A reload retired the provider's runtime (its pool is closing): an attempt there would fail
+        // on the closed pool, not on the provider. Take the live one, before and after the wait for a
+        // permit (the reload may come while the call waits in the old limiter's queue).
+        const swapped = swapRetired(candidate, params);
+        if (swapped !== undefined) {
+          lastError = swapped;
+          break;
+        }
+        runtime = candidate.runtime;
         // A free slot is taken without a promise; otherwise admit() waits in the queue or is refused.
-        const lease = (!signal.aborted && runtime.limiter.tryAcquire(params.estimatedTokens)) || (await admit(candidate, params, context));
+        let lease =
+          (!signal.aborted && runtime.limiter.tryAcquire(params.estimatedTokens)) || (await admit(candidate, params, context));
+        while (isLease(lease) && candidate.runtime.retired && params.replaceRetired) {
+          lease.release();
+          lease = swapRetired(candidate, params) ?? (await admit(candidate, params, context));
+        }
+        runtime = candidate.runtime;
         if (!isLease(lease)) {
           lastError = lease;
           break;
@@ -105,7 +132,7 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
           return value;
         } catch (thrown) {
           finish();
-          const error = asLiterLLMError(thrown, provider);
+          const error = redactErrorSecrets(asLiterLLMError(thrown, provider), runtime.secrets);
           finishAttempt(params, candidate, attempt, error);
           if (error.code === 'rate_limited' && error.status !== undefined) {
             runtime.limiter.applyFeedback({
@@ -114,9 +141,10 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
             });
           }
           if (signal.aborted) throw abortReason(signal);
-          if (!error.retryable) throw error;
+          if (!shouldFallBack(error)) throw error;
           lastError = error;
-          const delay = retry < candidate.maxRetries ? retryDelayMs(error, retry + 1, {}, params.random) : undefined;
+          const delay =
+            error.retryable && retry < candidate.maxRetries ? retryDelayMs(error, retry + 1, {}, params.random) : undefined;
           if (delay === undefined) break;
           if (engineChannels.retry.hasSubscribers)
             engineChannels.retry.publish({ context, provider, model, delayMs: delay, error });
@@ -134,6 +162,15 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
     params.skipped[0] ??
     new ProviderUnavailableError({ message: `no provider is available for "${context.requestedModel}"` })
   );
+}
+
+/** Puts the live runtime in place of a retired one; the error when there is none (the provider was removed). */
+function swapRetired<T>(candidate: Candidate, params: ExecuteCallParams<T>): LiterLLMError | undefined {
+  if (!candidate.runtime.retired || !params.replaceRetired) return undefined;
+  const live = params.replaceRetired(candidate.runtime);
+  if (isLiterLLMError(live)) return live;
+  candidate.runtime = live;
+  return undefined;
 }
 
 /** A lease, or the local RateLimitedError that sends the call to its fallback. */

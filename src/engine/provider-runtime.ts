@@ -1,3 +1,4 @@
+import { collectSecrets } from '../http/collect-secrets.js';
 import { HTTPTransport } from '../http/http-transport.js';
 import { InternalError } from '../spec/errors.js';
 import type { Provider } from '../spec/provider.js';
@@ -13,6 +14,13 @@ export interface ProviderRuntime {
   provider: Provider;
   transport: HTTPTransport;
   limiter: ProviderLimiter;
+  /** The API key and configured header values, kept out of the errors of its calls (redact-error-secrets.ts). */
+  secrets: readonly string[];
+  /**
+   * Set when a reload replaced or removed this provider (or the engine closed): its pool is closing,
+   * so a call still holding it takes the live runtime for its next attempt (execute-call.ts).
+   */
+  retired?: true;
 }
 
 export function createProviderRuntime(config: ProviderConfig, factories: ProviderFactories, store: RateLimitStore): ProviderRuntime {
@@ -32,7 +40,8 @@ export function createProviderRuntime(config: ProviderConfig, factories: Provide
       if (feedback !== undefined) limiter.applyFeedback(feedback);
     },
   });
-  return { config, transport, provider: factory(config, transport), limiter };
+  const secrets = collectSecrets(config.apiKey, config.headers);
+  return { config, transport, provider: factory(config, transport), limiter, secrets };
 }
 
 function transportOptionsOf(config: ProviderConfig) {

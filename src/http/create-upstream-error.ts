@@ -2,6 +2,7 @@ import type { ErrorCode } from '../spec/error-codes.js';
 import { createError, type LiterLLMError } from '../spec/errors.js';
 import { isRetryableStatus, mapHTTPStatus } from './map-http-status.js';
 import { parseRetryAfterMs } from './parse-retry-after.js';
+import { preview } from './send-request.js';
 
 export interface UpstreamErrorInput {
   provider: string;
@@ -36,8 +37,9 @@ export function createUpstreamError(input: UpstreamErrorInput): LiterLLMError {
   if (input.retryable !== undefined) retryable = input.retryable;
   const retryAfterMs = parseRetryAfterMs(input.headers) ?? input.retryAfterMs;
   const requestId = input.headers[input.requestIdHeader ?? 'x-request-id'] ?? input.requestId;
+  const detail = input.status >= 300 && input.status < 400 ? describeRedirect(input.headers) : input.detail;
   return createError(code, {
-    message: `${input.provider} returned ${input.status}: ${input.detail}`,
+    message: `${input.provider} returned ${input.status}: ${detail}`,
     provider: input.provider,
     status: input.status,
     headers: input.headers,
@@ -46,4 +48,11 @@ export function createUpstreamError(input: UpstreamErrorInput): LiterLLMError {
     ...(retryAfterMs !== undefined && { retryAfterMs }),
     ...(input.param !== undefined && { param: input.param }),
   });
+}
+
+/** What a 3xx said: where it points, and that the address in the config is the thing to change. */
+function describeRedirect(headers: Record<string, string>): string {
+  const location = headers['location'];
+  const target = location === undefined || location === '' ? 'another address (no location given)' : preview(location);
+  return `redirected to ${target}; redirects are not followed: set base_url to the address the provider answers at`;
 }

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { InvalidRequestError } from '../spec/errors.js';
 import { collectTextResponse, type TextResponse } from './collect-text-response.js';
 import { flattenHeaders, notifyResponseObserver, type ResponseObserver } from './response-headers.js';
 import { Pool, type PoolOptions, sendUndiciRequest } from './undici-parts.js';
@@ -69,6 +70,7 @@ export class HTTPTransport {
   private readonly routes = new Map<string, Route>();
   private readonly poolOptions: PoolOptions;
   private readonly onResponse: HTTPTransportOptions['onResponse'];
+  private closed = false;
 
   constructor(options: HTTPTransportOptions = {}) {
     this.injected = options.dispatcher;
@@ -100,7 +102,13 @@ export class HTTPTransport {
 
   /** Sends one request and reads its whole body as text (a JSON call); see collect-text-response.ts. */
   requestText(request: HTTPRequest): Promise<TextResponse> {
-    const route = this.routeOf(request.url);
+    let route: Route;
+    try {
+      route = this.routeOf(request.url);
+    } catch (error) {
+      // A refused URL or a closed transport rejects, as everything else here does.
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     return collectTextResponse(
       route.dispatcher,
       { origin: route.origin, path: route.path, method: request.method, headers: request.headers, body: request.body ?? null },
@@ -111,11 +119,13 @@ export class HTTPTransport {
 
   /** Lets in-flight requests finish, then closes every pooled connection. */
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.pools.values()].map((pool) => pool.close()));
   }
 
   /** Closes every connection now, failing in-flight requests. */
   async destroy(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.pools.values()].map((pool) => pool.destroy()));
   }
 
@@ -123,11 +133,23 @@ export class HTTPTransport {
     const cached = this.routes.get(url);
     if (cached !== undefined) return cached;
     const parsed = new URL(url);
+    if (parsed.username !== '' || parsed.password !== '') {
+      // Only the origin and the path are sent: credentials would be dropped without a word. The
+      // message does not repeat the URL, which holds a password.
+      throw new InvalidRequestError({
+        message:
+          'a provider URL cannot carry credentials (user:password@): they would not be sent; ' +
+          'use apiKey or an authorization header instead',
+        param: 'baseURL',
+      });
+    }
     const origin = parsed.origin;
     let dispatcher = this.injected;
     if (dispatcher === undefined) {
       let pool = this.pools.get(origin);
       if (pool === undefined) {
+        // A pool opened after close() would never be closed; refuse as undici's closed pools do.
+        if (this.closed) throw Object.assign(new Error(`the connections to ${origin} are closed`), { code: 'UND_ERR_CLOSED' });
         pool = new Pool(origin, this.poolOptions);
         this.pools.set(origin, pool);
       }

@@ -20,6 +20,9 @@ export function mapHTTPStatus(status: number): ErrorCode {
     case 429:
       return 'rate_limited';
     default:
+      // A 3xx is a base_url that moved (redirects are not followed): the gateway's configuration
+      // is wrong, not the caller's request.
+      if (status >= 300 && status < 400) return 'provider_unavailable';
       return status >= 500 || status === 409 ? 'provider_unavailable' : 'invalid_request';
   }
 }

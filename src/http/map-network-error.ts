@@ -5,6 +5,7 @@ import {
   ProviderUnavailableError,
   TimeoutError,
 } from '../spec/errors.js';
+import { describeNetworkFailure, type NetworkPhase } from './describe-network-failure.js';
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 const TRANSIENT_CODES = new Set([
@@ -21,9 +22,15 @@ const TRANSIENT_CODES = new Set([
 /**
  * Maps whatever the transport threw (undici errors, aborts, Node socket errors) into the taxonomy.
  * An abort whose reason is already a LiterLLMError (the engine aborts with a TimeoutError when a
- * deadline passes) keeps that reason.
+ * deadline passes) keeps that reason. `phase` says whether a stream's body was being read, for the
+ * message ("closed the connection mid-stream").
  */
-export function mapNetworkError(error: unknown, provider: string, signal?: AbortSignal): LiterLLMError {
+export function mapNetworkError(
+  error: unknown,
+  provider: string,
+  signal?: AbortSignal,
+  phase: NetworkPhase = 'request',
+): LiterLLMError {
   if (isLiterLLMError(error)) return error;
   if (signal?.aborted) {
     const reason: unknown = signal.reason;
@@ -32,21 +39,37 @@ export function mapNetworkError(error: unknown, provider: string, signal?: Abort
   }
   const code = findErrorCode(error);
   const description = describe(error, code);
+  const explained = code === undefined ? undefined : describeNetworkFailure(provider, error, code, phase);
+  const withDetail = explained !== undefined && code !== undefined ? `${explained} (${detailOf(error, code)})` : undefined;
   if (code !== undefined && TIMEOUT_CODES.has(code)) {
-    return new TimeoutError({ message: `${provider} timed out: ${description}`, provider, cause: error });
+    return new TimeoutError({ message: withDetail ?? `${provider} timed out: ${description}`, provider, cause: error });
   }
   if (code !== undefined && TRANSIENT_CODES.has(code)) {
-    return new ProviderUnavailableError({ message: `could not reach ${provider}: ${description}`, provider, cause: error });
+    return new ProviderUnavailableError({
+      message: withDetail ?? `could not reach ${provider}: ${description}`,
+      provider,
+      cause: error,
+    });
   }
   if (isAbortError(error)) {
     return new CancelledError({ message: `call to ${provider} was cancelled`, provider, cause: error });
   }
+  // A name that does not exist will not exist on the next attempt either (a fallback may still
+  // help: should-fall-back.ts); a resolver that cannot answer now (EAI_AGAIN) is transient above.
   return new ProviderUnavailableError({
-    message: `request to ${provider} failed: ${description}`,
+    message:
+      withDetail ??
+      `${phase === 'stream' ? `the stream from ${provider} failed` : `request to ${provider} failed`}: ${description}`,
     provider,
     retryable: code !== 'ENOTFOUND',
     cause: error,
   });
+}
+
+/** The transport's own words, code first: `UND_ERR_SOCKET: other side closed`. */
+function detailOf(error: unknown, code: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.includes(code) ? message : `${code}: ${message}`;
 }
 
 function findErrorCode(error: unknown): string | undefined {

@@ -25,7 +25,7 @@ export interface SendRequestOptions {
   signal?: AbortSignal;
   /** The adapter's mapping of an error response into the taxonomy. */
   mapErrorResponse: (response: ErrorResponse) => LiterLLMError;
-  /** Values that must never appear in an error message (the API key). */
+  /** Values that must never appear in an error message (the API key, header values: collectSecrets). */
   secrets?: readonly (string | undefined)[];
 }
 
@@ -49,8 +49,9 @@ export async function sendJSONRequest<T>(options: SendRequestOptions): Promise<J
   try {
     return { status: response.status, headers: response.headers, body: JSON.parse(text) as T };
   } catch (error) {
+    const shown = preview(redactSecrets(text, options.secrets ?? []));
     throw new ProviderUnavailableError({
-      message: `${options.provider} returned ${response.status} with a body that is not JSON: ${preview(text)}`,
+      message: `${options.provider} returned ${response.status} with a body that is not JSON: ${shown}`,
       provider: options.provider,
       status: response.status,
       retryable: false,
@@ -131,7 +132,7 @@ async function* readSSEEvents(body: HTTPResponseBody, provider: string, signal: 
     }
     finished = true;
   } catch (error) {
-    throw mapNetworkError(error, provider, signal);
+    throw mapNetworkError(error, provider, signal, 'stream');
   } finally {
     if (!finished) body.destroy();
   }

@@ -8,7 +8,7 @@ export interface ProviderConnection {
   /** Provider name, for error messages. */
   provider: string;
   mapErrorResponse: (response: ErrorResponse) => LiterLLMError;
-  /** Values that must never appear in an error message (the API key). */
+  /** Values that must never appear in an error message (the API key, header values: collectSecrets). */
   secrets: readonly (string | undefined)[];
 }
 

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { createMetrics, type Metrics, type MetricsOptions, type ObservedEngine } from './create-metrics.js';
 import { createRequestLogger, type RequestLogger, type RequestLoggerOptions } from './create-request-logger.js';
+import { collectSecrets } from '../http/collect-secrets.js';
 import { createSecretScrubber } from './create-secret-scrubber.js';
 import { createTracing, type Tracing, type TracingOptions } from './create-tracing.js';
 import { type OTLPExport, type OTLPExportOptions, setupOTLPExportFromEnv } from './setup-otlp-export-from-env.js';
@@ -8,7 +9,7 @@ import { type OTLPExport, type OTLPExportOptions, setupOTLPExportFromEnv } from 
 /** An engine as telemetry reads it: limits for the gauges, model names for labels, keys to redact. */
 export interface TelemetryEngine extends ObservedEngine {
   readonly config?: {
-    providers: Record<string, { apiKey?: string | undefined }>;
+    providers: Record<string, { apiKey?: string | undefined; headers?: Record<string, string> | undefined }>;
     server?: { apiKeys?: readonly string[] | undefined };
   };
 }
@@ -71,7 +72,9 @@ export async function createTelemetry(options: TelemetryOptions = {}): Promise<T
     metrics?.observeEngine(engine);
     const config = engine.config;
     if (config) {
-      scrubber.addSecrets(Object.values(config.providers).map((provider) => provider.apiKey));
+      for (const provider of Object.values(config.providers)) {
+        scrubber.addSecrets(collectSecrets(provider.apiKey, provider.headers));
+      }
       scrubber.addSecrets(config.server?.apiKeys ?? []);
     }
   };

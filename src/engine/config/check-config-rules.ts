@@ -50,8 +50,24 @@ function checkProviders(providers: Record<string, unknown>): PathIssue[] {
     if (isKnownType) issues.push(...checkTypeSpecificKeys(name, type, settings));
     const headers = asRecord(settings.headers);
     if (headers !== undefined) issues.push(...checkHeaders(name, headers));
+    if (hasCredentials(settings.base_url)) {
+      // The transport sends the origin and path only, so they were dropped without a word. The
+      // message never repeats the URL: it holds a password.
+      issues.push({
+        path: ['providers', name, 'base_url'],
+        message:
+          'cannot carry credentials (user:password@): they would not be sent; remove them and set api_key, ' +
+          'or headers.authorization (for example "Basic <base64 of user:password>")',
+      });
+    }
   }
   return issues;
+}
+
+function hasCredentials(url: unknown): boolean {
+  if (typeof url !== 'string' || !URL.canParse(url)) return false;
+  const parsed = new URL(url);
+  return parsed.username !== '' || parsed.password !== '';
 }
 
 function checkTypeSpecificKeys(name: string, type: string, settings: Record<string, unknown>): PathIssue[] {

@@ -28,20 +28,21 @@ export function mapAnthropicErrorResponse(response: ErrorResponse, provider: str
 }
 
 /**
- * An `event: error` inside a 200 stream (typically overloaded_error). There is no HTTP status to
- * report, so retryability follows the error type: overload, rate limit and API errors are worth
- * another attempt.
+ * An `event: error` inside a 200 stream (typically overloaded_error), or the same object as a 200
+ * JSON body (`place: 'json'`, from proxies). There is no HTTP status to report, so retryability
+ * follows the error type: overload, rate limit and API errors are worth another attempt.
  */
 export function mapAnthropicStreamError(
   body: AnthropicErrorBody,
   provider: string,
   requestId: string | undefined,
+  place: 'stream' | 'json' = 'stream',
 ): LiterLLMError {
   const detail = body.error ?? {};
   const code = mapAnthropicErrorType(detail) ?? 'provider_unavailable';
   const id = requestId ?? (typeof body.request_id === 'string' ? body.request_id : undefined);
   return createError(code, {
-    message: `${provider} failed mid-stream: ${describe(detail)}`,
+    message: `${provider} ${place === 'stream' ? 'failed mid-stream' : 'returned an error in a 200 answer'}: ${describe(detail)}`,
     provider,
     ...(id !== undefined && { requestId: id }),
   });

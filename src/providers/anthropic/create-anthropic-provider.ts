@@ -1,3 +1,4 @@
+import { collectSecrets } from '../../http/collect-secrets.js';
 import { HTTPTransport } from '../../http/http-transport.js';
 import { type ErrorResponse, sendJSONRequest, sendSSERequest } from '../../http/send-request.js';
 import type { ChatRequest } from '../../spec/chat-request.js';
@@ -8,7 +9,7 @@ import type { CallOptions, Provider } from '../../spec/provider.js';
 import type { StreamEvent } from '../../spec/stream-event.js';
 import type { ProviderSettings } from '../provider-settings.js';
 import type { AnthropicMessagesResponse } from './anthropic-api.js';
-import { ANTHROPIC_REQUEST_ID_HEADER, mapAnthropicErrorResponse } from './anthropic-error.js';
+import { ANTHROPIC_REQUEST_ID_HEADER, mapAnthropicErrorResponse, mapAnthropicStreamError } from './anthropic-error.js';
 import { convertAnthropicStream } from './convert-anthropic-stream.js';
 import { convertFromAnthropicResponse } from './convert-from-anthropic-response.js';
 import { convertToAnthropicRequest } from './convert-to-anthropic-request.js';
@@ -36,7 +37,7 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
   const transport = settings.transport ?? new HTTPTransport(settings.transportOptions);
   const ownsTransport = settings.transport === undefined;
   const defaultMaxTokens = settings.defaultMaxTokens ?? DEFAULT_MAX_TOKENS;
-  const secrets = [settings.apiKey];
+  const secrets = collectSecrets(settings.apiKey, settings.headers);
   const baseHeaders: Record<string, string> = {
     'anthropic-version': settings.anthropicVersion ?? ANTHROPIC_DEFAULT_VERSION,
     'content-type': 'application/json',
@@ -62,11 +63,10 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
       const result = await sendJSONRequest<AnthropicMessagesResponse>(
         providerRequest(connection, url, headersFor('application/json', options), body, options?.signal),
       );
-      return convertFromAnthropicResponse(result.body, {
-        provider: name,
-        requestId: result.headers[ANTHROPIC_REQUEST_ID_HEADER],
-        warnings,
-      });
+      const requestId = result.headers[ANTHROPIC_REQUEST_ID_HEADER];
+      // Read as a message, an error object has no content: it would pass as an empty success.
+      if (result.body.type === 'error') throw mapAnthropicStreamError(result.body, name, requestId, 'json');
+      return convertFromAnthropicResponse(result.body, { provider: name, requestId, warnings });
     },
 
     async chatStream(request: ChatRequest, options?: CallOptions): Promise<AsyncIterable<StreamEvent>> {

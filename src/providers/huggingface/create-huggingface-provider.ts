@@ -1,3 +1,4 @@
+import { collectSecrets } from '../../http/collect-secrets.js';
 import { HTTPTransport } from '../../http/http-transport.js';
 import { sendJSONRequest, sendSSERequest, type ErrorResponse } from '../../http/send-request.js';
 import type { ChatRequest } from '../../spec/chat-request.js';
@@ -17,6 +18,7 @@ import { convertFromHuggingFaceEmbeddings } from './convert-from-huggingface-emb
 import { convertFromTGIGenerateResponse } from './convert-from-tgi-generate-response.js';
 import { convertTGIGenerateStream } from './convert-tgi-generate-stream.js';
 import { convertToTGIGenerateRequest } from './convert-to-tgi-generate-request.js';
+import { encodeHuggingFaceModelPath } from './encode-huggingface-model-path.js';
 import type { TEIEmbedRequest, TGIGenerateResponse } from './huggingface-api.js';
 import type { HuggingFaceProviderSettings } from './huggingface-provider-settings.js';
 import { mapHuggingFaceErrorResponse, mapHuggingFaceStreamError } from './map-huggingface-error.js';
@@ -34,25 +36,20 @@ export function isHostedHuggingFace(baseURL: string): boolean {
   }
 }
 
-/** A model id in a URL path: each segment escaped, the organisation slash kept. */
-function encodeModelPath(model: string): string {
-  return model.split('/').map(encodeURIComponent).join('/');
-}
-
 /**
  * Where TGI's native generation lives: `/generate` and `/generate_stream` on a TGI server; on the
  * hosted API, `/hf-inference/models/{model}` serves both and `stream` in the body picks the form.
  */
 export function resolveTGIGenerateURL(baseURL: string, model: string, stream: boolean): { url: string; streamFlag?: boolean } {
   if (isHostedHuggingFace(baseURL))
-    return { url: `${baseURL}/hf-inference/models/${encodeModelPath(model)}`, streamFlag: stream };
+    return { url: `${baseURL}/hf-inference/models/${encodeHuggingFaceModelPath(model)}`, streamFlag: stream };
   return { url: `${baseURL}${stream ? '/generate_stream' : '/generate'}` };
 }
 
 export function resolveEmbedURL(baseURL: string, model: string, api: 'tei' | 'feature-extraction'): string {
   return api === 'tei'
     ? `${baseURL}/embed`
-    : `${baseURL}/hf-inference/models/${encodeModelPath(model)}/pipeline/feature-extraction`;
+    : `${baseURL}/hf-inference/models/${encodeHuggingFaceModelPath(model)}/pipeline/feature-extraction`;
 }
 
 /**
@@ -72,7 +69,7 @@ export function createHuggingFaceProvider(settings: HuggingFaceProviderSettings 
   if (settings.apiKey !== undefined && settings.apiKey !== '') headers['authorization'] = `Bearer ${settings.apiKey}`;
   if (settings.headers !== undefined) assignLowerCase(headers, settings.headers);
   const providerOptionKeys = [...new Set(['huggingface', name])];
-  const secrets = [settings.apiKey];
+  const secrets = collectSecrets(settings.apiKey, settings.headers);
   const mapErrorResponse = (response: ErrorResponse) => mapHuggingFaceErrorResponse(response, name);
   const embedAPI = settings.embedAPI ?? (isHostedHuggingFace(baseURL) ? 'feature-extraction' : 'tei');
 
@@ -84,7 +81,7 @@ export function createHuggingFaceProvider(settings: HuggingFaceProviderSettings 
     secrets,
     requestIdHeader: 'x-request-id',
     mapErrorResponse,
-    mapStreamError: (payload, requestId) => mapHuggingFaceStreamError(payload, name, requestId),
+    mapStreamError: (payload, requestId, place) => mapHuggingFaceStreamError(payload, name, requestId, place),
     maxTokensField: 'max_tokens',
     providerOptionKeys,
     flattenTextContent: true,

@@ -3,6 +3,8 @@ import { createError, type LiterLLMError } from '../../spec/errors.js';
 import {
   classifyOpenAIError,
   createOpenAIUpstreamError,
+  describeInBandError,
+  type InBandErrorPlace,
   parseOpenAIErrorBody,
   type OpenAIErrorClass,
   type OpenAIErrorInfo,
@@ -70,19 +72,21 @@ export function mapHuggingFaceErrorResponse(response: ErrorResponse, provider: s
 
 /**
  * Maps an error event inside a 200 stream (TGI sends `{"error": "...", "error_type": "..."}` as an
- * SSE event when validation fails after the headers went out). Undefined when it is not one.
+ * SSE event when validation fails after the headers went out), or the same object as a 200 JSON
+ * body. Undefined when it is not one.
  */
 export function mapHuggingFaceStreamError(
   payload: Record<string, unknown>,
   provider: string,
   requestId: string | undefined,
+  place: InBandErrorPlace = 'stream',
 ): LiterLLMError | undefined {
   const message = readErrorMessage(payload['error'] as HuggingFaceErrorBody['error']);
   if (message === undefined) return undefined;
   const errorType = typeof payload['error_type'] === 'string' ? payload['error_type'] : undefined;
   const classification = classifyHuggingFaceError(message, errorType, undefined);
   return createError(classification.code ?? 'provider_unavailable', {
-    message: `${provider} reported an error mid-stream: ${message}${errorType !== undefined ? ` (type ${errorType})` : ''}`,
+    message: `${describeInBandError(provider, place)}: ${message}${errorType !== undefined ? ` (type ${errorType})` : ''}`,
     provider,
     ...(requestId !== undefined && { requestId }),
     ...(classification.retryable !== undefined && { retryable: classification.retryable }),

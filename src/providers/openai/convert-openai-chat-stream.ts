@@ -7,7 +7,8 @@ import type { StreamEvent } from '../../spec/stream-event.js';
 import type { Warning } from '../../spec/warning.js';
 import { convertOpenAIToolCallId } from './convert-openai-tool-call.js';
 import { copyExtraFields } from './copy-extra-fields.js';
-import { mapOpenAIStreamError, readOpenAIErrorPayload } from './map-openai-error.js';
+import type { InBandErrorPlace } from './map-openai-error.js';
+import { mapOpenAIErrorPayload } from './map-openai-in-band-error.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { mapOpenAIUsage } from './map-openai-usage.js';
 import type { OpenAIChatChunk, OpenAIChunkChoice, OpenAIResponseToolCall } from './openai-api.js';
@@ -20,8 +21,13 @@ export interface OpenAIStreamContext {
   /**
    * Maps an error payload found inside the stream (`{"error": ...}`); return undefined when the
    * payload is not an error. Defaults to the OpenAI reading (object or TGI-style string `error`).
+   * The same mapping reads an error object sent as a 200 JSON body (`place: 'json'`).
    */
-  mapStreamError?: (payload: Record<string, unknown>, requestId: string | undefined) => LiterLLMError | undefined;
+  mapStreamError?: (
+    payload: Record<string, unknown>,
+    requestId: string | undefined,
+    place: InBandErrorPlace,
+  ) => LiterLLMError | undefined;
 }
 
 interface ToolCallState {
@@ -254,8 +260,5 @@ function* endToolCalls(toolCalls: Map<number, ToolCallState>): Generator<StreamE
 }
 
 function toStreamError(payload: Record<string, unknown>, context: OpenAIStreamContext): LiterLLMError {
-  const mapped = context.mapStreamError?.(payload, context.requestId);
-  if (mapped !== undefined) return mapped;
-  const info = readOpenAIErrorPayload(payload) ?? { message: preview(JSON.stringify(payload)) };
-  return mapOpenAIStreamError(info, context.provider, context.requestId);
+  return mapOpenAIErrorPayload(payload, context, 'stream');
 }

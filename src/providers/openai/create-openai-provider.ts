@@ -1,3 +1,4 @@
+import { collectSecrets } from '../../http/collect-secrets.js';
 import { HTTPTransport } from '../../http/http-transport.js';
 import { sendJSONRequest } from '../../http/send-request.js';
 import type { EmbedRequest, EmbedResponse } from '../../spec/embed.js';
@@ -12,6 +13,7 @@ import {
   buildHeaders,
   sendOpenAIChat,
   sendOpenAIChatStream,
+  throwInBandError,
   type OpenAIChatEndpoint,
 } from './send-openai-chat.js';
 import { providerRequest } from '../provider-request.js';
@@ -43,7 +45,7 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
   if (settings.apiKey !== undefined && settings.apiKey !== '') headers['authorization'] = `Bearer ${settings.apiKey}`;
   if (settings.headers !== undefined) assignLowerCase(headers, settings.headers);
   const providerOptionKeys = [...new Set(['openai', type, name])];
-  const secrets = [settings.apiKey];
+  const secrets = collectSecrets(settings.apiKey, settings.headers);
   const mapErrorResponse = (response: Parameters<typeof mapOpenAIErrorResponse>[0]) => mapOpenAIErrorResponse(response, name);
   const encodingFormat = settings.embeddingEncoding ?? (type === 'openai' ? 'base64' : undefined);
 
@@ -73,6 +75,7 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
       ),
     );
     const requestId = result.headers['x-request-id'];
+    throwInBandError(chatEndpoint, result.body, requestId);
     return convertFromOpenAIEmbedResponse(result.body, {
       provider: name,
       model: request.model,

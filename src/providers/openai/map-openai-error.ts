@@ -118,11 +118,19 @@ export function createOpenAIUpstreamError(
   });
 }
 
+/** Where a 200 answer carried an error object: inside its event stream, or as its JSON body. */
+export type InBandErrorPlace = 'stream' | 'json';
+
 /**
- * Maps an error object a server sent inside a 200 stream. There is no status, so the body's code
- * decides; a numeric code that looks like an HTTP status (vLLM) is read as one.
+ * Maps an error object a server sent inside a 200 stream (or as a 200 JSON body). There is no
+ * status, so the body's code decides; a numeric code that looks like an HTTP status (vLLM) is read as one.
  */
-export function mapOpenAIStreamError(info: OpenAIErrorInfo, provider: string, requestId: string | undefined): LiterLLMError {
+export function mapOpenAIStreamError(
+  info: OpenAIErrorInfo,
+  provider: string,
+  requestId: string | undefined,
+  place: InBandErrorPlace = 'stream',
+): LiterLLMError {
   const classification = classifyOpenAIError(info);
   let code = classification.code;
   if (code === undefined) {
@@ -132,10 +140,15 @@ export function mapOpenAIStreamError(info: OpenAIErrorInfo, provider: string, re
     else code = 'provider_unavailable';
   }
   return createError(code, {
-    message: `${provider} reported an error mid-stream: ${describeOpenAIError(info)}`,
+    message: `${describeInBandError(provider, place)}: ${describeOpenAIError(info)}`,
     provider,
     ...(requestId !== undefined && { requestId }),
     ...(classification.retryable !== undefined && { retryable: classification.retryable }),
     ...(info.param !== undefined && { param: info.param }),
   });
+}
+
+/** The start of the message for an error found in a 200 answer. */
+export function describeInBandError(provider: string, place: InBandErrorPlace): string {
+  return place === 'stream' ? `${provider} reported an error mid-stream` : `${provider} returned an error in a 200 answer`;
 }

@@ -6,6 +6,7 @@ import type { StreamEvent } from '../../spec/stream-event.js';
 import { convertFromOpenAIChatResponse } from './convert-from-openai-chat-response.js';
 import { convertOpenAIChatStream, type OpenAIStreamContext } from './convert-openai-chat-stream.js';
 import { convertToOpenAIChatRequest, type OpenAIChatRequestOptions } from './convert-to-openai-chat-request.js';
+import { findOpenAIInBandError } from './map-openai-in-band-error.js';
 import type { OpenAIChatResponse } from './openai-api.js';
 import { type ProviderConnection, providerRequest } from '../provider-request.js';
 
@@ -32,6 +33,7 @@ export async function sendOpenAIChat(
     providerRequest(endpoint, endpoint.url, buildHeaders(endpoint, 'application/json', options), body, options.signal),
   );
   const requestId = result.headers[endpoint.requestIdHeader];
+  throwInBandError(endpoint, result.body, requestId);
   return convertFromOpenAIChatResponse(result.body, {
     provider: endpoint.provider,
     warnings,
@@ -55,6 +57,16 @@ export async function sendOpenAIChatStream(
     ...(requestId !== undefined && { requestId }),
     ...(endpoint.mapStreamError !== undefined && { mapStreamError: endpoint.mapStreamError }),
   });
+}
+
+/** Throws the error a server sent as a 200 JSON body (vLLM, some proxies), read as the stream path reads it. */
+export function throwInBandError(endpoint: OpenAIChatEndpoint, body: unknown, requestId: string | undefined): void {
+  const error = findOpenAIInBandError(body, {
+    provider: endpoint.provider,
+    ...(requestId !== undefined && { requestId }),
+    ...(endpoint.mapStreamError !== undefined && { mapStreamError: endpoint.mapStreamError }),
+  });
+  if (error !== undefined) throw error;
 }
 
 /** The conversion settings of the endpoint (not a copy of the whole endpoint: this runs per call). */
