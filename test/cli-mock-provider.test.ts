@@ -100,7 +100,7 @@ describe('mock-provider failures', () => {
   });
 
   it.each([
-    ['openai', 'disconnect', /could not reach openai/],
+    ['openai', 'disconnect', /openai: the upstream closed the connection mid-stream/],
     ['anthropic', 'error', /anthropic failed mid-stream: .*injected stream error/],
     ['huggingface', 'error', /huggingface reported an error mid-stream: .*injected stream error/],
   ])('--fail-mid-stream breaks a %s stream after some chunks (%s)', async (provider, mode, message) => {
