@@ -1,11 +1,11 @@
 import type { AttemptRecord } from '../spec/chat-response.js';
 import { isLiterLLMError, type LiterLLMError, ProviderUnavailableError, InternalError } from '../spec/errors.js';
 import { abortableSleep, abortReason } from './abortable-sleep.js';
+import { applyRateLimitFeedback } from './apply-rate-limit-feedback.js';
 import type { Candidate } from './candidate.js';
 import { createDeadline } from './deadline.js';
 import { type AttemptContext, engineChannels, type RequestContext } from './engine-events.js';
 import type { Lease } from './limits/provider-limiter.js';
-import { parseRateLimitHeaders } from './limits/parse-rate-limit-headers.js';
 import { retryDelayMs } from './retry/retry-delay-ms.js';
 
 export interface AttemptInput {
@@ -63,7 +63,9 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
           break;
         }
         // A free slot is taken without a promise; otherwise admit() waits in the queue or is refused.
-        const lease = (!signal.aborted && runtime.limiter.tryAcquire(params.estimatedTokens)) || (await admit(candidate, params, context));
+        const lease =
+          (!signal.aborted && runtime.limiter.tryAcquire(params.estimatedTokens, model)) ||
+          (await admit(candidate, params, context));
         if (!isLease(lease)) {
           lastError = lease;
           break;
@@ -98,21 +100,19 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
           const value = await params.run({ candidate, signal: deadline.signal, lease, context: attempt, finish });
           succeeded = true;
           handedOver = true;
+          // A stream that started answers a rate-limit probe now, not at its end.
+          lease.answered?.();
           // A JSON result was consumed inside run(); a stream is consumed later and calls finish() then.
           if (finished) releaseTarget();
           else deadline.stopTimer();
           finishAttempt(params, candidate, attempt, undefined);
           return value;
         } catch (thrown) {
-          finish();
           const error = asLiterLLMError(thrown, provider);
+          // Before finish(): releasing the lease admits queued calls, and they must see the pause.
+          if (error.code === 'rate_limited' && error.status !== undefined) applyRateLimitFeedback(runtime, model, error);
+          finish();
           finishAttempt(params, candidate, attempt, error);
-          if (error.code === 'rate_limited' && error.status !== undefined) {
-            runtime.limiter.applyFeedback({
-              ...parseRateLimitHeaders(error.headers ?? {}),
-              ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }),
-            });
-          }
           if (signal.aborted) throw abortReason(signal);
           if (!error.retryable) throw error;
           lastError = error;
@@ -144,7 +144,11 @@ async function admit<T>(
 ): Promise<Lease | LiterLLMError> {
   const waitStart = performance.now();
   try {
-    const lease = await candidate.runtime.limiter.acquire({ estimatedTokens: params.estimatedTokens, signal: params.signal });
+    const lease = await candidate.runtime.limiter.acquire({
+      estimatedTokens: params.estimatedTokens,
+      signal: params.signal,
+      model: candidate.model,
+    });
     context.rateLimitWaitMs += performance.now() - waitStart;
     return lease;
   } catch (thrown) {

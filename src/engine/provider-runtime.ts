@@ -50,6 +50,7 @@ export function limiterSettingsOf(config: ProviderConfig): ProviderLimitSettings
     ...(config.rateLimitPerMinute !== undefined && { rateLimitPerMinute: config.rateLimitPerMinute }),
     ...(config.tokensPerMinute !== undefined && { tokensPerMinute: config.tokensPerMinute }),
     maxQueueWaitMs: config.maxQueueWaitMs,
+    maxRateLimitPauseMs: config.maxRateLimitPauseMs,
   };
 }
 

@@ -1,4 +1,5 @@
 import { HTTPTransport } from '../../http/http-transport.js';
+import { resolveRateLimitScope } from '../../http/resolve-rate-limit-scope.js';
 import { type ErrorResponse, sendJSONRequest, sendSSERequest } from '../../http/send-request.js';
 import type { ChatRequest } from '../../spec/chat-request.js';
 import type { ChatResponse } from '../../spec/chat-response.js';
@@ -56,6 +57,8 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
   return {
     name,
     type: 'anthropic',
+    // anthropic-ratelimit-* count per model class (a pause per model is the closest the engine has).
+    rateLimitScope: (headers) => resolveRateLimitScope(headers, 'anthropic-ratelimit-'),
 
     async chat(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
       const { body, warnings } = convertToAnthropicRequest(request, { provider: name, defaultMaxTokens, stream: false });

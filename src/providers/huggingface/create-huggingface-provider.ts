@@ -1,4 +1,5 @@
 import { HTTPTransport } from '../../http/http-transport.js';
+import { resolveRateLimitScope } from '../../http/resolve-rate-limit-scope.js';
 import { sendJSONRequest, sendSSERequest, type ErrorResponse } from '../../http/send-request.js';
 import type { ChatRequest } from '../../spec/chat-request.js';
 import type { ChatResponse } from '../../spec/chat-response.js';
@@ -182,6 +183,8 @@ export function createHuggingFaceProvider(settings: HuggingFaceProviderSettings 
     chat: useGenerate ? generate : (request, options) => sendOpenAIChat(chatEndpoint, request, options),
     chatStream: useGenerate ? generateStream : (request, options) => sendOpenAIChatStream(chatEndpoint, request, options),
     embed,
+    // The Hub's RateLimit headers are the account's budget; a TGI server (no headers) serves one model.
+    rateLimitScope: (headers) => resolveRateLimitScope(headers),
     close: async () => {
       if (ownsTransport) await transport.close();
     },
