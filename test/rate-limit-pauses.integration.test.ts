@@ -7,7 +7,7 @@ import { createEngine } from '../src/create-engine.js';
 import type { ReloadableEngine } from '../src/engine/create-engine-core.js';
 import { createGatewayHandler } from '../src/gateway/create-gateway-handler.js';
 import { injectRequest } from '../src/gateway/inject-request.js';
-import { isLiterLLMError } from '../src/spec/errors.js';
+import { failureOf } from '../src/testing/failure-of.js';
 import { echoOpenAIHandler } from '../src/testing/echo-openai-handler.js';
 import { MockProviderServer } from '../src/testing/mock-provider-server.js';
 
@@ -25,16 +25,6 @@ function engine(config: Parameters<typeof createEngine>[0]): ReloadableEngine {
   const created = createEngine(config, { random: () => 0 });
   engines.push(created);
   return created;
-}
-
-async function errorOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (isLiterLLMError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
 }
 
 function tooManyRequests(headers: Record<string, string>) {
@@ -63,13 +53,13 @@ describe('an upstream 429 pauses what it was about, for a bounded time', () => {
         openai: { baseURL: `${upstream.url}/v1`, apiKey: 'sk-test-key-123456', maxRetries: 0, maxRateLimitPauseMs: 400 },
       },
     });
-    const first = await errorOf(llm.chat({ model: 'openai/gpt-4o', messages: USER }));
+    const first = await failureOf(llm.chat({ model: 'openai/gpt-4o', messages: USER }));
     expect([first.code, first.status]).toEqual(['rate_limited', 429]);
 
     // Another model of the same provider is not held back.
     expect((await llm.chat({ model: 'openai/gpt-4o-mini', messages: USER })).text).toBe('Echo: Hello there');
     // The paused model is turned away locally, with a wait no longer than the cap.
-    const local = await errorOf(llm.chat({ model: 'openai/gpt-4o', messages: USER }));
+    const local = await failureOf(llm.chat({ model: 'openai/gpt-4o', messages: USER }));
     expect(local.code).toBe('rate_limited');
     expect(local.status).toBeUndefined();
     expect(local.retryAfterMs).toBeGreaterThan(0);
@@ -137,8 +127,8 @@ describe('an upstream 429 pauses what it was about, for a bounded time', () => {
         },
       },
     });
-    expect((await errorOf(llm.chat({ model: 'hub/model-a', messages: USER }))).status).toBe(429);
-    const other = await errorOf(llm.chat({ model: 'hub/model-b', messages: USER }));
+    expect((await failureOf(llm.chat({ model: 'hub/model-a', messages: USER }))).status).toBe(429);
+    const other = await failureOf(llm.chat({ model: 'hub/model-b', messages: USER }));
     expect(other.code).toBe('rate_limited');
     expect(other.retryAfterMs).toBeLessThanOrEqual(300);
     expect(upstream.requests).toHaveLength(1);

@@ -56,9 +56,13 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
       for (let retry = 0; ; retry++) {
         if (signal.aborted) throw abortReason(signal);
         if (candidate.route && candidate.target && !candidate.route.allows(candidate.target)) {
+          const retryAfterMs = candidate.route.msUntilAvailable([candidate.target]);
           lastError = new ProviderUnavailableError({
             message: `${provider}/${model} is out of service (circuit open)`,
             provider,
+            // The gateway's own refusal (503 with Retry-After), not an upstream failure (502).
+            origin: 'engine',
+            ...(retryAfterMs !== undefined && { retryAfterMs }),
           });
           break;
         }
