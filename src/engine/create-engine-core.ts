@@ -6,6 +6,7 @@ import type { LiterLLMError } from '../spec/errors.js';
 import type { StreamEvent } from '../spec/stream-event.js';
 import type { LiterLLMConfig } from './config/liter-llm-config.js';
 import { createDeadline } from './deadline.js';
+import { nameTimeoutProvider } from './name-timeout-provider.js';
 import type { ChatStream, Engine, ModelInfo, ProviderStats, RequestOptions } from './engine.js';
 import { engineChannels, type OperationName, type RequestContext } from './engine-events.js';
 import { buildEngineState, type EngineState } from './engine-state.js';
@@ -258,7 +259,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
       }
       finished = true;
     } catch (thrown) {
-      failure = asLiterLLMError(thrown);
+      failure = asLiterLLMError(session ? nameTimeoutProvider(thrown, session.input.candidate.runtime.config.name) : thrown);
       throw failure;
     } finally {
       if (session) {

@@ -2,6 +2,7 @@ import type { AttemptRecord } from '../spec/chat-response.js';
 import { isLiterLLMError, type LiterLLMError, ProviderUnavailableError, InternalError } from '../spec/errors.js';
 import { abortableSleep, abortReason } from './abortable-sleep.js';
 import { applyRateLimitFeedback } from './apply-rate-limit-feedback.js';
+import { nameTimeoutProvider } from './name-timeout-provider.js';
 import type { Candidate } from './candidate.js';
 import { createDeadline } from './deadline.js';
 import { type AttemptContext, engineChannels, type RequestContext } from './engine-events.js';
@@ -112,7 +113,7 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
           finishAttempt(params, candidate, attempt, undefined);
           return value;
         } catch (thrown) {
-          const error = asLiterLLMError(thrown, provider);
+          const error = nameTimeoutProvider(asLiterLLMError(thrown, provider), provider);
           // Before finish(): releasing the lease admits queued calls, and they must see the pause.
           if (error.code === 'rate_limited' && error.status !== undefined) applyRateLimitFeedback(runtime, model, error);
           finish();
@@ -129,6 +130,9 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
         await abortableSleep(delay + 1, signal);
         }
       }
+    } catch (thrown) {
+      // The whole-call deadline can also fire in the queue or in a retry's back-off.
+      throw nameTimeoutProvider(thrown, provider);
     } finally {
       if (!handedOver) releaseTarget();
     }
