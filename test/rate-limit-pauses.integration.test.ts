@@ -107,6 +107,37 @@ describe('an upstream 429 pauses what it was about, for a bounded time', () => {
     expect(probe.status).toBe(200);
   });
 
+  it("a success saying one model's budget is spent pauses that model only, and at most the cap", async () => {
+    const upstream = await server();
+    upstream.enqueue({
+      status: 200,
+      headers: {
+        'content-type': 'application/json',
+        'x-ratelimit-remaining-requests': '0',
+        'x-ratelimit-reset-requests': '24h0m0s',
+      },
+      body: JSON.stringify({
+        id: 'chatcmpl-1',
+        object: 'chat.completion',
+        created: 1,
+        model: 'gpt-4o',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+      }),
+    });
+    const llm = engine({
+      providers: { openai: { baseURL: `${upstream.url}/v1`, apiKey: 'sk-test-key-123456', maxRateLimitPauseMs: 300 } },
+    });
+    expect((await llm.chat({ model: 'openai/gpt-4o', messages: USER })).text).toBe('ok');
+    expect((await llm.chat({ model: 'openai/gpt-4o-mini', messages: USER })).text).toBe('Echo: Hello there');
+    const local = await failureOf(llm.chat({ model: 'openai/gpt-4o', messages: USER }));
+    expect(local.code).toBe('rate_limited');
+    expect(local.retryAfterMs).toBeLessThanOrEqual(300);
+    expect(upstream.requests).toHaveLength(2);
+    await sleep(350);
+    expect((await llm.chat({ model: 'openai/gpt-4o', messages: USER })).text).toBe('Echo: Hello there');
+  });
+
   it("a 429 whose headers say the budget is the key's (IETF RateLimit-Policy) pauses every model, capped", async () => {
     const upstream = await server();
     upstream.enqueue(

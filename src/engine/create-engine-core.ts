@@ -151,7 +151,10 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
       assertOpen();
       validateChatRequest(request);
       const response = await runJSONCall('chat', request, estimateTokens(request), requestOptions, (runtime, model, input) =>
-        runtime.provider.chat({ ...request, model }, { signal: input.signal, headers: input.context.headers }),
+        runtime.provider.chat(
+          { ...request, model },
+          { signal: input.signal, headers: input.context.headers, onResponse: input.onResponse },
+        ),
       );
       return response;
     },
@@ -174,7 +177,10 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
       assertOpen();
       validateEmbedRequest(request);
       return runJSONCall('embeddings', request, estimateTokens(request), requestOptions, (runtime, model, input) =>
-        runtime.provider.embed({ ...request, model }, { signal: input.signal, headers: input.context.headers }),
+        runtime.provider.embed(
+          { ...request, model },
+          { signal: input.signal, headers: input.context.headers, onResponse: input.onResponse },
+        ),
       );
     },
 
@@ -290,7 +296,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
 async function openStream(request: ChatRequest, input: AttemptInput): Promise<StreamSession> {
   const iterable = await input.candidate.runtime.provider.chatStream(
     { ...request, model: input.candidate.model },
-    { signal: input.signal, headers: input.context.headers },
+    { signal: input.signal, headers: input.context.headers, onResponse: input.onResponse },
   );
   const iterator = iterable[Symbol.asyncIterator]();
   const buffered: StreamEvent[] = [];

@@ -2,6 +2,7 @@ import type { AttemptRecord } from '../spec/chat-response.js';
 import { isLiterLLMError, type LiterLLMError, ProviderUnavailableError, InternalError } from '../spec/errors.js';
 import { abortableSleep, abortReason } from './abortable-sleep.js';
 import { applyRateLimitFeedback } from './apply-rate-limit-feedback.js';
+import { createRateLimitObserver } from './create-rate-limit-observer.js';
 import { nameTimeoutProvider } from './name-timeout-provider.js';
 import type { Candidate } from './candidate.js';
 import { createDeadline } from './deadline.js';
@@ -22,6 +23,8 @@ export interface AttemptInput {
    * end of a stream).
    */
   finish: () => void;
+  /** Pass to the adapter (CallOptions.onResponse): a success's rate-limit headers pause this model. */
+  onResponse: (status: number, headers: Record<string, string>) => void;
 }
 
 export interface ExecuteCallParams<T> {
@@ -102,7 +105,8 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
           if (succeeded) releaseTarget();
         };
         try {
-          const value = await params.run({ candidate, signal: deadline.signal, lease, context: attempt, finish });
+          const onResponse = createRateLimitObserver(runtime, model);
+          const value = await params.run({ candidate, signal: deadline.signal, lease, context: attempt, finish, onResponse });
           succeeded = true;
           handedOver = true;
           // A stream that started answers a rate-limit probe now, not at its end.

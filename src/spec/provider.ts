@@ -21,6 +21,12 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Extra upstream headers (trace context, caller-chosen headers). */
   headers?: Record<string, string>;
+  /**
+   * Sees the upstream response's status and headers (names lower-cased) before its body is read:
+   * the engine reads a success's rate-limit headers for the model the call was for. Must not throw
+   * (if it does, the error is dropped).
+   */
+  onResponse?: (status: number, headers: Record<string, string>) => void;
 }
 
 /**

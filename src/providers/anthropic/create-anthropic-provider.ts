@@ -63,7 +63,7 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
     async chat(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
       const { body, warnings } = convertToAnthropicRequest(request, { provider: name, defaultMaxTokens, stream: false });
       const result = await sendJSONRequest<AnthropicMessagesResponse>(
-        providerRequest(connection, url, headersFor('application/json', options), body, options?.signal),
+        providerRequest(connection, url, headersFor('application/json', options), body, options),
       );
       return convertFromAnthropicResponse(result.body, {
         provider: name,
@@ -75,7 +75,7 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
     async chatStream(request: ChatRequest, options?: CallOptions): Promise<AsyncIterable<StreamEvent>> {
       const { body, warnings } = convertToAnthropicRequest(request, { provider: name, defaultMaxTokens, stream: true });
       const result = await sendSSERequest(
-        providerRequest(connection, url, headersFor('text/event-stream', options), body, options?.signal),
+        providerRequest(connection, url, headersFor('text/event-stream', options), body, options),
       );
       return convertAnthropicStream(result.events, {
         provider: name,

@@ -99,7 +99,7 @@ export function createHuggingFaceProvider(settings: HuggingFaceProviderSettings 
       ...(streamFlag !== undefined && { streamFlag }),
     });
     const result = await sendJSONRequest<TGIGenerateResponse | TGIGenerateResponse[]>(
-      providerRequest(chatEndpoint, url, buildHeaders(chatEndpoint, 'application/json', options), body, options.signal),
+      providerRequest(chatEndpoint, url, buildHeaders(chatEndpoint, 'application/json', options), body, options),
     );
     const requestId = result.headers['x-request-id'];
     return convertFromTGIGenerateResponse(result.body, {
@@ -118,7 +118,7 @@ export function createHuggingFaceProvider(settings: HuggingFaceProviderSettings 
       ...(streamFlag !== undefined && { streamFlag }),
     });
     const result = await sendSSERequest(
-      providerRequest(chatEndpoint, url, buildHeaders(chatEndpoint, 'text/event-stream', options), body, options.signal),
+      providerRequest(chatEndpoint, url, buildHeaders(chatEndpoint, 'text/event-stream', options), body, options),
     );
     const requestId = result.headers['x-request-id'];
     const maxNewTokens = body.parameters.max_new_tokens;
@@ -157,7 +157,7 @@ export function createHuggingFaceProvider(settings: HuggingFaceProviderSettings 
         resolveEmbedURL(baseURL, request.model, embedAPI),
         buildHeaders(chatEndpoint, 'application/json', options),
         body,
-        options.signal,
+        options,
       ),
     );
     const single = typeof request.input === 'string';

@@ -70,7 +70,7 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
         `${baseURL}/embeddings`,
         buildHeaders(chatEndpoint, 'application/json', options),
         body,
-        options.signal,
+        options,
       ),
     );
     const requestId = result.headers['x-request-id'];

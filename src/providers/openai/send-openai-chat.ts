@@ -29,7 +29,7 @@ export async function sendOpenAIChat(
 ): Promise<ChatResponse> {
   const { body, warnings } = convertToOpenAIChatRequest(request, conversionOptions(endpoint, false));
   const result = await sendJSONRequest<OpenAIChatResponse>(
-    providerRequest(endpoint, endpoint.url, buildHeaders(endpoint, 'application/json', options), body, options.signal),
+    providerRequest(endpoint, endpoint.url, buildHeaders(endpoint, 'application/json', options), body, options),
   );
   const requestId = result.headers[endpoint.requestIdHeader];
   return convertFromOpenAIChatResponse(result.body, {
@@ -46,7 +46,7 @@ export async function sendOpenAIChatStream(
 ): Promise<AsyncIterable<StreamEvent>> {
   const { body, warnings } = convertToOpenAIChatRequest(request, conversionOptions(endpoint, true));
   const result = await sendSSERequest(
-    providerRequest(endpoint, endpoint.url, buildHeaders(endpoint, 'text/event-stream', options), body, options.signal),
+    providerRequest(endpoint, endpoint.url, buildHeaders(endpoint, 'text/event-stream', options), body, options),
   );
   const requestId = result.headers[endpoint.requestIdHeader];
   return convertOpenAIChatStream(result.events, {
