@@ -149,6 +149,22 @@ describe('ProviderLimiter pauses after a 429', () => {
     expect(error.retryAfterMs).toBeGreaterThanOrEqual(2000);
   });
 
+  it('a reload with a new cap applies to the next pauses', async () => {
+    const limiter = createLimiter();
+    limiter.resize({ maxQueueWaitMs: 0, maxRateLimitPauseMs: 500 });
+    limiter.applyFeedback({ retryAfterMs: 3_600_000 }, { model: 'm' });
+    expect((await refusal(limiter.acquire({ model: 'm' }))).retryAfterMs).toBe(500);
+    expect(() => limiter.resize({ maxRateLimitPauseMs: 0 })).toThrow(RangeError);
+  });
+
+  it('forgets the pauses of models nobody calls any more, so caller-chosen names cannot pile up', async () => {
+    const limiter = createLimiter({ maxRateLimitPauseMs: 1000 });
+    for (let index = 0; index < 2000; index++) limiter.applyFeedback({ retryAfterMs: 3_600_000 }, { model: `m${index}` });
+    await vi.advanceTimersByTimeAsync(2000);
+    limiter.applyFeedback({ retryAfterMs: 10 }, { model: 'fresh' });
+    expect(limiter.pausedKeys).toBeLessThan(10);
+  });
+
   it('property: whatever the provider asks, no call is held past the cap plus one probe', async () => {
     await fc.assert(
       fc.asyncProperty(

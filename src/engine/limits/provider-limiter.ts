@@ -180,6 +180,11 @@ export class ProviderLimiter {
     return this.queue.size;
   }
 
+  /** Models (and the provider itself) with a rate-limit pause on record. */
+  get pausedKeys(): number {
+    return this.pauses.size;
+  }
+
   /** Calls refused with RateLimitedError (at once or after queueing); cancellations are not counted. */
   get rejected(): number {
     return this.rejectedCount;

@@ -96,7 +96,12 @@ export class RateLimitPauses {
     if (this.pauses.get(key) === pause) pause.probeTakenAt = undefined;
   }
 
+  /** Drops the pauses that are over: ended, or waiting for a probe no call came to take for a whole cap. */
   private sweep(now: number): void {
-    for (const key of [...this.pauses.keys()]) this.blockedUntil(key, now);
+    for (const [key, pause] of [...this.pauses]) {
+      const idle = pause.probeTakenAt === undefined && now - pause.until >= this.maxPauseMs;
+      if (idle) this.pauses.delete(key);
+      else this.blockedUntil(key, now);
+    }
   }
 }
