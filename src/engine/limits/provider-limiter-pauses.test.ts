@@ -98,6 +98,20 @@ describe('ProviderLimiter pauses after a 429', () => {
     expect(limiter.tryAcquire(undefined, 'm')).toBeDefined();
   });
 
+  it('one call can be the probe of a provider-wide pause and of its model pause at once', async () => {
+    const limiter = createLimiter({ maxRateLimitPauseMs: 1000 });
+    limiter.applyFeedback({ retryAfterMs: 10_000 }, { model: 'm', scope: 'provider' });
+    limiter.applyFeedback({ retryAfterMs: 10_000 }, { model: 'm' });
+    await vi.advanceTimersByTimeAsync(1000);
+    const probe = limiter.tryAcquire(undefined, 'm');
+    expect(probe).toBeDefined();
+    expect(limiter.tryAcquire(undefined, 'other')).toBeUndefined();
+    expect(limiter.tryAcquire(undefined, 'm')).toBeUndefined();
+    probe!.release();
+    expect(limiter.tryAcquire(undefined, 'other')).toBeDefined();
+    expect(limiter.tryAcquire(undefined, 'm')).toBeDefined();
+  });
+
   it('a pause within the cap needs no probe: every call goes when it ends', async () => {
     const limiter = createLimiter();
     limiter.applyFeedback({ retryAfterMs: 2000 }, { model: 'm' });

@@ -133,8 +133,8 @@ export class ProviderLimiter {
   private admittedCount = 0;
   private holdTimeMs: number | undefined;
 
-  private readonly onLeaseRelease = (permit: Permit, acquiredAt: number, probe: ClaimedProbe | undefined): void => {
-    if (probe !== undefined) this.pauses.endProbe(probe.key, probe.pause);
+  private readonly onLeaseRelease = (permit: Permit, acquiredAt: number, probes: ClaimedProbe[] | undefined): void => {
+    if (probes !== undefined) for (const probe of probes) this.pauses.endProbe(probe.key, probe.pause);
     permit.release();
     const held = this.now() - acquiredAt;
     this.holdTimeMs = this.holdTimeMs === undefined ? held : this.holdTimeMs + HOLD_TIME_SMOOTHING * (held - this.holdTimeMs);
@@ -165,8 +165,8 @@ export class ProviderLimiter {
   }
 
   /** Probe answered: the calls that waited for it may go. */
-  private readonly onProbeAnswered = (probe: ClaimedProbe): void => {
-    this.pauses.endProbe(probe.key, probe.pause);
+  private readonly onProbeAnswered = (probes: ClaimedProbe[]): void => {
+    for (const probe of probes) this.pauses.endProbe(probe.key, probe.pause);
     this.pump();
   };
 
@@ -720,36 +720,38 @@ interface ClaimedProbe {
 class ProviderLease implements Lease {
   private released = false;
   private charged: number;
-  private probe: ClaimedProbe | undefined;
+  /** The pauses this call is the probe of: the whole provider's, its model's, or both. */
+  private probes: ClaimedProbe[] | undefined;
 
   constructor(
     private readonly permit: Permit,
     readonly estimatedTokens: number,
     private readonly acquiredAt: number,
-    private readonly onRelease: (permit: Permit, acquiredAt: number, probe: ClaimedProbe | undefined) => void,
+    private readonly onRelease: (permit: Permit, acquiredAt: number, probes: ClaimedProbe[] | undefined) => void,
     private readonly onSettle: (delta: number) => void,
-    private readonly onAnswered: (probe: ClaimedProbe) => void,
+    private readonly onAnswered: (probes: ClaimedProbe[]) => void,
   ) {
     this.charged = estimatedTokens;
   }
 
   attachProbe(probe: ClaimedProbe): void {
-    this.probe = probe;
+    if (this.probes === undefined) this.probes = [probe];
+    else this.probes.push(probe);
   }
 
   release(): void {
     if (this.released) return;
     this.released = true;
-    const probe = this.probe;
-    this.probe = undefined;
-    this.onRelease(this.permit, this.acquiredAt, probe);
+    const probes = this.probes;
+    this.probes = undefined;
+    this.onRelease(this.permit, this.acquiredAt, probes);
   }
 
   answered(): void {
-    const probe = this.probe;
-    if (probe === undefined) return;
-    this.probe = undefined;
-    this.onAnswered(probe);
+    const probes = this.probes;
+    if (probes === undefined) return;
+    this.probes = undefined;
+    this.onAnswered(probes);
   }
 
   settleTokens(actualTokens: number): void {
