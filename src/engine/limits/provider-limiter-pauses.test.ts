@@ -112,6 +112,20 @@ describe('ProviderLimiter pauses after a 429', () => {
     expect(limiter.tryAcquire(undefined, 'm')).toBeDefined();
   });
 
+  it('with queueing on, calls waiting for a probe go as soon as it is answered, not after the cap', async () => {
+    const limiter = createLimiter({ maxRateLimitPauseMs: 1000, maxQueueWaitMs: 5000 });
+    limiter.applyFeedback({ retryAfterMs: 10_000 }, { model: 'm' });
+    await vi.advanceTimersByTimeAsync(1000);
+    const probe = await limiter.acquire({ model: 'm' });
+    let admitted: unknown;
+    void limiter.acquire({ model: 'm' }).then((lease) => (admitted = lease));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(admitted).toBeUndefined();
+    probe.answered?.();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(admitted).toBeDefined();
+  });
+
   it('a pause within the cap needs no probe: every call goes when it ends', async () => {
     const limiter = createLimiter();
     limiter.applyFeedback({ retryAfterMs: 2000 }, { model: 'm' });

@@ -121,6 +121,8 @@ export class ProviderLimiter {
 
   /** Pauses set by provider feedback, per model and for the whole provider; apply even when no bucket is configured. */
   private readonly pauses: RateLimitPauses;
+  /** Calls sleeping on a model pause; woken to look again when a probe is answered. */
+  private readonly pauseSleepers = new Set<() => void>();
   /** Why the head of the queue is waiting, and (for buckets) when it is next worth trying. */
   private blockedBy: LimitKind = 'concurrency';
   private blockedUntil = Number.NEGATIVE_INFINITY;
@@ -134,7 +136,7 @@ export class ProviderLimiter {
   private holdTimeMs: number | undefined;
 
   private readonly onLeaseRelease = (permit: Permit, acquiredAt: number, probes: ClaimedProbe[] | undefined): void => {
-    if (probes !== undefined) for (const probe of probes) this.pauses.endProbe(probe.key, probe.pause);
+    if (probes !== undefined) this.endProbes(probes);
     permit.release();
     const held = this.now() - acquiredAt;
     this.holdTimeMs = this.holdTimeMs === undefined ? held : this.holdTimeMs + HOLD_TIME_SMOOTHING * (held - this.holdTimeMs);
@@ -166,9 +168,17 @@ export class ProviderLimiter {
 
   /** Probe answered: the calls that waited for it may go. */
   private readonly onProbeAnswered = (probes: ClaimedProbe[]): void => {
-    for (const probe of probes) this.pauses.endProbe(probe.key, probe.pause);
+    this.endProbes(probes);
     this.pump();
   };
+
+  private endProbes(probes: readonly ClaimedProbe[]): void {
+    for (const probe of probes) this.pauses.endProbe(probe.key, probe.pause);
+    if (this.pauseSleepers.size === 0) return;
+    const sleepers = [...this.pauseSleepers];
+    this.pauseSleepers.clear();
+    for (const wake of sleepers) wake();
+  }
 
   /** Calls holding a lease. */
   get inFlight(): number {
@@ -238,8 +248,10 @@ export class ProviderLimiter {
         this.rejectedCount++;
         return Promise.reject(this.createPauseRejection(model, waitMs, waitedMs, now));
       }
-      return waitFor(waitMs, signal, () => createAbortError(signal!, `a ${this.provider} slot`, this.provider)).then(() =>
-        this.acquireAfterModelPause(model, options, waitedMs + waitMs),
+      const sleptFrom = now;
+      const abortError = () => createAbortError(signal!, `a ${this.provider} slot`, this.provider);
+      return sleep(waitMs, signal, abortError, this.pauseSleepers).then(() =>
+        this.acquireAfterModelPause(model, options, waitedMs + Math.max(0, this.now() - sleptFrom)),
       );
     }
     const pause = this.pauses.claimProbe(model, now);
@@ -771,17 +783,32 @@ function toLimit(perMinute: number | undefined): RateLimit | undefined {
   return perMinute === undefined ? undefined : { capacity: perMinute, refillPerMs: perMinute / 60_000 };
 }
 
-/** Resolves after `ms`, or rejects with `abortError()` when the signal aborts first. */
-function waitFor(ms: number, signal: AbortSignal | undefined, abortError: () => LiterLLMError): Promise<void> {
+/**
+ * Resolves after `ms`, or earlier when woken through `sleepers` (a probe was answered); rejects with
+ * `abortError()` when the signal aborts first.
+ */
+function sleep(
+  ms: number,
+  signal: AbortSignal | undefined,
+  abortError: () => LiterLLMError,
+  sleepers: Set<() => void>,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onAbort = () => {
+    const settle = () => {
       clearTimeout(timer);
+      sleepers.delete(wake);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const wake = () => {
+      settle();
+      resolve();
+    };
+    const onAbort = () => {
+      settle();
       reject(abortError());
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
+    const timer = setTimeout(wake, ms);
+    sleepers.add(wake);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
