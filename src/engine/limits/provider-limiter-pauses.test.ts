@@ -218,4 +218,38 @@ describe('ProviderLimiter pauses after a 429', () => {
       { numRuns: 200 },
     );
   });
+
+  it('property: model-scoped feedback never holds back a model it was not about', () => {
+    const models = ['a', 'b', 'c', 'd'];
+    const feedback = fc.record({
+      model: fc.constantFrom(...models),
+      retryAfterMs: fc.oneof(fc.constant(undefined), fc.double({ min: 0, max: 1e308, noNaN: true })),
+      resetRequestsMs: fc.oneof(fc.constant(undefined), fc.integer({ min: 0, max: 86_400_000 })),
+      atMs: fc.integer({ min: 0, max: 120_000 }),
+    });
+    fc.assert(
+      fc.property(fc.array(feedback, { maxLength: 12 }), fc.constantFrom(...models), (events, probeModel) => {
+        vi.setSystemTime(0);
+        const limiter = createLimiter();
+        const touched = new Set<string>();
+        for (const event of [...events].sort((x, y) => x.atMs - y.atMs)) {
+          vi.setSystemTime(event.atMs);
+          const { retryAfterMs, resetRequestsMs } = event;
+          limiter.applyFeedback(
+            {
+              ...(retryAfterMs !== undefined && { retryAfterMs }),
+              ...(resetRequestsMs !== undefined && { remainingRequests: 0, resetRequestsMs }),
+            },
+            { model: event.model },
+          );
+          touched.add(event.model);
+        }
+        const lease = limiter.tryAcquire(undefined, probeModel);
+        if (!touched.has(probeModel)) expect(lease).toBeDefined();
+        lease?.release();
+        // No caller that names no model is ever held back by a model's pause.
+        expect(limiter.tryAcquire()).toBeDefined();
+      }),
+    );
+  });
 });
