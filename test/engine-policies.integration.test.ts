@@ -227,6 +227,7 @@ describe('engine policies over real sockets', () => {
     );
     expect(seen).toContain('text-delta');
     expect(error.code).toBe('timeout');
+    expect(error.provider).toBe('local');
     expect(llm.stats()[0]).toMatchObject({ inFlight: 0 });
   });
 

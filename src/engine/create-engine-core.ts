@@ -6,6 +6,7 @@ import { type LiterLLMError, ProviderUnavailableError } from '../spec/errors.js'
 import type { StreamEvent } from '../spec/stream-event.js';
 import type { LiterLLMConfig } from './config/liter-llm-config.js';
 import { createDeadline } from './deadline.js';
+import { nameTimeoutProvider } from './name-timeout-provider.js';
 import type { ChatStream, Engine, ModelInfo, ProviderStats, RequestOptions } from './engine.js';
 import { engineChannels, type OperationName, type RequestContext } from './engine-events.js';
 import { buildEngineState, type EngineState } from './engine-state.js';
@@ -166,7 +167,10 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
       assertOpen();
       validateChatRequest(request);
       const response = await runJSONCall('chat', request, estimateTokens(request), requestOptions, (runtime, model, input) =>
-        runtime.provider.chat({ ...request, model }, { signal: input.signal, headers: input.context.headers }),
+        runtime.provider.chat(
+          { ...request, model },
+          { signal: input.signal, headers: input.context.headers, onResponse: input.onResponse },
+        ),
       );
       return response;
     },
@@ -189,7 +193,10 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
       assertOpen();
       validateEmbedRequest(request);
       return runJSONCall('embeddings', request, estimateTokens(request), requestOptions, (runtime, model, input) =>
-        runtime.provider.embed({ ...request, model }, { signal: input.signal, headers: input.context.headers }),
+        runtime.provider.embed(
+          { ...request, model },
+          { signal: input.signal, headers: input.context.headers, onResponse: input.onResponse },
+        ),
       );
     },
 
@@ -277,7 +284,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
       }
       finished = true;
     } catch (thrown) {
-      failure = asLiterLLMError(thrown);
+      failure = asLiterLLMError(session ? nameTimeoutProvider(thrown, session.input.candidate.runtime.config.name) : thrown);
       // Past the first content the error comes from the stream, after executeCall redacted its own.
       if (session) redactErrorSecrets(failure, session.input.candidate.runtime.secrets);
       throw failure;
@@ -310,7 +317,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
 async function openStream(request: ChatRequest, input: AttemptInput): Promise<StreamSession> {
   const iterable = await input.candidate.runtime.provider.chatStream(
     { ...request, model: input.candidate.model },
-    { signal: input.signal, headers: input.context.headers },
+    { signal: input.signal, headers: input.context.headers, onResponse: input.onResponse },
   );
   const iterator = iterable[Symbol.asyncIterator]();
   const buffered: StreamEvent[] = [];

@@ -1,12 +1,14 @@
 import type { AttemptRecord } from '../spec/chat-response.js';
 import { isLiterLLMError, type LiterLLMError, ProviderUnavailableError, InternalError } from '../spec/errors.js';
 import { abortableSleep, abortReason } from './abortable-sleep.js';
+import { applyRateLimitFeedback } from './apply-rate-limit-feedback.js';
+import { createRateLimitObserver } from './create-rate-limit-observer.js';
+import { nameTimeoutProvider } from './name-timeout-provider.js';
 import type { Candidate } from './candidate.js';
 import { createDeadline } from './deadline.js';
 import { type AttemptContext, engineChannels, type RequestContext } from './engine-events.js';
 import type { Lease } from './limits/provider-limiter.js';
 import type { ProviderRuntime } from './provider-runtime.js';
-import { parseRateLimitHeaders } from './limits/parse-rate-limit-headers.js';
 import { redactErrorSecrets } from './redact-error-secrets.js';
 import { retryDelayMs } from './retry/retry-delay-ms.js';
 import { shouldFallBack } from './retry/should-fall-back.js';
@@ -24,6 +26,8 @@ export interface AttemptInput {
    * end of a stream).
    */
   finish: () => void;
+  /** Pass to the adapter (CallOptions.onResponse): a success's rate-limit headers pause this model. */
+  onResponse: (status: number, headers: Record<string, string>) => void;
 }
 
 export interface ExecuteCallParams<T> {
@@ -68,9 +72,13 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
       for (let retry = 0; ; retry++) {
         if (signal.aborted) throw abortReason(signal);
         if (candidate.route && candidate.target && !candidate.route.allows(candidate.target)) {
+          const retryAfterMs = candidate.route.msUntilAvailable([candidate.target]);
           lastError = new ProviderUnavailableError({
             message: `${provider}/${model} is out of service (circuit open)`,
             provider,
+            // The gateway's own refusal (503 with Retry-After), not an upstream failure (502).
+            origin: 'engine',
+            ...(retryAfterMs !== undefined && { retryAfterMs }),
           });
           break;
         }
@@ -85,7 +93,8 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
         runtime = candidate.runtime;
         // A free slot is taken without a promise; otherwise admit() waits in the queue or is refused.
         let lease =
-          (!signal.aborted && runtime.limiter.tryAcquire(params.estimatedTokens)) || (await admit(candidate, params, context));
+          (!signal.aborted && runtime.limiter.tryAcquire(params.estimatedTokens, model)) ||
+          (await admit(candidate, params, context));
         while (isLease(lease) && candidate.runtime.retired && params.replaceRetired) {
           lease.release();
           lease = swapRetired(candidate, params) ?? (await admit(candidate, params, context));
@@ -122,24 +131,23 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
           if (succeeded) releaseTarget();
         };
         try {
-          const value = await params.run({ candidate, signal: deadline.signal, lease, context: attempt, finish });
+          const onResponse = createRateLimitObserver(runtime, model);
+          const value = await params.run({ candidate, signal: deadline.signal, lease, context: attempt, finish, onResponse });
           succeeded = true;
           handedOver = true;
+          // A stream that started answers a rate-limit probe now, not at its end.
+          lease.answered?.();
           // A JSON result was consumed inside run(); a stream is consumed later and calls finish() then.
           if (finished) releaseTarget();
           else deadline.stopTimer();
           finishAttempt(params, candidate, attempt, undefined);
           return value;
         } catch (thrown) {
+          const error = redactErrorSecrets(nameTimeoutProvider(asLiterLLMError(thrown, provider), provider), runtime.secrets);
+          // Before finish(): releasing the lease admits queued calls, and they must see the pause.
+          if (error.code === 'rate_limited' && error.status !== undefined) applyRateLimitFeedback(runtime, model, error);
           finish();
-          const error = redactErrorSecrets(asLiterLLMError(thrown, provider), runtime.secrets);
           finishAttempt(params, candidate, attempt, error);
-          if (error.code === 'rate_limited' && error.status !== undefined) {
-            runtime.limiter.applyFeedback({
-              ...parseRateLimitHeaders(error.headers ?? {}),
-              ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }),
-            });
-          }
           if (signal.aborted) throw abortReason(signal);
           if (!shouldFallBack(error)) throw error;
           lastError = error;
@@ -153,6 +161,9 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
         await abortableSleep(delay + 1, signal);
         }
       }
+    } catch (thrown) {
+      // The whole-call deadline can also fire in the queue or in a retry's back-off.
+      throw nameTimeoutProvider(thrown, provider);
     } finally {
       if (!handedOver) releaseTarget();
     }
@@ -181,7 +192,11 @@ async function admit<T>(
 ): Promise<Lease | LiterLLMError> {
   const waitStart = performance.now();
   try {
-    const lease = await candidate.runtime.limiter.acquire({ estimatedTokens: params.estimatedTokens, signal: params.signal });
+    const lease = await candidate.runtime.limiter.acquire({
+      estimatedTokens: params.estimatedTokens,
+      signal: params.signal,
+      model: candidate.model,
+    });
     context.rateLimitWaitMs += performance.now() - waitStart;
     return lease;
   } catch (thrown) {

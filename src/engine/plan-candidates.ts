@@ -49,9 +49,11 @@ function* planRoute(
       };
     }
   } else {
+    const retryAfterMs = route.msUntilAvailable();
     skipped.push(
       new ProviderUnavailableError({
         message: `every target of route "${name}" is out of service (circuit open after repeated failures)`,
+        ...(retryAfterMs !== undefined && { retryAfterMs }),
       }),
     );
   }

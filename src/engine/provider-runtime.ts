@@ -3,7 +3,6 @@ import { HTTPTransport } from '../http/http-transport.js';
 import { InternalError } from '../spec/errors.js';
 import type { Provider } from '../spec/provider.js';
 import type { ProviderConfig } from './config/liter-llm-config.js';
-import { parseSuccessRateLimitHeaders } from './limits/parse-rate-limit-headers.js';
 import { ProviderLimiter, type ProviderLimitSettings } from './limits/provider-limiter.js';
 import type { RateLimitStore } from './limits/rate-limit-store.js';
 import type { ProviderFactories } from './provider-factories.js';
@@ -29,17 +28,9 @@ export function createProviderRuntime(config: ProviderConfig, factories: Provide
     throw new InternalError({ message: `no adapter is registered for provider type "${config.type}" (provider ${config.name})` });
   }
   const limiter = new ProviderLimiter({ provider: config.name, store, ...limiterSettingsOf(config) });
-  const transport = new HTTPTransport({
-    ...transportOptionsOf(config),
-    // A success can say the budget is spent (`remaining: 0` until a reset): admission pauses until
-    // then, so the next calls wait, or fall back, here instead of drawing a 429 from the provider.
-    // The headers of a 429 itself reach the limiter through the attempt's error (execute-call.ts).
-    onResponse: (status, headers) => {
-      if (status < 200 || status >= 300) return;
-      const feedback = parseSuccessRateLimitHeaders(headers);
-      if (feedback !== undefined) limiter.applyFeedback(feedback);
-    },
-  });
+  // Rate-limit headers reach the limiter per attempt, for the model the call was for: a success's
+  // through CallOptions.onResponse (create-rate-limit-observer.ts), a 429's through its error.
+  const transport = new HTTPTransport(transportOptionsOf(config));
   const secrets = collectSecrets(config.apiKey, config.headers);
   return { config, transport, provider: factory(config, transport), limiter, secrets };
 }
@@ -59,6 +50,7 @@ export function limiterSettingsOf(config: ProviderConfig): ProviderLimitSettings
     ...(config.rateLimitPerMinute !== undefined && { rateLimitPerMinute: config.rateLimitPerMinute }),
     ...(config.tokensPerMinute !== undefined && { tokensPerMinute: config.tokensPerMinute }),
     maxQueueWaitMs: config.maxQueueWaitMs,
+    maxRateLimitPauseMs: config.maxRateLimitPauseMs,
   };
 }
 

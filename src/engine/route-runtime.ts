@@ -42,6 +42,21 @@ export class RouteRuntime {
     return breaker.state === 'closed' || breaker.state === 'half-open';
   }
 
+  /**
+   * Milliseconds until the first of the given targets (default: every target with a weight) takes a
+   * call again, for the `Retry-After` of "every target is out of service".
+   */
+  msUntilAvailable(targets: readonly TargetHandle[] = this.config.targets): number | undefined {
+    let soonest: number | undefined;
+    const now = this.state.now();
+    for (const target of targets) {
+      if (!(target.weight > 0)) continue;
+      const wait = this.state.breaker(this.state.keyOf(target)).msUntilAvailable(now);
+      if (soonest === undefined || wait < soonest) soonest = wait;
+    }
+    return soonest;
+  }
+
   /** Reports an attempt's outcome: latency and breaker bookkeeping. */
   record(target: TargetHandle, error: LiterLLMError | undefined, latencyMs: number): void {
     const key = this.state.keyOf(target);

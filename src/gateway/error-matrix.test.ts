@@ -1,9 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createError, type LiterLLMError, type LiterLLMErrorOptions } from '../spec/errors.js';
 import type { ErrorCode } from '../spec/error-codes.js';
 import { createGatewayHandler } from './create-gateway-handler.js';
 import { injectRequest } from './inject-request.js';
-import { mapErrorToHTTP } from './map-error-to-http.js';
+import { formatRetryAfterSeconds, mapErrorToHTTP } from './map-error-to-http.js';
 import { createScriptedEngine } from './testing/create-scripted-engine.js';
 
 const CHAT_BODY = { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] };
@@ -129,7 +130,12 @@ describe('error responses through the handler', () => {
       [1, '1'],
       [1000, '1'],
       [1001, '2'],
+      [0.2, '1'],
       [0, '0'],
+      // Absurd waits from upstream data: a valid, bounded integer (a day), never `1e+305`.
+      [1e308, '86400'],
+      [Number.POSITIVE_INFINITY, '86400'],
+      [90_000_000, '86400'],
     ] as const) {
       const engine = createScriptedEngine({
         chat: () => {
@@ -138,7 +144,35 @@ describe('error responses through the handler', () => {
       });
       const response = await injectRequest(createGatewayHandler(engine), '/v1/chat/completions', { body: CHAT_BODY });
       expect(response.headers['retry-after']).toBe(header);
+      expect(response.json<{ error: { retry_after_ms: number } }>().error.retry_after_ms).toBe(Math.min(Math.ceil(ms), 86_400_000));
     }
+  });
+
+  it('sends no Retry-After for a wait that is no wait (NaN, negative)', async () => {
+    for (const ms of [Number.NaN, -5, Number.NEGATIVE_INFINITY]) {
+      const engine = createScriptedEngine({
+        chat: () => {
+          throw createError('rate_limited', { message: 'slow down', provider: 'openai', status: 429, retryAfterMs: ms });
+        },
+      });
+      const response = await injectRequest(createGatewayHandler(engine), '/v1/chat/completions', { body: CHAT_BODY });
+      expect(response.status).toBe(429);
+      expect(response.headers['retry-after']).toBeUndefined();
+      expect(response.json<{ error: Record<string, unknown> }>().error['retry_after_ms']).toBeUndefined();
+    }
+  });
+
+  it('property: Retry-After is always a bounded whole number of seconds, at least 1 for any wait', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.double(), fc.integer(), fc.constantFrom(1e308, Number.MAX_VALUE, 0.001)), (ms) => {
+        const header = formatRetryAfterSeconds(ms);
+        expect(header).toMatch(/^\d+$/);
+        const seconds = Number(header);
+        expect(seconds).toBeLessThanOrEqual(86_400);
+        if (ms > 0) expect(seconds).toBeGreaterThanOrEqual(1);
+        if (ms > 0 && ms <= 86_400_000) expect(seconds * 1000).toBeGreaterThanOrEqual(ms);
+      }),
+    );
   });
 
   it('reports the provider request id for support tickets', async () => {

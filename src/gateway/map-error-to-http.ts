@@ -1,3 +1,4 @@
+import { clampWaitMs, MAX_WAIT_MS } from '../http/clamp-wait-ms.js';
 import type { ErrorCode } from '../spec/error-codes.js';
 import { isLiterLLMError } from '../spec/errors.js';
 import { GatewayHTTPError, type HTTPErrorInfo } from './gateway-http-error.js';
@@ -58,7 +59,9 @@ export function mapErrorToHTTP(error: unknown): HTTPErrorInfo {
     info.type = 'service_unavailable_error';
   }
   if (error.param !== undefined) info.param = fromProvider ? error.param : convertParamToWire(error.param);
-  if (error.retryAfterMs !== undefined) info.retryAfterMs = error.retryAfterMs;
+  // Bounded whole milliseconds, so the body's retry_after_ms and the Retry-After header agree.
+  const retryAfterMs = error.retryAfterMs === undefined ? undefined : clampWaitMs(error.retryAfterMs);
+  if (retryAfterMs !== undefined) info.retryAfterMs = retryAfterMs;
   if (error.provider !== undefined) info.provider = error.provider;
   if (error.status !== undefined) info.upstreamStatus = error.status;
   if (error.requestId !== undefined) info.providerRequestId = error.requestId;
@@ -70,7 +73,11 @@ function convertParamToWire(param: string): string {
   return param.replace(/([a-z0-9])([A-Z])/g, (_, before: string, upper: string) => `${before}_${upper.toLowerCase()}`);
 }
 
-/** `Retry-After` in whole seconds, rounded up so a caller never retries too early. */
+/**
+ * `Retry-After` in whole seconds (RFC 9110 delay-seconds), rounded up so a caller never retries too
+ * early: at least 1 for any wait, 0 for none (or NaN), at most a day (MAX_WAIT_MS), never `1e+305`.
+ */
 export function formatRetryAfterSeconds(retryAfterMs: number): string {
-  return String(Math.max(0, Math.ceil(retryAfterMs / 1000)));
+  if (!(retryAfterMs > 0)) return '0';
+  return String(Math.max(1, Math.ceil(Math.min(retryAfterMs, MAX_WAIT_MS) / 1000)));
 }

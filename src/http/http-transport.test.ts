@@ -39,4 +39,30 @@ describe('HTTPTransport onResponse', () => {
     expect(await response.body.text()).toBe('done');
     await transport.close();
   });
+
+  it("tells a request's own observer too, after the transport's, on streamed and collected calls", async () => {
+    const seen: string[] = [];
+    const transport = new HTTPTransport({ onResponse: () => seen.push('transport') });
+    const url = await serve();
+    const own = (status: number, headers: Record<string, string>) =>
+      seen.push(`request ${status} ${headers['x-ratelimit-remaining-requests']}`);
+    await (await transport.request({ url, method: 'GET', headers: {}, onResponse: own })).body.text();
+    expect((await transport.requestText({ url, method: 'GET', headers: {}, onResponse: own })).text).toBe('done');
+    await transport.requestText({ url, method: 'GET', headers: {} });
+    expect(seen).toEqual(['transport', 'request 201 7', 'transport', 'request 201 7', 'transport']);
+    await transport.close();
+  });
+
+  it("tells a request's own observer when the transport has none, and survives its throw", async () => {
+    const transport = new HTTPTransport();
+    const url = await serve();
+    let calls = 0;
+    const throwing = () => {
+      calls++;
+      throw new Error('observer bug');
+    };
+    expect((await transport.requestText({ url, method: 'GET', headers: {}, onResponse: throwing })).text).toBe('done');
+    expect(calls).toBe(1);
+    await transport.close();
+  });
 });

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { InvalidRequestError } from '../spec/errors.js';
 import { collectTextResponse, type TextResponse } from './collect-text-response.js';
-import { flattenHeaders, notifyResponseObserver, type ResponseObserver } from './response-headers.js';
+import { combineResponseObservers, flattenHeaders, notifyResponseObserver, type ResponseObserver } from './response-headers.js';
 import { Pool, type PoolOptions, sendUndiciRequest } from './undici-parts.js';
 
 export interface HTTPTransportOptions {
@@ -32,6 +32,8 @@ export interface HTTPRequest {
   headers: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
+  /** Sees this request's response (after the transport's own `onResponse`). */
+  onResponse?: ResponseObserver;
 }
 
 export interface HTTPResponse {
@@ -97,6 +99,7 @@ export class HTTPTransport {
     });
     const headers = flattenHeaders(response.headers);
     notifyResponseObserver(this.onResponse, response.statusCode, headers);
+    notifyResponseObserver(request.onResponse, response.statusCode, headers);
     return { status: response.statusCode, headers, body: response.body };
   }
 
@@ -113,7 +116,7 @@ export class HTTPTransport {
       route.dispatcher,
       { origin: route.origin, path: route.path, method: request.method, headers: request.headers, body: request.body ?? null },
       request.signal,
-      this.onResponse,
+      combineResponseObservers(this.onResponse, request.onResponse),
     );
   }
 

@@ -21,3 +21,16 @@ export function notifyResponseObserver(observer: ResponseObserver | undefined, s
     // Dropped, as said above.
   }
 }
+
+/** Both observers in turn (each shielded from the other's throw), or the one that is set. */
+export function combineResponseObservers(
+  first: ResponseObserver | undefined,
+  second: ResponseObserver | undefined,
+): ResponseObserver | undefined {
+  if (first === undefined) return second;
+  if (second === undefined) return first;
+  return (status, headers) => {
+    notifyResponseObserver(first, status, headers);
+    notifyResponseObserver(second, status, headers);
+  };
+}

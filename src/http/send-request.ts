@@ -4,6 +4,7 @@ import type { TextResponse } from './collect-text-response.js';
 import type { HTTPRequest, HTTPResponse, HTTPResponseBody, HTTPTransport } from './http-transport.js';
 import { mapNetworkError } from './map-network-error.js';
 import { redactSecrets } from './redact-secrets.js';
+import type { ResponseObserver } from './response-headers.js';
 import { SSEReader, type SSEEvent } from './sse-parser.js';
 
 /** A non-2xx response, body read as text, for the adapter's error mapper. */
@@ -23,6 +24,8 @@ export interface SendRequestOptions {
   /** Serialised as JSON. */
   body?: unknown;
   signal?: AbortSignal;
+  /** Sees this request's response status and headers before its body is read (CallOptions.onResponse). */
+  onResponse?: ResponseObserver;
   /** The adapter's mapping of an error response into the taxonomy. */
   mapErrorResponse: (response: ErrorResponse) => LiterLLMError;
   /** Values that must never appear in an error message (the API key, header values: collectSecrets). */
@@ -162,6 +165,7 @@ function toHTTPRequest(options: SendRequestOptions): HTTPRequest {
     headers: options.body === undefined ? options.headers : { 'content-type': 'application/json', ...options.headers },
     ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
     ...(options.signal !== undefined && { signal: options.signal }),
+    ...(options.onResponse !== undefined && { onResponse: options.onResponse }),
   };
 }
 

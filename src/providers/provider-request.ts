@@ -1,6 +1,7 @@
 import type { HTTPTransport } from '../http/http-transport.js';
 import type { ErrorResponse, SendRequestOptions } from '../http/send-request.js';
 import type { LiterLLMError } from '../spec/errors.js';
+import type { CallOptions } from '../spec/provider.js';
 
 /** What every request of one provider shares: its connections, how its errors read, what to redact. */
 export interface ProviderConnection {
@@ -18,8 +19,9 @@ export function providerRequest(
   url: string,
   headers: Record<string, string>,
   body: unknown,
-  signal: AbortSignal | undefined,
+  options: CallOptions | undefined,
 ): SendRequestOptions {
+  const signal = options?.signal;
   return {
     transport: connection.transport,
     provider: connection.provider,
@@ -27,6 +29,7 @@ export function providerRequest(
     headers,
     body,
     ...(signal !== undefined && { signal }),
+    ...(options?.onResponse !== undefined && { onResponse: options.onResponse }),
     mapErrorResponse: connection.mapErrorResponse,
     secrets: connection.secrets,
   };

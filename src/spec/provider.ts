@@ -5,6 +5,12 @@ import type { StreamEvent } from './stream-event.js';
 
 export type ProviderType = 'openai' | 'anthropic' | 'huggingface' | 'openai-compatible';
 
+/**
+ * What a 429 (or a budget reported spent) was about: the model's own budget, or one every model of
+ * the provider shares (the key's, the account's).
+ */
+export type RateLimitScope = 'model' | 'provider';
+
 /** Per-attempt options the engine passes to an adapter. */
 export interface CallOptions {
   /**
@@ -15,6 +21,12 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Extra upstream headers (trace context, caller-chosen headers). */
   headers?: Record<string, string>;
+  /**
+   * Sees the upstream response's status and headers (names lower-cased) before its body is read:
+   * the engine reads a success's rate-limit headers for the model the call was for. Must not throw
+   * (if it does, the error is dropped).
+   */
+  onResponse?: (status: number, headers: Record<string, string>) => void;
 }
 
 /**
@@ -34,6 +46,11 @@ export interface Provider {
    */
   chatStream(request: ChatRequest, options?: CallOptions): Promise<AsyncIterable<StreamEvent>>;
   embed(request: EmbedRequest, options?: CallOptions): Promise<EmbedResponse>;
+  /**
+   * Which budget a rate-limited response was about, from its headers (names lower-cased): the
+   * engine pauses only that model, or the whole provider. Absent: `model`.
+   */
+  rateLimitScope?(headers: Record<string, string>): RateLimitScope;
   /** Closes pooled connections, letting in-flight requests finish. */
   close(): Promise<void>;
 }

@@ -55,6 +55,7 @@ function buildProvider(name: string, file: ProviderFile): ProviderConfig {
     maxConcurrency,
     maxConnections: file.max_connections ?? maxConcurrency,
     maxQueueWaitMs: file.max_queue_wait_ms ?? CONFIG_DEFAULTS.maxQueueWaitMs,
+    maxRateLimitPauseMs: file.max_rate_limit_pause_ms ?? CONFIG_DEFAULTS.maxRateLimitPauseMs,
     timeoutMs,
     connectTimeoutMs: file.connect_timeout_ms ?? CONFIG_DEFAULTS.connectTimeoutMs,
     firstByteTimeoutMs: file.first_byte_timeout_ms ?? timeoutMs,

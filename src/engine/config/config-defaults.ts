@@ -9,6 +9,7 @@ export const CONFIG_DEFAULTS = {
   } satisfies Record<Exclude<ProviderType, 'openai-compatible'>, string>,
   maxConcurrency: 64,
   maxQueueWaitMs: 0,
+  maxRateLimitPauseMs: 60_000,
   timeoutMs: 60_000,
   connectTimeoutMs: 10_000,
   streamIdleTimeoutMs: 30_000,

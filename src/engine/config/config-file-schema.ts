@@ -59,6 +59,8 @@ export const providerFileSchema = section(
     rate_limit_per_minute: positiveInteger().optional(),
     tokens_per_minute: positiveInteger().optional(),
     max_queue_wait_ms: nonNegativeInteger().optional(),
+    // At most a day: no header is read as asking for longer (src/http/clamp-wait-ms.ts).
+    max_rate_limit_pause_ms: integer('expected an integer from 1 to 86400000 (a day)', 1, 86_400_000).optional(),
     timeout_ms: positiveInteger().optional(),
     connect_timeout_ms: positiveInteger().optional(),
     first_byte_timeout_ms: positiveInteger().optional(),

@@ -35,6 +35,7 @@ export interface ProviderConfigInput {
   rateLimitPerMinute?: number;
   tokensPerMinute?: number;
   maxQueueWaitMs?: number;
+  maxRateLimitPauseMs?: number;
   timeoutMs?: number;
   connectTimeoutMs?: number;
   firstByteTimeoutMs?: number;

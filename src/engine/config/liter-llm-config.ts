@@ -33,6 +33,8 @@ export interface ProviderConfig {
   /** Absent = unlimited. */
   tokensPerMinute?: number;
   maxQueueWaitMs: number;
+  /** Longest pause one upstream 429 (or budget reported spent) may cause; then one probe call. */
+  maxRateLimitPauseMs: number;
   /** Total time for one upstream attempt. */
   timeoutMs: number;
   connectTimeoutMs: number;

@@ -272,6 +272,7 @@ describe('parseConfig: defaults', () => {
       maxConcurrency: 64,
       maxConnections: 64,
       maxQueueWaitMs: 0,
+      maxRateLimitPauseMs: 60_000,
       timeoutMs: 60_000,
       connectTimeoutMs: 10_000,
       firstByteTimeoutMs: 60_000,

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MAX_WAIT_MS } from '../../http/clamp-wait-ms.js';
 import fixture from '../../providers/anthropic/__fixtures__/messages-ratelimit-headers.json' with { type: 'json' };
 import { parseRateLimitHeaders, parseResetMs, parseSuccessRateLimitHeaders } from './parse-rate-limit-headers.js';
 
@@ -103,8 +105,39 @@ describe('parseResetMs', () => {
     expect(parseResetMs(value, now)).toBe(expected);
   });
 
-  it.each(['', '   ', 'abc', '5x', '1s2'])('%j → undefined', (value) => {
+  it.each(['', '   ', 'abc', '5x', '1s2', '-5', '-1s', 'NaN', '-Infinity'])('%j → undefined', (value) => {
     expect(parseResetMs(value, now)).toBeUndefined();
+  });
+
+  it.each([
+    ['99999999999999999999h', MAX_WAIT_MS],
+    ['1e308', MAX_WAIT_MS],
+    ['Infinity', MAX_WAIT_MS],
+    ['25h', MAX_WAIT_MS],
+    ['9999-12-31T23:59:59Z', MAX_WAIT_MS],
+    ['Fri, 31 Dec 9999 23:59:59 GMT', MAX_WAIT_MS],
+  ])('clamps the absurd %s to a day', (value, expected) => {
+    expect(parseResetMs(value, now)).toBe(expected);
+  });
+
+  it('property: any text gives undefined or a whole number of ms in [0, a day]', () => {
+    const value = fc.oneof(
+      fc.string(),
+      fc.double().map(String),
+      fc
+        .tuple(fc.double({ min: 0, noNaN: true }), fc.constantFrom('h', 'm', 's', 'ms', 'us', 'ns'))
+        .map(([n, unit]) => `${n}${unit}`),
+      fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+    );
+    fc.assert(
+      fc.property(value, (text) => {
+        const ms = parseResetMs(text, now);
+        if (ms === undefined) return;
+        expect(Number.isInteger(ms)).toBe(true);
+        expect(ms).toBeGreaterThanOrEqual(0);
+        expect(ms).toBeLessThanOrEqual(MAX_WAIT_MS);
+      }),
+    );
   });
 });
 

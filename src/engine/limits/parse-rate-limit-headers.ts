@@ -1,3 +1,4 @@
+import { clampWaitMs, parseDecimal, parseWaitUntilMs } from '../../http/clamp-wait-ms.js';
 import { parseRetryAfterMs } from '../../http/parse-retry-after.js';
 
 /** What a provider's response said about its limits; every field is optional. Times are ms from now. */
@@ -88,7 +89,8 @@ const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 
 
 /**
  * A reset given as a Go duration (`6m0s`, OpenAI), bare seconds, or an absolute RFC 3339 / HTTP
- * date (Anthropic), as milliseconds from `now` (never negative).
+ * date (Anthropic), as whole milliseconds from `now` in [0, a day] (MAX_WAIT_MS: `99999h` or a date
+ * in the year 9999 read as a day); undefined when unreadable (negative, NaN, text).
  */
 export function parseResetMs(value: string | undefined, now = Date.now()): number | undefined {
   const text = value?.trim();
@@ -96,9 +98,9 @@ export function parseResetMs(value: string | undefined, now = Date.now()): numbe
   if (DURATION.test(text)) {
     let total = 0;
     for (const match of text.matchAll(DURATION_PART)) total += Number(match[1]) * (UNIT_MS[match[2] as string] ?? 0);
-    return Math.ceil(total);
+    return clampWaitMs(total);
   }
-  if (/^\d+(?:\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  const seconds = parseDecimal(text);
+  if (seconds !== undefined) return clampWaitMs(seconds * 1000);
+  return parseWaitUntilMs(text, now);
 }

@@ -1,13 +1,21 @@
 import { InternalError, isLiterLLMError, type LiterLLMError, RateLimitedError } from '../../spec/errors.js';
+import type { RateLimitScope } from '../../spec/provider.js';
 import { createAbortError } from './abort-error.js';
 import { createMemoryRateLimitStore } from './create-memory-rate-limit-store.js';
 import type { RateLimitFeedback } from './parse-rate-limit-headers.js';
 import { isSyncRateLimitStore, type RateLimit, type RateLimitStore, type SyncRateLimitStore } from './rate-limit-store.js';
+import { type Pause, RateLimitPauses } from './rate-limit-pauses.js';
 import { type Permit, Semaphore } from './semaphore.js';
 import { WaitQueue, type WaitQueueNode } from './wait-queue.js';
 
 /** Used when a provider's config does not set `max_queue_wait_ms`. */
 export const DEFAULT_MAX_QUEUE_WAIT_MS = 30_000;
+
+/** Used when a provider's config does not set `max_rate_limit_pause_ms`. */
+export const DEFAULT_MAX_RATE_LIMIT_PAUSE_MS = 60_000;
+
+/** The pause key of the whole provider (model names are the other keys; none is empty). */
+const WHOLE_PROVIDER = '';
 
 /** The per-provider limits from the config; every one is optional. */
 export interface ProviderLimitSettings {
@@ -19,6 +27,18 @@ export interface ProviderLimitSettings {
   tokensPerMinute?: number;
   /** Longest a call may queue for admission before RateLimitedError; 0 fails at once. Infinity: no limit. */
   maxQueueWaitMs?: number;
+  /**
+   * Longest pause one piece of provider feedback (a 429's retry-after, a budget reported spent) may
+   * cause; after it one probe call finds out whether the limit is over. Default 60 s.
+   */
+  maxRateLimitPauseMs?: number;
+}
+
+/** Whom a piece of feedback concerns; without a model it is the whole provider. */
+export interface FeedbackTarget {
+  model?: string;
+  /** What the adapter read the budget to be (Provider.rateLimitScope); default `model` when a model is given. */
+  scope?: RateLimitScope;
 }
 
 export interface ProviderLimiterOptions extends ProviderLimitSettings {
@@ -36,6 +56,8 @@ export interface LimiterAcquireOptions {
   estimatedTokens?: number;
   /** Aborting while queued leaves the queue and rejects (CancelledError or the signal's LiterLLMError reason). */
   signal?: AbortSignal;
+  /** The model the call is for: a pause the provider put on that model holds it back (and only it). */
+  model?: string;
 }
 
 /** An admitted call's hold on the limiter. */
@@ -47,6 +69,11 @@ export interface Lease {
    * after `release()` and more than once; each call sets the total charge.
    */
   settleTokens(actualTokens: number): void;
+  /**
+   * The upstream accepted the call (a stream has started). When the call was the probe after a
+   * capped rate-limit pause, the calls waiting for its answer may go now rather than at release().
+   */
+  answered?(): void;
   readonly estimatedTokens: number;
 }
 
@@ -92,9 +119,10 @@ export class ProviderLimiter {
   private readonly queue = new WaitQueue<QueuedCall>();
   private queuedTokenTotal = 0;
 
-  /** Local gate set by provider feedback; applies even when no bucket is configured. */
-  private pausedUntil = Number.NEGATIVE_INFINITY;
-  private pausedBy: LimitKind = 'retry-after';
+  /** Pauses set by provider feedback, per model and for the whole provider; apply even when no bucket is configured. */
+  private readonly pauses: RateLimitPauses;
+  /** Calls sleeping on a model pause; woken to look again when a probe is answered. */
+  private readonly pauseSleepers = new Set<() => void>();
   /** Why the head of the queue is waiting, and (for buckets) when it is next worth trying. */
   private blockedBy: LimitKind = 'concurrency';
   private blockedUntil = Number.NEGATIVE_INFINITY;
@@ -107,7 +135,8 @@ export class ProviderLimiter {
   private admittedCount = 0;
   private holdTimeMs: number | undefined;
 
-  private readonly onLeaseRelease = (permit: Permit, acquiredAt: number): void => {
+  private readonly onLeaseRelease = (permit: Permit, acquiredAt: number, probes: ClaimedProbe[] | undefined): void => {
+    if (probes !== undefined) this.endProbes(probes);
     permit.release();
     const held = this.now() - acquiredAt;
     this.holdTimeMs = this.holdTimeMs === undefined ? held : this.holdTimeMs + HOLD_TIME_SMOOTHING * (held - this.holdTimeMs);
@@ -134,6 +163,21 @@ export class ProviderLimiter {
     this.requestsLimit = toLimit(options.rateLimitPerMinute);
     this.tokensLimit = toLimit(options.tokensPerMinute);
     this.maxQueueWaitMs = options.maxQueueWaitMs ?? DEFAULT_MAX_QUEUE_WAIT_MS;
+    this.pauses = new RateLimitPauses(options.maxRateLimitPauseMs ?? DEFAULT_MAX_RATE_LIMIT_PAUSE_MS);
+  }
+
+  /** Probe answered: the calls that waited for it may go. */
+  private readonly onProbeAnswered = (probes: ClaimedProbe[]): void => {
+    this.endProbes(probes);
+    this.pump();
+  };
+
+  private endProbes(probes: readonly ClaimedProbe[]): void {
+    for (const probe of probes) this.pauses.endProbe(probe.key, probe.pause);
+    if (this.pauseSleepers.size === 0) return;
+    const sleepers = [...this.pauseSleepers];
+    this.pauseSleepers.clear();
+    for (const wake of sleepers) wake();
   }
 
   /** Calls holding a lease. */
@@ -144,6 +188,11 @@ export class ProviderLimiter {
   /** Calls waiting for admission. */
   get queued(): number {
     return this.queue.size;
+  }
+
+  /** Models (and the provider itself) with a rate-limit pause on record. */
+  get pausedKeys(): number {
+    return this.pauses.size;
   }
 
   /** Calls refused with RateLimitedError (at once or after queueing); cancellations are not counted. */
@@ -161,15 +210,67 @@ export class ProviderLimiter {
    * undefined, with no slot, budget or place in the queue taken, and the caller goes through
    * acquire(), which queues or refuses. The common path of a call then costs no promise.
    */
-  tryAcquire(estimatedTokens?: number): Lease | undefined {
+  tryAcquire(estimatedTokens?: number, model?: string): Lease | undefined {
     if (this.syncStore === undefined || this.queue.size !== 0) return undefined;
     const cost = tokenCost(estimatedTokens);
     if (this.exceedsTokenCapacity(cost)) return undefined;
-    return this.tryAdmitSync(cost, this.now());
+    const now = this.now();
+    if (model === undefined || this.pauses.size === 0 || !this.pauses.has(model)) return this.tryAdmitSync(cost, now);
+    // A paused model goes through acquire(), which waits or refuses; a call may be its probe here.
+    if (this.pauses.blockedUntil(model, now) > now) return undefined;
+    const lease = this.tryAdmitSync(cost, now);
+    const pause = lease === undefined ? undefined : this.pauses.claimProbe(model, now);
+    if (pause !== undefined) (lease as ProviderLease).attachProbe({ key: model, pause });
+    return lease;
   }
 
-  /** Waits (FIFO) until every limit admits the call, then returns its lease. */
+  /**
+   * Waits (FIFO) until every limit admits the call, then returns its lease. A call for a model the
+   * provider paused waits for that pause outside the queue (so it holds up no other model) or is
+   * refused at once when the pause outlasts the max queue wait.
+   */
   acquire(options: LimiterAcquireOptions = {}): Promise<Lease> {
+    const model = options.model;
+    if (model === undefined || this.pauses.size === 0 || !this.pauses.has(model)) {
+      return this.enqueue(options, this.maxQueueWaitMs);
+    }
+    return this.acquireAfterModelPause(model, options, 0);
+  }
+
+  private acquireAfterModelPause(model: string, options: LimiterAcquireOptions, waitedMs: number): Promise<Lease> {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(createAbortError(signal, `a ${this.provider} slot`, this.provider));
+    const now = this.now();
+    const until = this.pauses.blockedUntil(model, now);
+    if (until > now) {
+      const waitMs = Math.ceil(until - now);
+      if (this.maxQueueWaitMs <= 0 || waitedMs + waitMs > this.maxQueueWaitMs) {
+        this.rejectedCount++;
+        return Promise.reject(this.createPauseRejection(model, waitMs, waitedMs, now));
+      }
+      const sleptFrom = now;
+      const abortError = () => createAbortError(signal!, `a ${this.provider} slot`, this.provider);
+      return sleep(waitMs, signal, abortError, this.pauseSleepers).then(() =>
+        this.acquireAfterModelPause(model, options, waitedMs + Math.max(0, this.now() - sleptFrom)),
+      );
+    }
+    const pause = this.pauses.claimProbe(model, now);
+    const admission = this.enqueue(options, this.maxQueueWaitMs - waitedMs);
+    if (pause === undefined) return admission;
+    const probe: ClaimedProbe = { key: model, pause };
+    return admission.then(
+      (lease) => {
+        (lease as ProviderLease).attachProbe(probe);
+        return lease;
+      },
+      (error: unknown) => {
+        this.pauses.returnProbe(model, pause);
+        throw error;
+      },
+    );
+  }
+
+  private enqueue(options: LimiterAcquireOptions, queueWaitMs: number): Promise<Lease> {
     const { signal } = options;
     const cost = tokenCost(options.estimatedTokens);
     if (signal?.aborted) return Promise.reject(createAbortError(signal, `a ${this.provider} slot`, this.provider));
@@ -192,15 +293,15 @@ export class ProviderLimiter {
         queued: false,
         cost,
         enqueuedAt: now,
-        deadline: now + this.maxQueueWaitMs,
+        deadline: now + queueWaitMs,
         resolve,
         reject,
         signal,
         onAbort: undefined,
         timer: undefined,
       };
-      if (this.maxQueueWaitMs > 0 && Number.isFinite(this.maxQueueWaitMs)) {
-        call.timer = setTimeout(() => this.expire(call), this.maxQueueWaitMs);
+      if (queueWaitMs > 0 && Number.isFinite(queueWaitMs)) {
+        call.timer = setTimeout(() => this.expire(call), queueWaitMs);
       }
       if (signal) {
         call.onAbort = () => this.abandon(call, createAbortError(signal, `a ${this.provider} slot`, this.provider));
@@ -214,25 +315,40 @@ export class ProviderLimiter {
 
   /**
    * Slows admission after what the provider said (429 or x-ratelimit-* headers): nothing goes out
-   * before retry-after; a budget reported exhausted (remaining 0) pauses until its reset.
+   * before retry-after; a budget reported exhausted (remaining 0) pauses until its reset. With a
+   * model and scope `model` (the default then), only calls for that model are held back; otherwise
+   * the whole provider, and the buckets replicas share. Every pause is capped at
+   * `maxRateLimitPauseMs`; when the provider asked for longer, one probe call goes after the cap.
    */
-  applyFeedback(feedback: RateLimitFeedback, now = this.now()): void {
-    if (feedback.retryAfterMs !== undefined && feedback.retryAfterMs > 0) {
-      const until = now + feedback.retryAfterMs;
-      this.gate(until, 'retry-after');
+  applyFeedback(feedback: RateLimitFeedback, target: FeedbackTarget = {}, now = this.now()): void {
+    const key = target.model !== undefined && target.scope !== 'provider' ? target.model : WHOLE_PROVIDER;
+    const cap = this.pauses.maxPauseMs;
+    const retryAfterMs = feedback.retryAfterMs;
+    if (retryAfterMs !== undefined && retryAfterMs > 0) {
+      this.pauses.pause(key, retryAfterMs, 'retry-after', now);
       // Tell replicas sharing the store too: the requests bucket gates every call.
-      if (this.requestsLimit !== undefined) this.pauseKey(this.requestsKey, until, now);
-      else if (this.tokensLimit !== undefined) this.pauseKey(this.tokensKey, until, now);
+      if (key === WHOLE_PROVIDER) {
+        const until = now + Math.min(retryAfterMs, cap);
+        if (this.requestsLimit !== undefined) this.pauseKey(this.requestsKey, until, now);
+        else if (this.tokensLimit !== undefined) this.pauseKey(this.tokensKey, until, now);
+      }
     }
-    if (feedback.remainingRequests === 0 && feedback.resetRequestsMs !== undefined && feedback.resetRequestsMs > 0) {
-      const until = now + feedback.resetRequestsMs;
-      if (this.requestsLimit !== undefined) this.pauseKey(this.requestsKey, until, now);
-      else this.gate(until, 'requests');
+    const resetRequestsMs = feedback.resetRequestsMs;
+    if (feedback.remainingRequests === 0 && resetRequestsMs !== undefined && resetRequestsMs > 0) {
+      // The provider's budget restarts at its reset; the local bucket then refills gently from empty.
+      if (key === WHOLE_PROVIDER && this.requestsLimit !== undefined) {
+        this.pauseKey(this.requestsKey, now + Math.min(resetRequestsMs, cap), now);
+      } else {
+        this.pauses.pause(key, resetRequestsMs, 'requests', now);
+      }
     }
-    if (feedback.remainingTokens === 0 && feedback.resetTokensMs !== undefined && feedback.resetTokensMs > 0) {
-      const until = now + feedback.resetTokensMs;
-      if (this.tokensLimit !== undefined) this.pauseKey(this.tokensKey, until, now);
-      else this.gate(until, 'tokens');
+    const resetTokensMs = feedback.resetTokensMs;
+    if (feedback.remainingTokens === 0 && resetTokensMs !== undefined && resetTokensMs > 0) {
+      if (key === WHOLE_PROVIDER && this.tokensLimit !== undefined) {
+        this.pauseKey(this.tokensKey, now + Math.min(resetTokensMs, cap), now);
+      } else {
+        this.pauses.pause(key, resetTokensMs, 'tokens', now);
+      }
     }
   }
 
@@ -243,6 +359,7 @@ export class ProviderLimiter {
     this.requestsLimit = toLimit(settings.rateLimitPerMinute);
     this.tokensLimit = toLimit(settings.tokensPerMinute);
     this.maxQueueWaitMs = settings.maxQueueWaitMs ?? DEFAULT_MAX_QUEUE_WAIT_MS;
+    this.pauses.maxPauseMs = settings.maxRateLimitPauseMs ?? DEFAULT_MAX_RATE_LIMIT_PAUSE_MS;
     this.pump();
   }
 
@@ -309,8 +426,9 @@ export class ProviderLimiter {
 
   /** The pause gate and the concurrency cap, which live in this process whatever the store. */
   private checkLocalLimits(now: number): boolean {
-    if (now < this.pausedUntil) {
-      this.block(this.pausedBy, this.pausedUntil);
+    const pausedUntil = this.pauses.size === 0 ? Number.NEGATIVE_INFINITY : this.pauses.blockedUntil(WHOLE_PROVIDER, now);
+    if (now < pausedUntil) {
+      this.block(this.pauses.kindOf(WHOLE_PROVIDER), pausedUntil);
       return false;
     }
     if (this.semaphore.inFlight >= this.semaphore.max) {
@@ -414,7 +532,11 @@ export class ProviderLimiter {
     const permit = this.semaphore.tryAcquire();
     if (permit === undefined) return this.block('concurrency', Number.NEGATIVE_INFINITY);
     this.admittedCount++;
-    return new ProviderLease(permit, cost, now, this.onLeaseRelease, this.onLeaseSettle);
+    const lease = new ProviderLease(permit, cost, now, this.onLeaseRelease, this.onLeaseSettle, this.onProbeAnswered);
+    // After a capped provider-wide pause, the first call admitted is the probe.
+    const pause = this.pauses.size === 0 ? undefined : this.pauses.claimProbe(WHOLE_PROVIDER, now);
+    if (pause !== undefined) lease.attachProbe({ key: WHOLE_PROVIDER, pause });
+    return lease;
   }
 
   private block(kind: LimitKind, until: number): undefined {
@@ -489,9 +611,10 @@ export class ProviderLimiter {
     const store = this.syncStore as SyncRateLimitStore;
     let kind: LimitKind | undefined;
     let waitMs = 0;
-    if (this.pausedUntil > now) {
-      kind = this.pausedBy;
-      waitMs = this.pausedUntil - now;
+    const pausedUntil = this.pauses.size === 0 ? Number.NEGATIVE_INFINITY : this.pauses.blockedUntil(WHOLE_PROVIDER, now);
+    if (pausedUntil > now) {
+      kind = this.pauses.kindOf(WHOLE_PROVIDER);
+      waitMs = pausedUntil - now;
     }
     if (this.requestsLimit !== undefined) {
       const wait = store.estimateWaitMsSync(this.requestsKey, requests, this.requestsLimit, now);
@@ -508,13 +631,6 @@ export class ProviderLimiter {
       }
     }
     return kind === undefined ? undefined : { kind, waitMs: Math.ceil(waitMs) };
-  }
-
-  private gate(until: number, kind: LimitKind): void {
-    if (until > this.pausedUntil) {
-      this.pausedUntil = until;
-      this.pausedBy = kind;
-    }
   }
 
   private pauseKey(key: string, until: number, now: number): void {
@@ -576,6 +692,27 @@ export class ProviderLimiter {
     });
   }
 
+  /** A call for a model the provider paused (or whose probe is out) and that cannot wait for it. */
+  private createPauseRejection(model: string, waitMs: number, waitedMs: number, now: number): LiterLLMError {
+    const reason = this.pauses.isProbing(model, now)
+      ? 'one probe call is finding out whether the provider still limits it'
+      : this.pauses.kindOf(model) === 'retry-after'
+        ? 'the provider asked to retry later'
+        : `the provider reported its ${this.pauses.kindOf(model)} budget for it spent`;
+    const wait =
+      waitedMs > 0
+        ? `waited ${waitedMs} ms`
+        : this.maxQueueWaitMs > 0
+          ? `the wait would exceed the max queue wait of ${this.maxQueueWaitMs} ms`
+          : 'queueing is off (max queue wait 0)';
+    return new RateLimitedError({
+      message: `${this.provider} rate limited upstream for model ${model}: ${reason}; ${wait}; retry in ${waitMs} ms`,
+      provider: this.provider,
+      origin: 'engine',
+      retryAfterMs: waitMs,
+    });
+  }
+
   private createTooLargeError(cost: number): LiterLLMError {
     return new RateLimitedError({
       message: `${this.provider}: this call needs about ${cost} tokens, more than the tokens per minute limit (${this.tokensLimit?.capacity}) allows at once`,
@@ -586,24 +723,47 @@ export class ProviderLimiter {
   }
 }
 
+/** The probe a lease carries: the pause it is to answer, under its key. */
+interface ClaimedProbe {
+  key: string;
+  pause: Pause;
+}
+
 class ProviderLease implements Lease {
   private released = false;
   private charged: number;
+  /** The pauses this call is the probe of: the whole provider's, its model's, or both. */
+  private probes: ClaimedProbe[] | undefined;
 
   constructor(
     private readonly permit: Permit,
     readonly estimatedTokens: number,
     private readonly acquiredAt: number,
-    private readonly onRelease: (permit: Permit, acquiredAt: number) => void,
+    private readonly onRelease: (permit: Permit, acquiredAt: number, probes: ClaimedProbe[] | undefined) => void,
     private readonly onSettle: (delta: number) => void,
+    private readonly onAnswered: (probes: ClaimedProbe[]) => void,
   ) {
     this.charged = estimatedTokens;
+  }
+
+  attachProbe(probe: ClaimedProbe): void {
+    if (this.probes === undefined) this.probes = [probe];
+    else this.probes.push(probe);
   }
 
   release(): void {
     if (this.released) return;
     this.released = true;
-    this.onRelease(this.permit, this.acquiredAt);
+    const probes = this.probes;
+    this.probes = undefined;
+    this.onRelease(this.permit, this.acquiredAt, probes);
+  }
+
+  answered(): void {
+    const probes = this.probes;
+    if (probes === undefined) return;
+    this.probes = undefined;
+    this.onAnswered(probes);
   }
 
   settleTokens(actualTokens: number): void {
@@ -623,8 +783,41 @@ function toLimit(perMinute: number | undefined): RateLimit | undefined {
   return perMinute === undefined ? undefined : { capacity: perMinute, refillPerMs: perMinute / 60_000 };
 }
 
+/**
+ * Resolves after `ms`, or earlier when woken through `sleepers` (a probe was answered); rejects with
+ * `abortError()` when the signal aborts first.
+ */
+function sleep(
+  ms: number,
+  signal: AbortSignal | undefined,
+  abortError: () => LiterLLMError,
+  sleepers: Set<() => void>,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const settle = () => {
+      clearTimeout(timer);
+      sleepers.delete(wake);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const wake = () => {
+      settle();
+      resolve();
+    };
+    const onAbort = () => {
+      settle();
+      reject(abortError());
+    };
+    const timer = setTimeout(wake, ms);
+    sleepers.add(wake);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 function checkSettings(settings: ProviderLimitSettings): void {
-  const { maxConcurrency, rateLimitPerMinute, tokensPerMinute, maxQueueWaitMs } = settings;
+  const { maxConcurrency, rateLimitPerMinute, tokensPerMinute, maxQueueWaitMs, maxRateLimitPauseMs } = settings;
+  if (maxRateLimitPauseMs !== undefined && !(maxRateLimitPauseMs > 0 && Number.isFinite(maxRateLimitPauseMs))) {
+    throw new RangeError(`max rate limit pause must be a number of milliseconds > 0, got ${maxRateLimitPauseMs}`);
+  }
   if (maxConcurrency !== undefined && !(maxConcurrency >= 1 && (Number.isInteger(maxConcurrency) || maxConcurrency === Number.POSITIVE_INFINITY))) {
     throw new RangeError(`max concurrency must be a whole number >= 1, got ${maxConcurrency}`);
   }

@@ -115,4 +115,20 @@ describe('CircuitBreaker', () => {
   it('refuses a threshold below 1', () => {
     expect(() => new CircuitBreaker({ failureThreshold: 0 })).toThrow(RangeError);
   });
+
+  it('says how long until it takes a call again: the cool-down left, then the probe time left', () => {
+    const clock = createClock();
+    const breaker = new CircuitBreaker({ now: clock.now, failureThreshold: 1, cooldownMs: 1000, probeTimeoutMs: 400 });
+    expect(breaker.msUntilAvailable()).toBe(0);
+    breaker.recordFailure();
+    clock.time = 250;
+    expect(breaker.msUntilAvailable()).toBe(750);
+    clock.time = 1000;
+    expect(breaker.msUntilAvailable()).toBe(0); // half-open, its probe free
+    expect(breaker.tryAcquireProbe()).toBe(true);
+    clock.time = 1100;
+    expect(breaker.msUntilAvailable()).toBe(300);
+    breaker.recordSuccess();
+    expect(breaker.msUntilAvailable()).toBe(0);
+  });
 });

@@ -58,6 +58,20 @@ export class CircuitBreaker {
     return this.current === 'half-open' && this.isProbeFree(now);
   }
 
+  /**
+   * Milliseconds until this target takes a call again (0: now): for an open circuit, until it
+   * half-opens; for a half-open one whose probe is out, until that probe is given up (its answer
+   * may free the target sooner). What an open circuit's `Retry-After` says.
+   */
+  msUntilAvailable(now = this.now()): number {
+    this.advance(now);
+    if (this.current === 'open') return Math.max(0, this.openedAt + this.cooldownMs - now);
+    if (this.current === 'half-open' && !this.isProbeFree(now)) {
+      return Math.max(0, (this.probeTakenAt ?? now) + this.probeTimeoutMs - now);
+    }
+    return 0;
+  }
+
   /** In half-open state, claims the single probe; false when closed, open or the probe is taken. */
   tryAcquireProbe(now = this.now()): boolean {
     this.advance(now);

@@ -26,8 +26,8 @@ export interface SDKTestGateway {
 
 /**
  * Providers `openai` and `anthropic`, plus `anthropic-limited` on the same upstream: a 429 with
- * retry-after pauses a provider's limiter (as it should), so the 429 tests get a provider of their
- * own. Callers authenticate with `gateway-key`; nothing is retried.
+ * retry-after pauses that model in the provider's limiter (as it should), so the 429 tests get a
+ * provider of their own. Callers authenticate with `gateway-key`; nothing is retried.
  */
 export async function startSDKTestGateway(): Promise<SDKTestGateway> {
   const [openaiUpstream, anthropicUpstream] = await Promise.all([MockProviderServer.start(), MockProviderServer.start()]);

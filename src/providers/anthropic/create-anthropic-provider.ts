@@ -1,5 +1,6 @@
 import { collectSecrets } from '../../http/collect-secrets.js';
 import { HTTPTransport } from '../../http/http-transport.js';
+import { resolveRateLimitScope } from '../../http/resolve-rate-limit-scope.js';
 import { type ErrorResponse, sendJSONRequest, sendSSERequest } from '../../http/send-request.js';
 import type { ChatRequest } from '../../spec/chat-request.js';
 import type { ChatResponse } from '../../spec/chat-response.js';
@@ -57,11 +58,13 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
   return {
     name,
     type: 'anthropic',
+    // anthropic-ratelimit-* count per model class (a pause per model is the closest the engine has).
+    rateLimitScope: (headers) => resolveRateLimitScope(headers, 'anthropic-ratelimit-'),
 
     async chat(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
       const { body, warnings } = convertToAnthropicRequest(request, { provider: name, defaultMaxTokens, stream: false });
       const result = await sendJSONRequest<AnthropicMessagesResponse>(
-        providerRequest(connection, url, headersFor('application/json', options), body, options?.signal),
+        providerRequest(connection, url, headersFor('application/json', options), body, options),
       );
       const requestId = result.headers[ANTHROPIC_REQUEST_ID_HEADER];
       // Read as a message, an error object has no content: it would pass as an empty success.
@@ -72,7 +75,7 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
     async chatStream(request: ChatRequest, options?: CallOptions): Promise<AsyncIterable<StreamEvent>> {
       const { body, warnings } = convertToAnthropicRequest(request, { provider: name, defaultMaxTokens, stream: true });
       const result = await sendSSERequest(
-        providerRequest(connection, url, headersFor('text/event-stream', options), body, options?.signal),
+        providerRequest(connection, url, headersFor('text/event-stream', options), body, options),
       );
       return convertAnthropicStream(result.events, {
         provider: name,

@@ -1,5 +1,6 @@
 import { collectSecrets } from '../../http/collect-secrets.js';
 import { HTTPTransport } from '../../http/http-transport.js';
+import { resolveRateLimitScope } from '../../http/resolve-rate-limit-scope.js';
 import { sendJSONRequest, sendSSERequest, type ErrorResponse } from '../../http/send-request.js';
 import type { ChatRequest } from '../../spec/chat-request.js';
 import type { ChatResponse } from '../../spec/chat-response.js';
@@ -95,7 +96,7 @@ export function createHuggingFaceProvider(settings: HuggingFaceProviderSettings 
       ...(streamFlag !== undefined && { streamFlag }),
     });
     const result = await sendJSONRequest<TGIGenerateResponse | TGIGenerateResponse[]>(
-      providerRequest(chatEndpoint, url, buildHeaders(chatEndpoint, 'application/json', options), body, options.signal),
+      providerRequest(chatEndpoint, url, buildHeaders(chatEndpoint, 'application/json', options), body, options),
     );
     const requestId = result.headers['x-request-id'];
     return convertFromTGIGenerateResponse(result.body, {
@@ -114,7 +115,7 @@ export function createHuggingFaceProvider(settings: HuggingFaceProviderSettings 
       ...(streamFlag !== undefined && { streamFlag }),
     });
     const result = await sendSSERequest(
-      providerRequest(chatEndpoint, url, buildHeaders(chatEndpoint, 'text/event-stream', options), body, options.signal),
+      providerRequest(chatEndpoint, url, buildHeaders(chatEndpoint, 'text/event-stream', options), body, options),
     );
     const requestId = result.headers['x-request-id'];
     const maxNewTokens = body.parameters.max_new_tokens;
@@ -153,7 +154,7 @@ export function createHuggingFaceProvider(settings: HuggingFaceProviderSettings 
         resolveEmbedURL(baseURL, request.model, embedAPI),
         buildHeaders(chatEndpoint, 'application/json', options),
         body,
-        options.signal,
+        options,
       ),
     );
     const single = typeof request.input === 'string';
@@ -179,6 +180,8 @@ export function createHuggingFaceProvider(settings: HuggingFaceProviderSettings 
     chat: useGenerate ? generate : (request, options) => sendOpenAIChat(chatEndpoint, request, options),
     chatStream: useGenerate ? generateStream : (request, options) => sendOpenAIChatStream(chatEndpoint, request, options),
     embed,
+    // The Hub's RateLimit headers are the account's budget; a TGI server (no headers) serves one model.
+    rateLimitScope: (headers) => resolveRateLimitScope(headers),
     close: async () => {
       if (ownsTransport) await transport.close();
     },

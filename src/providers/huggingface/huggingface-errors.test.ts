@@ -62,6 +62,13 @@ describe('Hugging Face errors that have no recording (hand-written from the docu
     expect(error.retryAfterMs).toBe(5_000);
   });
 
+  it('clamps an absurd estimated_time to a day, and skips a negative one', async () => {
+    const huge = await generateError(json(503, { error: 'Model x is currently loading', estimated_time: 1e308 }));
+    expect(huge.retryAfterMs).toBe(86_400_000);
+    const negative = await generateError(json(503, { error: 'Model x is currently loading', estimated_time: -3 }));
+    expect(negative.retryAfterMs).toBeUndefined();
+  });
+
   it('rounds a fractional estimated_time up to whole milliseconds', async () => {
     const error = await generateError(json(503, { error: 'Model x is currently loading', estimated_time: 44.490336920000004 }));
     expect(error.retryAfterMs).toBe(44_491);

@@ -1,3 +1,4 @@
+import { clampWaitMs } from '../../http/clamp-wait-ms.js';
 import type { ErrorResponse } from '../../http/send-request.js';
 import { createError, type LiterLLMError } from '../../spec/errors.js';
 import {
@@ -60,7 +61,7 @@ export function mapHuggingFaceErrorResponse(response: ErrorResponse, provider: s
   const info: OpenAIErrorInfo = { message };
   if (typeof body.error_type === 'string' && body.error_type !== '') info.type = body.error_type;
   const estimated = body.estimated_time;
-  const retryAfterMs = typeof estimated === 'number' && estimated >= 0 ? Math.ceil(estimated * 1000) : undefined;
+  const retryAfterMs = typeof estimated === 'number' ? clampWaitMs(estimated * 1000) : undefined;
   return createOpenAIUpstreamError(
     response,
     provider,

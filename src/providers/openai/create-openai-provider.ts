@@ -1,5 +1,6 @@
 import { collectSecrets } from '../../http/collect-secrets.js';
 import { HTTPTransport } from '../../http/http-transport.js';
+import { resolveRateLimitScope } from '../../http/resolve-rate-limit-scope.js';
 import { sendJSONRequest } from '../../http/send-request.js';
 import type { EmbedRequest, EmbedResponse } from '../../spec/embed.js';
 import type { CallOptions, Provider } from '../../spec/provider.js';
@@ -71,7 +72,7 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
         `${baseURL}/embeddings`,
         buildHeaders(chatEndpoint, 'application/json', options),
         body,
-        options.signal,
+        options,
       ),
     );
     const requestId = result.headers['x-request-id'];
@@ -91,6 +92,8 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
     chat: (request, options) => sendOpenAIChat(chatEndpoint, request, options),
     chatStream: (request, options) => sendOpenAIChatStream(chatEndpoint, request, options),
     embed,
+    // OpenAI's x-ratelimit-* budgets are per model (so are Groq's and Together's, which copy them).
+    rateLimitScope: (responseHeaders) => resolveRateLimitScope(responseHeaders, 'x-ratelimit-'),
     close: async () => {
       if (ownsTransport) await transport.close();
     },

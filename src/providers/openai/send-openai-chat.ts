@@ -30,7 +30,7 @@ export async function sendOpenAIChat(
 ): Promise<ChatResponse> {
   const { body, warnings } = convertToOpenAIChatRequest(request, conversionOptions(endpoint, false));
   const result = await sendJSONRequest<OpenAIChatResponse>(
-    providerRequest(endpoint, endpoint.url, buildHeaders(endpoint, 'application/json', options), body, options.signal),
+    providerRequest(endpoint, endpoint.url, buildHeaders(endpoint, 'application/json', options), body, options),
   );
   const requestId = result.headers[endpoint.requestIdHeader];
   throwInBandError(endpoint, result.body, requestId);
@@ -48,7 +48,7 @@ export async function sendOpenAIChatStream(
 ): Promise<AsyncIterable<StreamEvent>> {
   const { body, warnings } = convertToOpenAIChatRequest(request, conversionOptions(endpoint, true));
   const result = await sendSSERequest(
-    providerRequest(endpoint, endpoint.url, buildHeaders(endpoint, 'text/event-stream', options), body, options.signal),
+    providerRequest(endpoint, endpoint.url, buildHeaders(endpoint, 'text/event-stream', options), body, options),
   );
   const requestId = result.headers[endpoint.requestIdHeader];
   return convertOpenAIChatStream(result.events, {
