@@ -16,6 +16,7 @@ import type { RateLimitStore } from './limits/rate-limit-store.js';
 import { planCandidates } from './plan-candidates.js';
 import type { ProviderFactories } from './provider-factories.js';
 import type { ProviderRuntime } from './provider-runtime.js';
+import { boundResponseModel } from './bound-response-model.js';
 import { resolveModel } from './resolve-model.js';
 import { validateChatRequest, validateEmbedRequest } from './validate-request.js';
 
@@ -113,6 +114,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
         run: async (input) => {
           try {
             const value = await call(input.candidate.runtime, input.candidate.model, input);
+            value.model = boundResponseModel(value.model, input.candidate.model);
             input.lease.settleTokens(value.usage.inputTokens + (value.usage.outputTokens ?? 0));
             return value;
           } finally {
@@ -297,8 +299,10 @@ async function openStream(request: ChatRequest, input: AttemptInput): Promise<St
     for (;;) {
       const next = await iterator.next();
       if (next.done) break;
-      buffered.push(next.value);
-      if (next.value.type !== 'start') break;
+      const event = next.value;
+      if (event.type === 'start') event.model = boundResponseModel(event.model, input.candidate.model);
+      buffered.push(event);
+      if (event.type !== 'start') break;
     }
   } catch (error) {
     await iterator.return?.().catch(() => undefined);
