@@ -131,3 +131,89 @@ describe('model names', () => {
     expect((await scrape(gateway.url)).status).toBe(200);
   });
 });
+
+/** `{"a":{"a":…1…}}` with `levels` objects, as JSON text (JSON.stringify itself overflows on such values). */
+function deepJSON(levels: number, key = 'a'): string {
+  return `${`{"${key}":`.repeat(levels)}1${'}'.repeat(levels)}`;
+}
+
+function rawPost(url: string, path: string, body: string): Promise<Response> {
+  return fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+}
+
+const TEN_THOUSAND = 10_000;
+
+describe('JSON nesting', () => {
+  it('refuses request bodies nested past 64 levels with a 400 naming the path, on every endpoint', async () => {
+    const { gateway, upstream } = await start(echoOpenAIHandler);
+    const deep = deepJSON(TEN_THOUSAND, 'properties');
+    const cases: [string, string, RegExp][] = [
+      [
+        '/v1/chat/completions',
+        `{"model":"local/m","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":${deep}}}]}`,
+        /^tools\[0\]\.function\.parameters\.properties\.properties\./,
+      ],
+      [
+        '/v1/messages',
+        `{"model":"local/m","max_tokens":5,"messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"f","input":${deep}}]}]}`,
+        /^messages\[0\]\.content\[0\]\.input\.properties\./,
+      ],
+      ['/v1/embeddings', `{"model":"local/m","input":"a","extra":${deep}}`, /^extra\.properties\./],
+    ];
+    for (const [path, body, param] of cases) {
+      const response = await rawPost(gateway.url, path, body);
+      expect(response.status, path).toBe(400);
+      const error = ((await response.json()) as { error: { message: string; param?: string } }).error;
+      expect(error.message).toContain('nested deeper than 64 levels');
+      expect(error.message).toMatch(param);
+      if (path !== '/v1/messages') expect(error.param).toMatch(param);
+    }
+    expect(upstream.requests).toHaveLength(0);
+  });
+
+  it('answers an upstream JSON answer nested past the limit with a non-retryable 502, without retrying', async () => {
+    const body =
+      '{"id":"c","object":"chat.completion","created":0,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":null,' +
+      `"tool_calls":[{"id":"t","type":"function","function":{"name":"f","arguments":${deepJSON(TEN_THOUSAND)}}}]},"finish_reason":"tool_calls"}],` +
+      '"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}';
+    const { gateway, upstream } = await start(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body }), {
+      local: { maxRetries: 2 },
+    });
+    const response = await post(gateway.url, '/v1/chat/completions', {
+      model: 'local/m',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(response.status).toBe(502);
+    const error = ((await response.json()) as { error: { message: string } }).error;
+    expect(error.message).toContain('nested deeper than 64 levels');
+    expect(error.message).toContain('choices[0].message.tool_calls[0].function.arguments');
+    expect(upstream.requests).toHaveLength(1);
+  });
+
+  it('ends a stream whose event nests too deep to process with a non-retryable error, without retrying', async () => {
+    const chunk =
+      '{"id":"c","object":"chat.completion.chunk","created":0,"model":"m","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"t",' +
+      `"type":"function","function":{"name":"f","arguments":${deepJSON(TEN_THOUSAND)}}}]},"finish_reason":null}]}`;
+    const { gateway, upstream } = await start(
+      () => ({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: `data: ${chunk}\n\ndata: [DONE]\n\n` }),
+      { local: { maxRetries: 2 } },
+    );
+    const response = await post(gateway.url, '/v1/chat/completions', {
+      model: 'local/m',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(response.status).toBe(502);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('nested too deeply');
+    expect(upstream.requests).toHaveLength(1);
+  });
+
+  it('refuses a request the adapter cannot serialise as a caller error, without calling the upstream', async () => {
+    const { engine, upstream } = await start(echoOpenAIHandler, { local: { maxRetries: 2 } });
+    const error = await engine
+      .chat({ model: 'local/m', messages: [{ role: 'user', content: 'hi' }], providerOptions: { openai: { big: 1n } as never } })
+      .catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ code: 'invalid_request', retryable: false });
+    expect(upstream.requests).toHaveLength(0);
+  });
+});

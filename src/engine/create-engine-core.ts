@@ -260,7 +260,8 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
       }
       finished = true;
     } catch (thrown) {
-      failure = asLiterLLMError(thrown);
+      // After the first content the failure is the provider's stream (or the consumer's): name it.
+      failure = asLiterLLMError(thrown, session !== undefined ? context.provider : undefined);
       throw failure;
     } finally {
       if (session) {
