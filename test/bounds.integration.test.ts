@@ -217,3 +217,31 @@ describe('JSON nesting', () => {
     expect(upstream.requests).toHaveLength(0);
   });
 });
+
+describe('upstream answer size', () => {
+  it('answers a JSON answer over providers.NAME.max_response_bytes with a non-retryable 502 naming the key', async () => {
+    const vector = `[${Array.from({ length: 3072 }, () => '0.0123456789').join(',')}]`;
+    const data = Array.from({ length: 40 }, (_, index) => `{"object":"embedding","index":${index},"embedding":${vector}}`);
+    const body = `{"object":"list","model":"m","data":[${data.join(',')}],"usage":{"prompt_tokens":1,"total_tokens":1}}`;
+    const { gateway, upstream } = await start(
+      () => ({ status: 200, headers: { 'content-type': 'application/json' }, body, chunkSize: 64 * 1024 }),
+      {
+        local: { maxResponseBytes: 256 * 1024, maxRetries: 2 },
+      },
+    );
+    const input = Array.from({ length: 40 }, () => 'a');
+    const response = await post(gateway.url, '/v1/embeddings', { model: 'local/m', input });
+    expect(response.status).toBe(502);
+    const error = ((await response.json()) as { error: { message: string; retryable: boolean } }).error;
+    expect(error.message).toContain('more than 262144 bytes');
+    expect(error.message).toContain('providers.local.max_response_bytes');
+    expect(error.retryable).toBe(false);
+    expect(upstream.requests).toHaveLength(1);
+    // The same answer within the limit goes through.
+    setup!.engine.reload({
+      ...setup!.engine.config,
+      providers: { local: { ...setup!.engine.config.providers['local']!, maxResponseBytes: body.length } },
+    });
+    expect((await post(gateway.url, '/v1/embeddings', { model: 'local/m', input })).status).toBe(200);
+  });
+});

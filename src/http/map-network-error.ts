@@ -5,6 +5,7 @@ import {
   ProviderUnavailableError,
   TimeoutError,
 } from '../spec/errors.js';
+import { ResponseTooLargeError } from './response-too-large-error.js';
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 const TRANSIENT_CODES = new Set([
@@ -29,6 +30,15 @@ export function mapNetworkError(error: unknown, provider: string, signal?: Abort
     const reason: unknown = signal.reason;
     if (isLiterLLMError(reason)) return reason;
     return new CancelledError({ message: `call to ${provider} was cancelled by the caller`, provider, cause: error });
+  }
+  if (error instanceof ResponseTooLargeError) {
+    // The same request would get the same answer: neither a retry nor a fallback fixes it.
+    return new ProviderUnavailableError({
+      message: `${provider} answered with more than ${error.limit} bytes${error.declared === undefined ? '' : ` (${error.declared})`}, the limit set by providers.${provider}.max_response_bytes; the answer was not read`,
+      provider,
+      retryable: false,
+      cause: error,
+    });
   }
   const code = findErrorCode(error);
   const description = describe(error, code);

@@ -1,5 +1,6 @@
 import type { LiterLLMError } from '../spec/errors.js';
 import { InvalidRequestError, ProviderUnavailableError } from '../spec/errors.js';
+import { exceedsJSONDepth } from '../spec/exceeds-json-depth.js';
 import { findDeepNesting, MAX_JSON_DEPTH } from '../spec/find-deep-nesting.js';
 import type { TextResponse } from './collect-text-response.js';
 import type { HTTPRequest, HTTPResponse, HTTPResponseBody, HTTPTransport } from './http-transport.js';
@@ -62,7 +63,8 @@ export async function sendJSONRequest<T>(options: SendRequestOptions): Promise<J
   }
   // The adapters and the gateway walk and re-serialise the answer, recursively: past this depth
   // that overflows the stack. Asking again would get the same answer, so it is not retryable.
-  const path = findDeepNesting(body, MAX_JSON_DEPTH);
+  // The text is scanned (cheap on an embedding answer's millions of numbers); the value walked only to name where.
+  const path = exceedsJSONDepth(text, MAX_JSON_DEPTH) ? findDeepNesting(body, MAX_JSON_DEPTH) : undefined;
   if (path !== undefined) {
     throw new ProviderUnavailableError({
       message: `${options.provider} answered with JSON nested deeper than ${MAX_JSON_DEPTH} levels (at ${path})`,
@@ -163,11 +165,25 @@ async function openResponse(options: SendRequestOptions): Promise<HTTPResponse> 
   if (response.status >= 200 && response.status < 300) return response;
   let text = '';
   try {
-    text = await response.body.text();
+    text = await readTextAtMost(response.body, options.transport.maxResponseBytes);
   } catch {
     // The status alone still tells what went wrong.
   }
   throw mapErrorResponse(options, response.status, response.headers, text);
+}
+
+/** The first `maxBytes` of a body (an error's, for its message); the rest is not read, the connection closes. */
+async function readTextAtMost(body: HTTPResponseBody, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    const room = maxBytes - total;
+    chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+    total += Math.min(chunk.length, room);
+    // Leaving the loop destroys the body, which aborts the request.
+    if (total >= maxBytes) break;
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
 }
 
 function toHTTPRequest(options: SendRequestOptions): HTTPRequest {

@@ -112,3 +112,31 @@ describe('sendSSERequest', () => {
     await serverSawClose;
   });
 });
+
+describe('sendSSERequest bounds', () => {
+  it('reads at most maxResponseBytes of an error body, even one that never ends', async () => {
+    const server = createServer((_request, response) => {
+      response.writeHead(503, { 'content-type': 'text/plain' });
+      const timer = setInterval(() => response.write('x'.repeat(16 * 1024)), 1);
+      response.on('close', () => clearInterval(timer));
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const transport = new HTTPTransport({ maxResponseBytes: 64 * 1024 });
+    transports.push(transport);
+    let seen = 0;
+    const failure = await sendSSERequest({
+      transport,
+      provider: 'test',
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/stream`,
+      headers: {},
+      body: {},
+      mapErrorResponse: (response) => {
+        seen = response.text.length;
+        return new InternalError({ message: `status ${response.status}` });
+      },
+    }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ message: 'status 503' });
+    expect(seen).toBe(64 * 1024);
+  });
+});

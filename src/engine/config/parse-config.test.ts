@@ -276,6 +276,7 @@ describe('parseConfig: defaults', () => {
       connectTimeoutMs: 10_000,
       firstByteTimeoutMs: 60_000,
       streamIdleTimeoutMs: 30_000,
+      maxResponseBytes: 256 * 1024 * 1024,
       maxRetries: 2,
       models: [],
     });
