@@ -245,3 +245,36 @@ describe('upstream answer size', () => {
     expect((await post(gateway.url, '/v1/embeddings', { model: 'local/m', input })).status).toBe(200);
   });
 });
+
+describe('SSE line length', () => {
+  it('answers a stream whose first line never ends with a non-retryable 502, and /healthz keeps answering meanwhile', async () => {
+    const { gateway, upstream } = await start(
+      () => ({
+        status: 200,
+        headers: { 'content-type': 'text/event-stream' },
+        body: `data: ${'x'.repeat(30 * 1024 * 1024)}`,
+        chunkSize: 64 * 1024,
+        // Then never finish: only the gateway can end this call.
+        hangAfterChunks: 480,
+      }),
+      {
+        local: { maxRetries: 2 },
+      },
+    );
+    const pending = post(gateway.url, '/v1/chat/completions', {
+      model: 'local/m',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const health = await fetch(`${gateway.url}/healthz`);
+    expect(health.status).toBe(200);
+    const response = await pending;
+    expect(response.status).toBe(502);
+    const error = ((await response.json()) as { error: { message: string; retryable: boolean } }).error;
+    expect(error.message).toContain('longer than 4194304 characters');
+    expect(error.retryable).toBe(false);
+    expect(upstream.requests).toHaveLength(1);
+    // The gateway closed the upstream connection rather than reading the other 26 MB.
+    await upstream.waitForAborts(1);
+  });
+});

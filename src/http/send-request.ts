@@ -111,7 +111,13 @@ async function* readSSEEvents(body: HTTPResponseBody, provider: string, signal: 
     resume?.();
   };
   body.on('data', (chunk: Buffer) => {
-    reader.feed(chunk);
+    try {
+      reader.feed(chunk);
+    } catch (error) {
+      // A line past the parser's limit: the stream is over; destroying the body aborts the upstream.
+      failure ??= error as Error;
+      body.destroy();
+    }
     if (reader.waiting > MAX_WAITING_EVENTS) body.pause();
     wakeConsumer();
   });

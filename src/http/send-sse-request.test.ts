@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InternalError, isLiterLLMError } from '../spec/errors.js';
 import { HTTPTransport } from './http-transport.js';
 import { sendSSERequest } from './send-request.js';
+import { MAX_SSE_LINE_LENGTH } from './sse-parser.js';
 
 const servers: Server[] = [];
 const transports: HTTPTransport[] = [];
@@ -138,5 +139,31 @@ describe('sendSSERequest bounds', () => {
     }).catch((error: unknown) => error);
     expect(failure).toMatchObject({ message: 'status 503' });
     expect(seen).toBe(64 * 1024);
+  });
+
+  it('fails a stream whose line never ends once it passes the line limit, and aborts the upstream', async () => {
+    let written = 0;
+    let closed = false;
+    const url = await serve((response) => {
+      response.write('data: ');
+      const timer = setInterval(() => {
+        response.write('x'.repeat(256 * 1024));
+        written += 256 * 1024;
+      }, 1);
+      response.on('close', () => {
+        closed = true;
+        clearInterval(timer);
+      });
+    });
+    const { events } = await open(url);
+    const failure = await (async () => {
+      for await (const event of events) void event;
+    })().catch((error: unknown) => error);
+    expect(isLiterLLMError(failure)).toBe(true);
+    expect(failure).toMatchObject({ code: 'provider_unavailable', retryable: false, provider: 'test' });
+    expect((failure as Error).message).toContain(`longer than ${MAX_SSE_LINE_LENGTH} characters`);
+    for (let tries = 0; !closed && tries < 100; tries++) await sleep(10);
+    expect(closed).toBe(true);
+    expect(written).toBeLessThan(MAX_SSE_LINE_LENGTH * 4);
   });
 });
