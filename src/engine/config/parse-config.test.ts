@@ -479,3 +479,13 @@ describe('parseConfig: secrets are never echoed', () => {
     expect(allText(result)).not.toContain('hunter2');
   });
 });
+
+describe('parseConfig: providers.NAME.max_response_bytes', () => {
+  test('is read, and checked with its path', () => {
+    const config = configOf(parseConfig('providers:\n  openai:\n    max_response_bytes: 1048576\n', { env }));
+    expect(config.providers.openai?.maxResponseBytes).toBe(1_048_576);
+    expect(errorsOf(parseConfig('providers:\n  openai:\n    max_response_bytes: 0\n', { env }))).toEqual([
+      'providers.openai.max_response_bytes: expected a positive integer, got 0',
+    ]);
+  });
+});
