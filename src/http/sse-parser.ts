@@ -60,8 +60,8 @@ export class SSEParser {
     }
     if (this.buffer.length > 0 && text.indexOf('\n') === -1 && text.indexOf('\r') === -1) {
       // Still inside the same unfinished line: only the new text is searched, so a long line read
-      // in many chunks costs linear time (searching the whole line again at every chunk stalled the
-      // event loop for 0.8 s on 30 MB), and the concatenation stays a rope until the line ends.
+      // in many chunks costs linear time (searching the whole line again at every chunk cost 14.5 s
+      // of CPU for 30 MB in 64 KB chunks), and the concatenation stays a rope until the line ends.
       this.buffer += text;
       if (this.buffer.length > this.maxLineLength) this.failTooLong();
       return;
