@@ -1,6 +1,6 @@
 import { CancelledError, InvalidRequestError } from '../spec/errors.js';
-import { exceedsJSONDepth } from '../spec/exceeds-json-depth.js';
-import { findDeepNesting, MAX_JSON_DEPTH } from '../spec/find-deep-nesting.js';
+import { MAX_JSON_DEPTH } from '../spec/find-deep-nesting.js';
+import { findDeepNestingInJSON } from '../spec/find-deep-nesting-in-json.js';
 import { GatewayHTTPError } from './gateway-http-error.js';
 import type { GatewayRequest } from './gateway-http.js';
 
@@ -72,7 +72,7 @@ function parseJSON(text: string): unknown {
   }
   // JSON.parse does not recurse, but what comes after does (validation, serialising it upstream).
   // The path holds the caller's own keys: sent as is, not through the engine's camelCase mapping.
-  const path = exceedsJSONDepth(text, MAX_JSON_DEPTH) ? findDeepNesting(value, MAX_JSON_DEPTH) : undefined;
+  const path = findDeepNestingInJSON(text, value, MAX_JSON_DEPTH);
   if (path !== undefined) {
     throw new GatewayHTTPError({
       status: 400,

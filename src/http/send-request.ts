@@ -1,7 +1,7 @@
 import type { LiterLLMError } from '../spec/errors.js';
 import { InvalidRequestError, ProviderUnavailableError } from '../spec/errors.js';
-import { exceedsJSONDepth } from '../spec/exceeds-json-depth.js';
-import { findDeepNesting, MAX_JSON_DEPTH } from '../spec/find-deep-nesting.js';
+import { MAX_JSON_DEPTH } from '../spec/find-deep-nesting.js';
+import { findDeepNestingInJSON } from '../spec/find-deep-nesting-in-json.js';
 import type { TextResponse } from './collect-text-response.js';
 import type { HTTPRequest, HTTPResponse, HTTPResponseBody, HTTPTransport } from './http-transport.js';
 import { mapNetworkError } from './map-network-error.js';
@@ -63,8 +63,7 @@ export async function sendJSONRequest<T>(options: SendRequestOptions): Promise<J
   }
   // The adapters and the gateway walk and re-serialise the answer, recursively: past this depth
   // that overflows the stack. Asking again would get the same answer, so it is not retryable.
-  // The text is scanned (cheap on an embedding answer's millions of numbers); the value walked only to name where.
-  const path = exceedsJSONDepth(text, MAX_JSON_DEPTH) ? findDeepNesting(body, MAX_JSON_DEPTH) : undefined;
+  const path = findDeepNestingInJSON(text, body, MAX_JSON_DEPTH);
   if (path !== undefined) {
     throw new ProviderUnavailableError({
       message: `${options.provider} answered with JSON nested deeper than ${MAX_JSON_DEPTH} levels (at ${path})`,
