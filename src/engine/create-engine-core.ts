@@ -18,6 +18,7 @@ import { planCandidates } from './plan-candidates.js';
 import type { ProviderFactories } from './provider-factories.js';
 import type { ProviderRuntime } from './provider-runtime.js';
 import { redactErrorSecrets } from './redact-error-secrets.js';
+import { boundResponseModel } from './bound-response-model.js';
 import { resolveModel } from './resolve-model.js';
 import { validateChatRequest, validateEmbedRequest } from './validate-request.js';
 
@@ -130,6 +131,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
         run: async (input) => {
           try {
             const value = await call(input.candidate.runtime, input.candidate.model, input);
+            value.model = boundResponseModel(value.model, input.candidate.model);
             input.lease.settleTokens(value.usage.inputTokens + (value.usage.outputTokens ?? 0));
             return value;
           } finally {
@@ -284,7 +286,9 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
       }
       finished = true;
     } catch (thrown) {
-      failure = asLiterLLMError(session ? nameTimeoutProvider(thrown, session.input.candidate.runtime.config.name) : thrown);
+      // After the first content the failure is the provider's stream (or the consumer's): name it.
+      const provider = session?.input.candidate.runtime.config.name;
+      failure = asLiterLLMError(provider !== undefined ? nameTimeoutProvider(thrown, provider) : thrown, provider);
       // Past the first content the error comes from the stream, after executeCall redacted its own.
       if (session) redactErrorSecrets(failure, session.input.candidate.runtime.secrets);
       throw failure;
@@ -325,8 +329,10 @@ async function openStream(request: ChatRequest, input: AttemptInput): Promise<St
     for (;;) {
       const next = await iterator.next();
       if (next.done) break;
-      buffered.push(next.value);
-      if (next.value.type !== 'start') break;
+      const event = next.value;
+      if (event.type === 'start') event.model = boundResponseModel(event.model, input.candidate.model);
+      buffered.push(event);
+      if (event.type !== 'start') break;
     }
   } catch (error) {
     await iterator.return?.().catch(() => undefined);

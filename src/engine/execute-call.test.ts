@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderUnavailableError } from '../spec/errors.js';
+import { isLiterLLMError, ProviderUnavailableError } from '../spec/errors.js';
+import type { Provider } from '../spec/provider.js';
+import type { StreamEvent } from '../spec/stream-event.js';
 import { ScriptedProvider } from '../testing/create-scripted-provider.js';
 import type { Candidate } from './candidate.js';
 import { validateConfigInput } from './config/validate-config-input.js';
 import type { RequestContext } from './engine-events.js';
-import { executeCall } from './execute-call.js';
+import { createEngineCore } from './create-engine-core.js';
+import { asLiterLLMError, executeCall } from './execute-call.js';
 import { createMemoryRateLimitStore } from './limits/create-memory-rate-limit-store.js';
 import { createProviderRuntime } from './provider-runtime.js';
 import { RouteRuntime } from './route-runtime.js';
@@ -63,3 +66,45 @@ describe('executeCall', () => {
     await runtime.transport.close();
   });
 });
+
+describe('asLiterLLMError', () => {
+  it('makes a stack overflow while processing a provider\'s answer a non-retryable provider error', () => {
+    const overflow = new RangeError('Maximum call stack size exceeded');
+    expect(asLiterLLMError(overflow, 'a')).toMatchObject({ code: 'provider_unavailable', retryable: false, provider: 'a' });
+    expect(asLiterLLMError(overflow, 'a').message).toContain('nested too deeply');
+    // Without a provider it is the engine's own failure; other errors keep their mapping.
+    expect(asLiterLLMError(overflow)).toMatchObject({ code: 'internal', retryable: false });
+    expect(asLiterLLMError(new RangeError('Invalid array length'), 'a')).toMatchObject({ code: 'internal' });
+  });
+
+  it('ends a stream whose events overflow the stack after its first content with a non-retryable provider error', async () => {
+    const result = validateConfigInput({ providers: { a: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:9' } } });
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    const provider: Provider = {
+      name: 'a',
+      type: 'openai-compatible',
+      chat: () => Promise.reject(new Error('unused')),
+      embed: () => Promise.reject(new Error('unused')),
+      close: () => Promise.resolve(),
+      chatStream: () =>
+        Promise.resolve(
+          (async function* (): AsyncGenerator<StreamEvent> {
+            yield { type: 'start', id: 's', provider: 'a', model: 'm', warnings: [] };
+            yield { type: 'text-delta', text: 'hi' };
+            throw new RangeError('Maximum call stack size exceeded');
+          })(),
+        ),
+    };
+    const engine = createEngineCore(result.config, { providerFactories: { 'openai-compatible': () => provider } });
+    let failure: unknown;
+    try {
+      for await (const event of engine.chatStream({ model: 'a/m', messages: [{ role: 'user', content: 'x' }] })) void event;
+    } catch (error) {
+      failure = error;
+    }
+    expect(isLiterLLMError(failure)).toBe(true);
+    expect(failure).toMatchObject({ code: 'provider_unavailable', retryable: false, provider: 'a' });
+    await engine.close();
+  });
+});
+

@@ -239,9 +239,23 @@ function finishAttempt<T>(
 
 export function asLiterLLMError(thrown: unknown, provider?: string): LiterLLMError {
   if (isLiterLLMError(thrown)) return thrown;
+  if (provider !== undefined && isStackOverflow(thrown)) {
+    // An answer (a stream event, a tool call's arguments) nested so deep that processing it
+    // overflowed the stack: asking again gets the same answer, so neither retry nor fall back.
+    return new ProviderUnavailableError({
+      message: `${provider} sent an answer nested too deeply to process (${thrown.message})`,
+      provider,
+      retryable: false,
+      cause: thrown,
+    });
+  }
   return new InternalError({
     message: `unexpected failure${provider ? ` calling ${provider}` : ''}: ${thrown instanceof Error ? thrown.message : String(thrown)}`,
     ...(provider !== undefined && { provider }),
     cause: thrown,
   });
+}
+
+function isStackOverflow(thrown: unknown): thrown is RangeError {
+  return thrown instanceof RangeError && thrown.message.includes('call stack');
 }

@@ -41,6 +41,7 @@ function transportOptionsOf(config: ProviderConfig) {
     connectTimeoutMs: config.connectTimeoutMs,
     headersTimeoutMs: config.firstByteTimeoutMs,
     bodyTimeoutMs: config.streamIdleTimeoutMs,
+    maxResponseBytes: config.maxResponseBytes,
   };
 }
 
@@ -65,6 +66,7 @@ export function needsNewAdapter(previous: ProviderConfig, next: ProviderConfig):
     previous.connectTimeoutMs !== next.connectTimeoutMs ||
     previous.firstByteTimeoutMs !== next.firstByteTimeoutMs ||
     previous.streamIdleTimeoutMs !== next.streamIdleTimeoutMs ||
+    previous.maxResponseBytes !== next.maxResponseBytes ||
     previous.defaultMaxTokens !== next.defaultMaxTokens ||
     previous.chatAPI !== next.chatAPI ||
     previous.embedAPI !== next.embedAPI

@@ -1,6 +1,15 @@
 import type { ChatRequest } from '../spec/chat-request.js';
 import type { EmbedRequest } from '../spec/embed.js';
 import { InvalidRequestError } from '../spec/errors.js';
+import { findDeepNesting, MAX_JSON_DEPTH } from '../spec/find-deep-nesting.js';
+
+/**
+ * The longest model name (a route or `provider/model`) a call may ask for, in UTF-8 bytes. Real
+ * ids are far shorter (the longest Hugging Face repo id is 96 characters + `huggingface/`); the name
+ * ends up in response headers, metric labels, log lines and span names, where a megabyte of it
+ * broke clients (an oversized header), the log line and /metrics.
+ */
+export const MAX_MODEL_NAME_BYTES = 256;
 
 const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 
@@ -32,6 +41,10 @@ export function validateChatRequest(request: ChatRequest): void {
   if (request.maxTokens !== undefined && (!Number.isInteger(request.maxTokens) || request.maxTokens <= 0)) {
     fail('maxTokens', `maxTokens must be a positive integer, got ${JSON.stringify(request.maxTokens)}`);
   }
+  // Before anything recursive (the token estimate serialises tool schemas; adapters serialise the body).
+  request.tools?.forEach((tool, index) => checkNesting(tool?.parameters, `tools[${index}].parameters`));
+  if (request.responseFormat?.type === 'json-schema') checkNesting(request.responseFormat.schema, 'responseFormat.schema');
+  checkNesting(request.providerOptions, 'providerOptions');
 }
 
 export function validateEmbedRequest(request: EmbedRequest): void {
@@ -45,10 +58,23 @@ export function validateEmbedRequest(request: EmbedRequest): void {
   if (request.dimensions !== undefined && (!Number.isInteger(request.dimensions) || request.dimensions <= 0)) {
     fail('dimensions', `dimensions must be a positive integer, got ${JSON.stringify(request.dimensions)}`);
   }
+  checkNesting(request.providerOptions, 'providerOptions');
 }
 
 function checkModel(model: unknown): void {
   if (typeof model !== 'string' || model.trim() === '') fail('model', 'model must be a non-empty string ("provider/model" or a route name)');
+  // A UTF-8 byte is at least one UTF-16 unit: a longer string is too long without counting its bytes.
+  const bytes = model.length > MAX_MODEL_NAME_BYTES ? model.length : Buffer.byteLength(model);
+  if (bytes > MAX_MODEL_NAME_BYTES) {
+    const got = model.length > MAX_MODEL_NAME_BYTES ? `${model.length} characters` : `${bytes} bytes`;
+    fail('model', `model must be at most ${MAX_MODEL_NAME_BYTES} bytes (UTF-8), got ${got}`);
+  }
+}
+
+/** Free-form JSON (schemas, providerOptions) nested past MAX_JSON_DEPTH is refused with its path. */
+function checkNesting(value: unknown, param: string): void {
+  const path = findDeepNesting(value, MAX_JSON_DEPTH, param);
+  if (path !== undefined) fail(path, `${path}: the JSON is nested deeper than ${MAX_JSON_DEPTH} levels`);
 }
 
 function checkRange(value: number | undefined, name: string, min: number, max: number): void {

@@ -1,4 +1,6 @@
 import { CancelledError, InvalidRequestError } from '../spec/errors.js';
+import { MAX_JSON_DEPTH } from '../spec/find-deep-nesting.js';
+import { findDeepNestingInJSON } from '../spec/find-deep-nesting-in-json.js';
 import { GatewayHTTPError } from './gateway-http-error.js';
 import type { GatewayRequest } from './gateway-http.js';
 
@@ -62,11 +64,26 @@ export function readJSONBody(request: GatewayRequest, maxBytes: number): Promise
 
 function parseJSON(text: string): unknown {
   if (text.trim() === '') throw new InvalidRequestError({ message: 'the request body is empty; expected a JSON object' });
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new InvalidRequestError({ message: `the request body is not valid JSON: ${(error as Error).message}` });
   }
+  // JSON.parse does not recurse, but what comes after does (validation, serialising it upstream).
+  // The path holds the caller's own keys: sent as is, not through the engine's camelCase mapping.
+  const path = findDeepNestingInJSON(text, value, MAX_JSON_DEPTH);
+  if (path !== undefined) {
+    throw new GatewayHTTPError({
+      status: 400,
+      type: 'invalid_request_error',
+      code: 'invalid_request',
+      message: `${path}: the request body is nested deeper than ${MAX_JSON_DEPTH} levels`,
+      param: path,
+      retryable: false,
+    });
+  }
+  return value;
 }
 
 function createTooLargeError(maxBytes: number, declared?: number): GatewayHTTPError {

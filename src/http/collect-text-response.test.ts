@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LightAbortController } from '../spec/light-abort-controller.js';
 import { HTTPTransport } from './http-transport.js';
+import { ResponseTooLargeError } from './response-too-large-error.js';
 
 const servers: Server[] = [];
 const transports: HTTPTransport[] = [];
@@ -120,3 +121,73 @@ describe('HTTPTransport.requestText', () => {
     });
   });
 });
+
+describe('HTTPTransport.requestText with maxResponseBytes', () => {
+  const LIMIT = 64 * 1024;
+  const request = (url: string) => ({ url, method: 'POST' as const, headers: {}, body: '{}' });
+
+  it('stops reading an undeclared body once it passes the limit, aborts the upstream and says which limit', async () => {
+    let written = 0;
+    const server = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      // Keeps writing (chunked, no content-length) until the client goes away.
+      const timer = setInterval(() => {
+        if (response.destroyed) return clearInterval(timer);
+        response.write(Buffer.alloc(16 * 1024, ' '));
+        written += 16 * 1024;
+      }, 1);
+      response.on('close', () => clearInterval(timer));
+    });
+    const error = await transport({ maxResponseBytes: LIMIT }).requestText(request(server.url)).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
+    expect(error).toMatchObject({ limit: LIMIT });
+    await waitFor(() => server.closed === 1);
+    expect(written).toBeLessThan(LIMIT * 16);
+  });
+
+  it('refuses a declared content-length over the limit before reading the body', async () => {
+    const server = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(LIMIT + 1) });
+      response.write('{');
+    });
+    const error = await transport({ maxResponseBytes: LIMIT }).requestText(request(server.url)).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ limit: LIMIT, declared: LIMIT + 1 });
+  });
+
+  it('collects a large body of declared length, sent in pieces with characters split across them', async () => {
+    const text = `"${'é✓x'.repeat(400_000)}"`;
+    const bytes = Buffer.from(text);
+    const server = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(bytes.length) });
+      let offset = 0;
+      const pump = () => {
+        if (offset >= bytes.length) return void response.end();
+        response.write(bytes.subarray(offset, offset + 65_537));
+        offset += 65_537;
+        setImmediate(pump);
+      };
+      pump();
+    });
+    expect((await transport().requestText(request(server.url))).text).toBe(text);
+  });
+
+  it('delivers a body of exactly the limit, and cuts an oversized error body instead of failing on it', async () => {
+    const exact = await serve((_request, response) => response.end(`"${'x'.repeat(LIMIT - 2)}"`));
+    expect((await transport({ maxResponseBytes: LIMIT }).requestText(request(exact.url))).text).toHaveLength(LIMIT);
+    const failing = await serve((_request, response) => {
+      response.writeHead(503, { 'retry-after': '2' });
+      response.end('e'.repeat(LIMIT * 4));
+    });
+    const answer = await transport({ maxResponseBytes: LIMIT }).requestText(request(failing.url));
+    expect(answer.status).toBe(503);
+    expect(answer.headers['retry-after']).toBe('2');
+    expect(answer.text.length).toBeLessThanOrEqual(LIMIT);
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let tries = 0; !condition(); tries++) {
+    if (tries > 200) throw new Error('timed out waiting');
+    await sleep(10);
+  }
+}

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { InvalidRequestError } from '../spec/errors.js';
 import { collectTextResponse, type TextResponse } from './collect-text-response.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './default-max-response-bytes.js';
 import { combineResponseObservers, flattenHeaders, notifyResponseObserver, type ResponseObserver } from './response-headers.js';
 import { Pool, type PoolOptions, sendUndiciRequest } from './undici-parts.js';
 
@@ -16,6 +17,12 @@ export interface HTTPTransportOptions {
   headersTimeoutMs?: number;
   /** Longest silence between two body chunks; for streams this is the idle timeout. 0 disables. */
   bodyTimeoutMs?: number;
+  /**
+   * The longest answer `requestText` collects, in bytes (default DEFAULT_MAX_RESPONSE_BYTES); a
+   * longer one fails with ResponseTooLargeError and its connection is closed. Streams are not
+   * bounded in total (a long generation is fine), only per line (sse-parser.ts).
+   */
+  maxResponseBytes?: number;
   /** Use this dispatcher instead of creating one (tests inject undici MockAgent here). */
   dispatcher?: Dispatcher;
   /**
@@ -73,10 +80,13 @@ export class HTTPTransport {
   private readonly poolOptions: PoolOptions;
   private readonly onResponse: HTTPTransportOptions['onResponse'];
   private closed = false;
+  /** The longest answer this transport reads whole (see HTTPTransportOptions.maxResponseBytes). */
+  readonly maxResponseBytes: number;
 
   constructor(options: HTTPTransportOptions = {}) {
     this.injected = options.dispatcher;
     this.onResponse = options.onResponse;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.poolOptions = {
       ...(options.connections !== undefined && { connections: options.connections }),
       pipelining: 1,
@@ -117,6 +127,7 @@ export class HTTPTransport {
       { origin: route.origin, path: route.path, method: request.method, headers: request.headers, body: request.body ?? null },
       request.signal,
       combineResponseObservers(this.onResponse, request.onResponse),
+      this.maxResponseBytes,
     );
   }
 

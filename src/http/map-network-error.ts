@@ -6,6 +6,8 @@ import {
   TimeoutError,
 } from '../spec/errors.js';
 import { describeNetworkFailure, type NetworkPhase } from './describe-network-failure.js';
+import { ResponseTooLargeError } from './response-too-large-error.js';
+import { SSELineTooLongError } from './sse-parser.js';
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 const TRANSIENT_CODES = new Set([
@@ -36,6 +38,23 @@ export function mapNetworkError(
     const reason: unknown = signal.reason;
     if (isLiterLLMError(reason)) return reason;
     return new CancelledError({ message: `call to ${provider} was cancelled by the caller`, provider, cause: error });
+  }
+  if (error instanceof ResponseTooLargeError) {
+    // The same request would get the same answer: neither a retry nor a fallback fixes it.
+    return new ProviderUnavailableError({
+      message: `${provider} answered with more than ${error.limit} bytes${error.declared === undefined ? '' : ` (${error.declared})`}, the limit set by providers.${provider}.max_response_bytes; the answer was not read`,
+      provider,
+      retryable: false,
+      cause: error,
+    });
+  }
+  if (error instanceof SSELineTooLongError) {
+    return new ProviderUnavailableError({
+      message: `${provider} sent an event-stream line (or event) longer than ${error.limit} characters, the limit; the stream was aborted`,
+      provider,
+      retryable: false,
+      cause: error,
+    });
   }
   const code = findErrorCode(error);
   const description = describe(error, code);

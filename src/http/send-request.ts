@@ -1,5 +1,7 @@
 import type { LiterLLMError } from '../spec/errors.js';
-import { ProviderUnavailableError } from '../spec/errors.js';
+import { InvalidRequestError, ProviderUnavailableError } from '../spec/errors.js';
+import { MAX_JSON_DEPTH } from '../spec/find-deep-nesting.js';
+import { findDeepNestingInJSON } from '../spec/find-deep-nesting-in-json.js';
 import type { TextResponse } from './collect-text-response.js';
 import type { HTTPRequest, HTTPResponse, HTTPResponseBody, HTTPTransport } from './http-transport.js';
 import { mapNetworkError } from './map-network-error.js';
@@ -40,17 +42,19 @@ export interface JSONResult<T> {
 
 /** Sends one request and returns the parsed JSON body of a 2xx response; anything else throws. */
 export async function sendJSONRequest<T>(options: SendRequestOptions): Promise<JSONResult<T>> {
+  const request = toHTTPRequest(options);
   let response: TextResponse;
   try {
     // The body is collected whole, without a body stream (collect-text-response.ts).
-    response = await options.transport.requestText(toHTTPRequest(options));
+    response = await options.transport.requestText(request);
   } catch (error) {
     throw mapNetworkError(error, options.provider, options.signal);
   }
   const { text } = response;
   if (response.status < 200 || response.status >= 300) throw mapErrorResponse(options, response.status, response.headers, text);
+  let body: unknown;
   try {
-    return { status: response.status, headers: response.headers, body: JSON.parse(text) as T };
+    body = JSON.parse(text);
   } catch (error) {
     const shown = preview(redactSecrets(text, options.secrets ?? []));
     throw new ProviderUnavailableError({
@@ -61,6 +65,18 @@ export async function sendJSONRequest<T>(options: SendRequestOptions): Promise<J
       cause: error,
     });
   }
+  // The adapters and the gateway walk and re-serialise the answer, recursively: past this depth
+  // that overflows the stack. Asking again would get the same answer, so it is not retryable.
+  const path = findDeepNestingInJSON(text, body, MAX_JSON_DEPTH);
+  if (path !== undefined) {
+    throw new ProviderUnavailableError({
+      message: `${options.provider} answered with JSON nested deeper than ${MAX_JSON_DEPTH} levels (at ${path})`,
+      provider: options.provider,
+      status: response.status,
+      retryable: false,
+    });
+  }
+  return { status: response.status, headers: response.headers, body: body as T };
 }
 
 export interface SSEResult {
@@ -98,7 +114,13 @@ async function* readSSEEvents(body: HTTPResponseBody, provider: string, signal: 
     resume?.();
   };
   body.on('data', (chunk: Buffer) => {
-    reader.feed(chunk);
+    try {
+      reader.feed(chunk);
+    } catch (error) {
+      // A line past the parser's limit: the stream is over; destroying the body aborts the upstream.
+      failure ??= error as Error;
+      body.destroy();
+    }
     if (reader.waiting > MAX_WAITING_EVENTS) body.pause();
     wakeConsumer();
   });
@@ -142,20 +164,35 @@ async function* readSSEEvents(body: HTTPResponseBody, provider: string, signal: 
 }
 
 async function openResponse(options: SendRequestOptions): Promise<HTTPResponse> {
+  const request = toHTTPRequest(options);
   let response: HTTPResponse;
   try {
-    response = await options.transport.request(toHTTPRequest(options));
+    response = await options.transport.request(request);
   } catch (error) {
     throw mapNetworkError(error, options.provider, options.signal);
   }
   if (response.status >= 200 && response.status < 300) return response;
   let text = '';
   try {
-    text = await response.body.text();
+    text = await readTextAtMost(response.body, options.transport.maxResponseBytes);
   } catch {
     // The status alone still tells what went wrong.
   }
   throw mapErrorResponse(options, response.status, response.headers, text);
+}
+
+/** The first `maxBytes` of a body (an error's, for its message); the rest is not read, the connection closes. */
+async function readTextAtMost(body: HTTPResponseBody, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    const room = maxBytes - total;
+    chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+    total += Math.min(chunk.length, room);
+    // Leaving the loop destroys the body, which aborts the request.
+    if (total >= maxBytes) break;
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
 }
 
 function toHTTPRequest(options: SendRequestOptions): HTTPRequest {
@@ -163,10 +200,25 @@ function toHTTPRequest(options: SendRequestOptions): HTTPRequest {
     url: options.url,
     method: options.method ?? 'POST',
     headers: options.body === undefined ? options.headers : { 'content-type': 'application/json', ...options.headers },
-    ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+    ...(options.body !== undefined && { body: serialiseBody(options) }),
     ...(options.signal !== undefined && { signal: options.signal }),
     ...(options.onResponse !== undefined && { onResponse: options.onResponse }),
   };
+}
+
+/**
+ * The request body as JSON, serialised before the request is sent: a body that cannot be (a cycle,
+ * a BigInt, nesting that overflows the stack) is the caller's to fix, not a network failure to retry.
+ */
+function serialiseBody(options: SendRequestOptions): string {
+  try {
+    return JSON.stringify(options.body);
+  } catch (error) {
+    throw new InvalidRequestError({
+      message: `the request to ${options.provider} cannot be serialised as JSON: ${error instanceof Error ? error.message : String(error)}`,
+      cause: error,
+    });
+  }
 }
 
 /** A non-2xx response as the adapter's error, with the API key taken out of the body it quotes. */

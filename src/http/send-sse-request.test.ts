@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InternalError, isLiterLLMError } from '../spec/errors.js';
 import { HTTPTransport } from './http-transport.js';
 import { sendSSERequest } from './send-request.js';
+import { MAX_SSE_LINE_LENGTH } from './sse-parser.js';
 
 const servers: Server[] = [];
 const transports: HTTPTransport[] = [];
@@ -110,5 +111,59 @@ describe('sendSSERequest', () => {
       break;
     }
     await serverSawClose;
+  });
+});
+
+describe('sendSSERequest bounds', () => {
+  it('reads at most maxResponseBytes of an error body, even one that never ends', async () => {
+    const server = createServer((_request, response) => {
+      response.writeHead(503, { 'content-type': 'text/plain' });
+      const timer = setInterval(() => response.write('x'.repeat(16 * 1024)), 1);
+      response.on('close', () => clearInterval(timer));
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const transport = new HTTPTransport({ maxResponseBytes: 64 * 1024 });
+    transports.push(transport);
+    let seen = 0;
+    const failure = await sendSSERequest({
+      transport,
+      provider: 'test',
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/stream`,
+      headers: {},
+      body: {},
+      mapErrorResponse: (response) => {
+        seen = response.text.length;
+        return new InternalError({ message: `status ${response.status}` });
+      },
+    }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ message: 'status 503' });
+    expect(seen).toBe(64 * 1024);
+  });
+
+  it('fails a stream whose line never ends once it passes the line limit, and aborts the upstream', async () => {
+    let written = 0;
+    let closed = false;
+    const url = await serve((response) => {
+      response.write('data: ');
+      const timer = setInterval(() => {
+        response.write('x'.repeat(256 * 1024));
+        written += 256 * 1024;
+      }, 1);
+      response.on('close', () => {
+        closed = true;
+        clearInterval(timer);
+      });
+    });
+    const { events } = await open(url);
+    const failure = await (async () => {
+      for await (const event of events) void event;
+    })().catch((error: unknown) => error);
+    expect(isLiterLLMError(failure)).toBe(true);
+    expect(failure).toMatchObject({ code: 'provider_unavailable', retryable: false, provider: 'test' });
+    expect((failure as Error).message).toContain(`longer than ${MAX_SSE_LINE_LENGTH} characters`);
+    for (let tries = 0; !closed && tries < 100; tries++) await sleep(10);
+    expect(closed).toBe(true);
+    expect(written).toBeLessThan(MAX_SSE_LINE_LENGTH * 4);
   });
 });

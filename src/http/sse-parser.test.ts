@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseSSEStream, SSEParser, type SSEEvent } from './sse-parser.js';
+import { MAX_SSE_LINE_LENGTH, parseSSEStream, SSELineTooLongError, SSEParser, type SSEEvent } from './sse-parser.js';
 
 const PROVIDERS = fileURLToPath(new URL('../providers/', import.meta.url));
 
@@ -138,5 +138,48 @@ describe('SSEParser framing rules', () => {
 
   it('ignores retry and unknown fields, and events with nothing in them', () => {
     expect(parseChunks(['retry: 3000\n\nfoo: bar\n\ndata\n\n'])).toEqual([]);
+  });
+});
+
+describe('SSEParser bounds', () => {
+  it('keeps a long line without a line end linear: 4 MiB in 256-character pieces, then its event', () => {
+    const events: SSEEvent[] = [];
+    const parser = new SSEParser((event) => events.push(event));
+    const piece = 'x'.repeat(256);
+    parser.feed('data: ');
+    for (let fed = 6; fed + piece.length < MAX_SSE_LINE_LENGTH; fed += piece.length) parser.feed(piece);
+    parser.feed('\n\ndata: next\r\n\r\n');
+    expect(events).toHaveLength(2);
+    expect(events[0]!.data).toMatch(/^x+$/);
+    expect(events[0]!.data.length).toBeGreaterThan(MAX_SSE_LINE_LENGTH - 300);
+    expect(events[1]!.data).toBe('next');
+  });
+
+  it('fails once a line passes the limit, without holding what came after it', () => {
+    for (const [first, piece] of [
+      ['data: ', 'y'.repeat(64 * 1024)],
+      ['', 'z'.repeat(1024 * 1024)],
+      ['data: a\r', 'b'.repeat(3 * 1024 * 1024)],
+    ] as const) {
+      const parser = new SSEParser(() => undefined);
+      parser.feed(first);
+      let fed = first.length;
+      let failure: unknown;
+      try {
+        for (; fed < 30 * 1024 * 1024; fed += piece.length) parser.feed(piece);
+      } catch (error) {
+        failure = error;
+      }
+      expect(failure).toBeInstanceOf(SSELineTooLongError);
+      expect(fed).toBeLessThanOrEqual(MAX_SSE_LINE_LENGTH + piece.length);
+    }
+  });
+
+  it('fails once one event gathers more data lines than the limit', () => {
+    const parser = new SSEParser(() => undefined);
+    const line = `data: ${'d'.repeat(1024 * 1024)}\n`;
+    expect(() => {
+      for (let count = 0; count < 8; count++) parser.feed(line);
+    }).toThrow(SSELineTooLongError);
   });
 });

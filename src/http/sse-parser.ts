@@ -8,6 +8,24 @@ import { StringDecoder } from 'node:string_decoder';
  * because some servers close the stream right after the last `data:` line.
  */
 
+/**
+ * The longest line, and the most data one event may gather, in characters: 4 MiB. An event is one
+ * JSON object of one stream chunk; the largest legitimate ones (a tool call's whole arguments, TGI's
+ * last event with the whole generated text) are far smaller. Past it the stream fails: a server that
+ * never ends its line would otherwise hold any amount of memory.
+ */
+export const MAX_SSE_LINE_LENGTH = 4 * 1024 * 1024;
+
+/** A line (or one event's data) longer than MAX_SSE_LINE_LENGTH: the stream cannot go on. */
+export class SSELineTooLongError extends Error {
+  override name = 'SSELineTooLongError';
+  readonly code = 'LITER_LLM_SSE_LINE_TOO_LONG';
+
+  constructor(readonly limit: number) {
+    super(`a line or event of the event stream is longer than ${limit} characters`);
+  }
+}
+
 export interface SSEEvent {
   /** The `event:` field, when present. */
   event: string | undefined;
@@ -19,14 +37,20 @@ export class SSEParser {
   private buffer = '';
   private firstData: string | undefined;
   private dataLines: string[] | undefined;
+  /** Characters of data the event being gathered holds. */
+  private dataLength = 0;
   private eventName: string | undefined;
   private lastEventId: string | undefined;
   private hasFields = false;
   /** A chunk ended in CR: if the next chunk starts with LF, that LF belongs to the same line ending. */
   private pendingCR = false;
 
-  constructor(private readonly onEvent: (event: SSEEvent) => void) {}
+  constructor(
+    private readonly onEvent: (event: SSEEvent) => void,
+    private readonly maxLineLength = MAX_SSE_LINE_LENGTH,
+  ) {}
 
+  /** Throws SSELineTooLongError once a line, or one event's data, passes the limit. */
   feed(chunk: string): void {
     if (chunk.length === 0) return;
     let text = chunk;
@@ -34,11 +58,29 @@ export class SSEParser {
       this.pendingCR = false;
       if (text.charCodeAt(0) === 10) text = text.slice(1);
     }
+    if (this.buffer.length > 0 && text.indexOf('\n') === -1 && text.indexOf('\r') === -1) {
+      // Still inside the same unfinished line: only the new text is searched, so a long line read
+      // in many chunks costs linear time (searching the whole line again at every chunk cost 14.5 s
+      // of CPU for 30 MB in 64 KB chunks), and the concatenation stays a rope until the line ends.
+      this.buffer += text;
+      if (this.buffer.length > this.maxLineLength) this.failTooLong();
+      return;
+    }
     const buffer = this.buffer.length === 0 ? text : this.buffer + text;
     // Nearly every server ends lines with LF alone: then the native indexOf finds each line end,
     // rather than a loop over every character in JavaScript (the per-token path of every stream).
     const start = buffer.indexOf('\r') === -1 ? this.feedLFLines(buffer) : this.feedAnyLines(buffer);
     this.buffer = start === 0 ? buffer : buffer.slice(start);
+    if (this.buffer.length > this.maxLineLength) this.failTooLong();
+  }
+
+  private failTooLong(): never {
+    // What was gathered is dropped: the stream is over, and it must not hold the memory.
+    this.buffer = '';
+    this.firstData = undefined;
+    this.dataLines = undefined;
+    this.dataLength = 0;
+    throw new SSELineTooLongError(this.maxLineLength);
   }
 
   /** Processes the complete LF-terminated lines of `buffer`; returns where the unfinished rest starts. */
@@ -82,6 +124,7 @@ export class SSEParser {
 
   /** One line: `text` from `start` up to (not including) `end`, its line ending already removed. */
   private processLine(text: string, start: number, end: number): void {
+    if (end - start > this.maxLineLength) this.failTooLong();
     if (start === end) {
       this.dispatch();
       return;
@@ -121,6 +164,8 @@ export class SSEParser {
   }
 
   private addData(value: string): void {
+    this.dataLength += value.length;
+    if (this.dataLength > this.maxLineLength) this.failTooLong();
     // Most events have one data line: it is kept as is, and joined only when a second one comes.
     if (this.dataLines === undefined) {
       if (this.firstData === undefined) this.firstData = value;
@@ -137,6 +182,7 @@ export class SSEParser {
     const event: SSEEvent = { event: this.eventName, data, id: this.lastEventId };
     this.firstData = undefined;
     this.dataLines = undefined;
+    this.dataLength = 0;
     this.eventName = undefined;
     this.hasFields = false;
     if (event.data.length === 0 && event.event === undefined) return;

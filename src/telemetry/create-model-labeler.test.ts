@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestContext } from '../engine/engine-events.js';
 import { InvalidRequestError, NotFoundError } from '../spec/errors.js';
-import { createModelLabeler } from './create-model-labeler.js';
+import { createModelLabeler, MAX_MODEL_LABEL_LENGTH } from './create-model-labeler.js';
 
 function context(fields: Partial<RequestContext>): RequestContext {
   return {
@@ -49,5 +49,24 @@ describe('createModelLabeler', () => {
     expect(labeler.labelOf(context({ model: 'c' }), 'llama')).toBe('other');
     expect(labeler.labelOf(context({ model: 'a' }), 'llama')).toBe('a');
     expect(labeler.labelOf(context({ model: 'explicit' }), 'llama', 'b')).toBe('b');
+  });
+
+  it('caps learned models per provider, so one server that accepts any name cannot use up the others', () => {
+    const labeler = createModelLabeler(2);
+    for (const model of ['a', 'b']) expect(labeler.labelOf(context({ model }), 'llama')).toBe(model);
+    expect(labeler.labelOf(context({ model: 'c' }), 'llama')).toBe('other');
+    expect(labeler.labelOf(context({ model: 'gpt-4o' }), 'openai')).toBe('gpt-4o');
+  });
+
+  it('folds a label value longer than the model name limit into "other", routes and configured models included', () => {
+    const labeler = createModelLabeler();
+    const long = 'm'.repeat(MAX_MODEL_LABEL_LENGTH + 1);
+    labeler.seed([{ id: `openai/${long}`, kind: 'provider-model', provider: 'openai' }]);
+    expect(labeler.labelOf(context({ model: long }), 'llama')).toBe('other');
+    expect(labeler.labelOf(context({ model: long }), 'openai')).toBe('other');
+    expect(labeler.labelOf(context({ route: 'chat', model: long }), 'openai')).toBe('other');
+    expect(labeler.labelOf(context({ route: long }), 'unknown')).toBe('other');
+    const fits = 'm'.repeat(MAX_MODEL_LABEL_LENGTH);
+    expect(labeler.labelOf(context({ model: fits }), 'llama')).toBe(fits);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { engineChannels, type RequestContext } from '../engine/engine-events.js';
 import fc from 'fast-check';
-import { InvalidRequestError, ProviderUnavailableError } from '../spec/errors.js';
+import { InternalError, InvalidRequestError, ProviderUnavailableError } from '../spec/errors.js';
 import { createRequestLogger, formatRequestFields, isoTimeNow, resolveLogLevel } from './create-request-logger.js';
 import { createSecretScrubber } from './create-secret-scrubber.js';
 import { TRACE_ID_KEY } from './observer-keys.js';
@@ -188,5 +188,29 @@ describe('isoTimeNow', () => {
         for (const time of times) expect(isoTimeNow(time)).toBe(new Date(time).toISOString());
       }),
     );
+  });
+});
+
+describe('the request line of a call with huge strings', () => {
+  it('stays one short, valid JSON line: every caller or provider string is cut after scrubbing', () => {
+    const scrubber = createSecretScrubber(['sk-known-secret-0123456789']);
+    const huge = 'x'.repeat(9_000_000);
+    const shape: RequestContext = {
+      ...context(`req-${huge}`),
+      requestedModel: `x/${huge}`,
+      route: huge,
+      model: huge,
+      finishReason: huge,
+      error: new InternalError({ message: `failed: ${huge} sk-known-secret-0123456789`, provider: 'openai' }),
+    };
+    const line = formatRequestFields(shape, scrubber);
+    expect(line.length).toBeLessThan(8_000);
+    const fields = JSON.parse(`{${line}}`) as Record<string, unknown>;
+    expect(fields['requested_model']).toMatch(/^x\/x+…$/);
+    expect((fields['error'] as { message: string }).message).toMatch(/^failed: x+…$/);
+    // A secret near the start is redacted before the cut, and never half-cut into a visible prefix.
+    const early = formatRequestFields({ ...shape, error: new InternalError({ message: `sk-known-secret-0123456789 ${huge}` }) }, scrubber);
+    expect(early).toContain('[REDACTED]');
+    expect(early).not.toContain('sk-known');
   });
 });

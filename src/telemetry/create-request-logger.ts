@@ -106,12 +106,12 @@ export function createRequestLogger(options: RequestLoggerOptions = {}): Request
             if (attempt.error === undefined || !logger.isLevelEnabled('warn')) return;
             logger.warn(
               {
-                request_id: attempt.request.requestId,
+                request_id: boundText(attempt.request.requestId),
                 provider: attempt.provider,
-                model: attempt.model,
+                model: boundText(attempt.model),
                 attempt: attempt.attempt,
                 duration_ms: roundMs(attempt.durationMs ?? 0),
-                error: describeError(attempt.error),
+                error: describeError(attempt.error, scrubber),
               },
               'attempt failed',
             );
@@ -119,7 +119,11 @@ export function createRequestLogger(options: RequestLoggerOptions = {}): Request
           rateLimited(event: RateLimitedEvent) {
             if (!logger.isLevelEnabled('warn')) return;
             logger.warn(
-              { request_id: event.context.requestId, provider: event.provider, error: describeError(event.error) },
+              {
+                request_id: boundText(event.context.requestId),
+                provider: event.provider,
+                error: describeError(event.error, scrubber),
+              },
               'rate limited',
             );
           },
@@ -150,7 +154,7 @@ export function createRequestLogger(options: RequestLoggerOptions = {}): Request
  * providers are scrubbed; the enums are not.
  */
 export function formatRequestFields(context: RequestContext, scrubber: SecretScrubber): string {
-  const text = (value: string) => JSON.stringify(scrubber.scrub(value));
+  const text = (value: string) => JSON.stringify(boundText(scrubber.scrub(value)));
   const textOrNull = (value: string | undefined) => (value === undefined ? 'null' : text(value));
   let fields =
     `"request_id":${text(context.requestId)},"operation":"${context.operation}","requested_model":${text(context.requestedModel)}` +
@@ -166,8 +170,20 @@ export function formatRequestFields(context: RequestContext, scrubber: SecretScr
   if (context.finishReason !== undefined) fields += `,"finish_reason":${text(context.finishReason)}`;
   const traceId = context.observers[TRACE_ID_KEY];
   if (typeof traceId === 'string') fields += `,"trace_id":${text(traceId)}`;
-  if (context.error !== undefined) fields += `,"error":${JSON.stringify(scrubber.scrubValue(describeError(context.error)))}`;
+  if (context.error !== undefined) fields += `,"error":${JSON.stringify(scrubber.scrubValue(describeError(context.error, scrubber)))}`;
   return fields;
+}
+
+/**
+ * The longest string a log line carries from a caller or a provider (a request id, a model, an
+ * error message), in UTF-16 units; the rest is cut and marked `…`. A line must stay whole: the
+ * log destination drops a line it cannot hold (8 MiB), and a megabyte of one field helps no reader.
+ * Applied after scrubbing, so a secret is never cut into a prefix that no longer looks like one.
+ */
+export const MAX_LOGGED_TEXT_LENGTH = 1_024;
+
+function boundText(value: string): string {
+  return value.length > MAX_LOGGED_TEXT_LENGTH ? `${value.slice(0, MAX_LOGGED_TEXT_LENGTH)}…` : value;
 }
 
 /** A number as JSON.stringify writes it (non-finite numbers are null). */
@@ -180,10 +196,10 @@ function optionalNumber(name: string, value: number | undefined): string {
   return value === undefined ? '' : `,"${name}":${number(value)}`;
 }
 
-function describeError(error: LiterLLMError): Record<string, unknown> {
+function describeError(error: LiterLLMError, scrubber: SecretScrubber): Record<string, unknown> {
   return {
     code: error.code,
-    message: error.message,
+    message: boundText(scrubber.scrub(error.message)),
     retryable: error.retryable,
     ...(error.provider !== undefined && { provider: error.provider }),
     ...(error.status !== undefined && { upstream_status: error.status }),

@@ -60,6 +60,7 @@ function buildProvider(name: string, file: ProviderFile): ProviderConfig {
     connectTimeoutMs: file.connect_timeout_ms ?? CONFIG_DEFAULTS.connectTimeoutMs,
     firstByteTimeoutMs: file.first_byte_timeout_ms ?? timeoutMs,
     streamIdleTimeoutMs: file.stream_idle_timeout_ms ?? CONFIG_DEFAULTS.streamIdleTimeoutMs,
+    maxResponseBytes: file.max_response_bytes ?? CONFIG_DEFAULTS.maxResponseBytes,
     maxRetries: file.max_retries ?? CONFIG_DEFAULTS.maxRetries,
     models: file.models ?? [],
   };

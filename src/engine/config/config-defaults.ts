@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../../http/default-max-response-bytes.js';
 import type { ProviderType } from './liter-llm-config.js';
 
 /** The defaults applied to every omitted key; the README and the example file quote them. */
@@ -13,6 +14,8 @@ export const CONFIG_DEFAULTS = {
   timeoutMs: 60_000,
   connectTimeoutMs: 10_000,
   streamIdleTimeoutMs: 30_000,
+  // 256 MiB: fits the largest embedding batch as float JSON (see DEFAULT_MAX_RESPONSE_BYTES).
+  maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
   maxRetries: 2,
   weight: 1,
   strategy: 'weighted',

@@ -65,6 +65,7 @@ export const providerFileSchema = section(
     connect_timeout_ms: positiveInteger().optional(),
     first_byte_timeout_ms: positiveInteger().optional(),
     stream_idle_timeout_ms: positiveInteger().optional(),
+    max_response_bytes: positiveInteger().optional(),
     max_retries: retryCount().optional(),
     models: list(nonEmptyText(), 'expected a list of model ids').optional(),
     default_max_tokens: positiveInteger().optional(),

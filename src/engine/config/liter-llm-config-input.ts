@@ -40,6 +40,7 @@ export interface ProviderConfigInput {
   connectTimeoutMs?: number;
   firstByteTimeoutMs?: number;
   streamIdleTimeoutMs?: number;
+  maxResponseBytes?: number;
   maxRetries?: number;
   models?: string[];
   defaultMaxTokens?: number;

@@ -40,6 +40,8 @@ export interface ProviderConfig {
   connectTimeoutMs: number;
   firstByteTimeoutMs: number;
   streamIdleTimeoutMs: number;
+  /** The longest JSON answer read from this provider, in bytes; a longer one is a non-retryable 502. */
+  maxResponseBytes: number;
   maxRetries: number;
   /** Model ids listed by /v1/models; empty when the config does not say. */
   models: string[];

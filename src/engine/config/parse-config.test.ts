@@ -277,6 +277,7 @@ describe('parseConfig: defaults', () => {
       connectTimeoutMs: 10_000,
       firstByteTimeoutMs: 60_000,
       streamIdleTimeoutMs: 30_000,
+      maxResponseBytes: 256 * 1024 * 1024,
       maxRetries: 2,
       models: [],
     });
@@ -496,5 +497,15 @@ describe('parseConfig: secrets are never echoed', () => {
       'config_source.etcd.endpoints[0]: expected an http:// or https:// URL, got "ftp://…@etcd:2379"',
     ]);
     expect(allText(result)).not.toContain('hunter2');
+  });
+});
+
+describe('parseConfig: providers.NAME.max_response_bytes', () => {
+  test('is read, and checked with its path', () => {
+    const config = configOf(parseConfig('providers:\n  openai:\n    max_response_bytes: 1048576\n', { env }));
+    expect(config.providers.openai?.maxResponseBytes).toBe(1_048_576);
+    expect(errorsOf(parseConfig('providers:\n  openai:\n    max_response_bytes: 0\n', { env }))).toEqual([
+      'providers.openai.max_response_bytes: expected a positive integer, got 0',
+    ]);
   });
 });
