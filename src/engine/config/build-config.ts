@@ -108,5 +108,8 @@ function buildServer(file: ParsedConfigFile['server']): ServerConfig {
     apiKeys,
     maxBodyBytes: file?.max_body_bytes ?? CONFIG_DEFAULTS.maxBodyBytes,
     drainTimeoutMs: file?.drain_timeout_ms ?? CONFIG_DEFAULTS.drainTimeoutMs,
+    headersTimeoutMs: file?.headers_timeout_ms ?? CONFIG_DEFAULTS.headersTimeoutMs,
+    requestTimeoutMs: file?.request_timeout_ms ?? CONFIG_DEFAULTS.requestTimeoutMs,
+    maxConnections: file?.max_connections ?? CONFIG_DEFAULTS.maxConnections,
   };
 }

@@ -17,6 +17,9 @@ export interface LiterLLMConfigInput {
     apiKeys?: string[] | string;
     maxBodyBytes?: number;
     drainTimeoutMs?: number;
+    headersTimeoutMs?: number;
+    requestTimeoutMs?: number;
+    maxConnections?: number;
   };
 }
 

@@ -100,4 +100,10 @@ export interface ServerConfig {
   apiKeys: string[];
   maxBodyBytes: number;
   drainTimeoutMs: number;
+  /** From a connection's first byte (or the previous response) until the request's headers are in. */
+  headersTimeoutMs: number;
+  /** Until the whole request, body included, is in; the response is not timed by it. */
+  requestTimeoutMs: number;
+  /** Client connections held at once; more are closed as soon as they are accepted. */
+  maxConnections: number;
 }

@@ -290,6 +290,9 @@ describe('parseConfig: defaults', () => {
       apiKeys: [],
       maxBodyBytes: 10 * 1024 * 1024,
       drainTimeoutMs: 10_000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      maxConnections: 4096,
     });
   });
 
