@@ -1,6 +1,7 @@
 /**
  * Connection hygiene over real sockets: slow clients are cut by the header and request timeouts,
- * connections beyond server.max_connections are refused.
+ * connections beyond server.max_connections are refused, an oversized body's 413 reaches the
+ * client.
  */
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -50,6 +51,23 @@ function exchange(port: number, script: (socket: Socket) => void, waitMs = 3_000
     socket.on('close', () => finish(Date.now() - opened));
     script(socket);
   });
+}
+
+/** Writes `count` chunks of `size` bytes, waiting for 'drain' when the socket buffer is full. */
+async function writeChunks(
+  socket: Socket,
+  count: number,
+  size: number,
+  encode: (piece: Buffer) => string | Buffer,
+): Promise<void> {
+  const piece = Buffer.alloc(size, 'x');
+  for (let index = 0; index < count && !socket.destroyed; index++) {
+    if (!socket.write(encode(piece))) await new Promise((resolve) => socket.once('drain', resolve));
+  }
+}
+
+function chunk(piece: Buffer): string {
+  return `${piece.length.toString(16)}\r\n${piece.toString('latin1')}\r\n`;
 }
 
 function requestHead(path: string, port: number, headers: Record<string, string>): string {
@@ -144,5 +162,90 @@ describe('server.max_connections', () => {
       socket.write('GET /healthz HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n'),
     );
     expect(parseResponses(served.text)[0]?.status).toBe(200);
+  });
+});
+
+describe('an oversized body', () => {
+  // The client writes its whole body before reading, as Python's httpx and many others do: the 413 must
+  // still be there when it reads, so the rest of the body is read and dropped rather than reset.
+  async function sendWholeThenRead(
+    port: number,
+    path: string,
+    headers: Record<string, string>,
+    body: (socket: Socket) => Promise<void>,
+  ) {
+    return exchange(port, (socket) => {
+      socket.pause();
+      socket.write(requestHead(path, port, { 'content-type': 'application/json', ...headers }));
+      void body(socket).then(() => socket.resume());
+    });
+  }
+
+  it('gets its 413 through to a client that reads only after sending a chunked body', async () => {
+    const { port } = await start({ maxBodyBytes: 64 * 1024 });
+    const result = await sendWholeThenRead(port, '/v1/chat/completions', { 'transfer-encoding': 'chunked' }, async (socket) => {
+      await writeChunks(socket, 256, 16 * 1024, chunk);
+      socket.write('0\r\n\r\n');
+    });
+    const [response] = parseResponses(result.text);
+    expect(response?.status).toBe(413);
+    expect(JSON.parse(response?.body ?? '')).toMatchObject({
+      error: { code: 'payload_too_large', type: 'invalid_request_error' },
+    });
+  });
+
+  it('gets its 413 through when a declared Content-Length is over the limit, in the Anthropic format on /v1/messages', async () => {
+    const { port } = await start({ maxBodyBytes: 64 * 1024 });
+    const size = 4 * 1024 * 1024;
+    const result = await sendWholeThenRead(port, '/v1/messages', { 'content-length': String(size) }, (socket) =>
+      writeChunks(socket, size / (16 * 1024), 16 * 1024, (piece) => piece),
+    );
+    const [response] = parseResponses(result.text);
+    expect(response?.status).toBe(413);
+    expect(JSON.parse(response?.body ?? '')).toMatchObject({
+      type: 'error',
+      error: { type: 'request_too_large', message: expect.stringContaining(`${size} bytes`) },
+    });
+  });
+
+  it('cuts a body that goes on far past the limit, after its 413', async () => {
+    const { port } = await start({ maxBodyBytes: 1024 });
+    let written = 0;
+    const result = await exchange(
+      port,
+      (socket) => {
+        socket.write(
+          requestHead('/v1/chat/completions', port, { 'content-type': 'application/json', 'content-length': String(2 ** 30) }),
+        );
+        void writeChunks(socket, 2 ** 30 / (64 * 1024), 64 * 1024, (piece) => {
+          written += piece.length;
+          return piece;
+        });
+      },
+      20_000,
+    );
+    expect(parseResponses(result.text)[0]?.status).toBe(413);
+    expect(result.closedAfterMs).toBeDefined();
+    // 64 MiB are dropped at most (MAX_DISCARDED_BYTES), plus what the socket buffers held.
+    expect(written).toBeLessThan(128 * 1024 * 1024);
+  });
+
+  it('leaves the connection usable once the rest of the body was dropped', async () => {
+    const { port } = await start({ maxBodyBytes: 1024 });
+    const big = Buffer.alloc(256 * 1024, ' ').toString();
+    const result = await exchange(port, (socket) => {
+      socket.write(
+        requestHead('/v1/chat/completions', port, { 'content-type': 'application/json', 'content-length': String(big.length) }) +
+          big,
+      );
+      socket.write(
+        requestHead('/v1/chat/completions', port, {
+          'content-type': 'application/json',
+          'content-length': String(CHAT_BODY.length),
+          connection: 'close',
+        }) + CHAT_BODY,
+      );
+    });
+    expect(parseResponses(result.text).map((response) => response.status)).toEqual([413, 200]);
   });
 });
