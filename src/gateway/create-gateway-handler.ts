@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServerConfig } from '../engine/config/liter-llm-config.js';
 import type { Engine } from '../engine/engine.js';
 import { AuthenticationError, isLiterLLMError } from '../spec/errors.js';
+import { checkHostHeader } from './check-host-header.js';
 import { createAPIKeyCheck, type APIKeyCheck } from './create-api-key-check.js';
 import { formatAnthropicError } from './format-anthropic-error.js';
 import { formatOpenAIError } from './format-openai-error.js';
@@ -16,21 +17,23 @@ import { formatRetryAfterSeconds, mapErrorToHTTP } from './map-error-to-http.js'
 import { createMetricsEndpoint, type MetricsEndpoint } from './metrics-endpoint.js';
 
 export interface GatewayHandlerOptions {
-  /** `api_keys` and `max_body_bytes` of the server config (default: no keys, 10 MiB). */
-  server?: Partial<Pick<ServerConfig, 'apiKeys' | 'maxBodyBytes'>>;
+  /** `api_keys`, `max_body_bytes` and `allowed_hosts` of the server config (default: no keys, 10 MiB, none). */
+  server?: Partial<Pick<ServerConfig, 'apiKeys' | 'maxBodyBytes' | 'allowedHosts'>>;
   /** Where `/metrics` comes from and responses are counted; defaults to a registry of the gateway's own. */
   metrics?: MetricsEndpoint;
   /** One line per event the operator should see (unexpected errors). Default: standard error. */
   log?: (line: string) => void;
   /** An extra readiness condition for `/readyz`. */
   isReady?: () => boolean;
+  /** The address the server listens on, once it does: bound to loopback, the Host header is checked (checkHostHeader). */
+  boundAddress?: () => string | undefined;
 }
 
 export interface GatewayHandler {
   /** Answers one request; resolves once the response is complete (or the client left). */
   handle(request: GatewayRequest, response: GatewayResponse): Promise<void>;
-  /** Applies a reloaded config's `api_keys` and `max_body_bytes` to the requests that follow. */
-  updateServerConfig(server: Partial<Pick<ServerConfig, 'apiKeys' | 'maxBodyBytes'>>): void;
+  /** Applies a reloaded config's `api_keys`, `max_body_bytes` and `allowed_hosts` to the requests that follow. */
+  updateServerConfig(server: Partial<Pick<ServerConfig, 'apiKeys' | 'maxBodyBytes' | 'allowedHosts'>>): void;
   /** Draining: `/readyz` answers 503 and responses ask clients to close their connection. */
   setDraining(draining: boolean): void;
   readonly draining: boolean;
@@ -71,13 +74,15 @@ export function createGatewayHandler(engine: Engine, options: GatewayHandlerOpti
   const metrics = options.metrics ?? createMetricsEndpoint();
   let keyCheck: APIKeyCheck | undefined;
   let maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+  let allowedHosts: readonly string[] = [];
   let draining = false;
   let inFlight = 0;
   let idleWaiters: (() => void)[] = [];
 
-  function applyServerConfig(server: Partial<Pick<ServerConfig, 'apiKeys' | 'maxBodyBytes'>>): void {
+  function applyServerConfig(server: Partial<Pick<ServerConfig, 'apiKeys' | 'maxBodyBytes' | 'allowedHosts'>>): void {
     if (server.apiKeys !== undefined) keyCheck = createAPIKeyCheck(server.apiKeys);
     if (server.maxBodyBytes !== undefined) maxBodyBytes = server.maxBodyBytes;
+    if (server.allowedHosts !== undefined) allowedHosts = server.allowedHosts;
   }
   applyServerConfig(options.server ?? {});
 
@@ -141,6 +146,7 @@ export function createGatewayHandler(engine: Engine, options: GatewayHandlerOpti
     const context = new GatewayContext(engine, request, response, requestId, maxBodyBytes, draining);
     inFlight++;
     try {
+      checkHostHeader(request.headers.host, options.boundAddress?.(), allowedHosts);
       if (route === undefined) {
         throw new GatewayHTTPError({
           status: 404,

@@ -1,9 +1,10 @@
 import { CancelledError, InvalidRequestError } from '../spec/errors.js';
+import { checkJSONContentType } from './check-json-content-type.js';
 import { GatewayHTTPError } from './gateway-http-error.js';
 import type { GatewayRequest } from './gateway-http.js';
 
 /**
- * Reads and parses a JSON request body of at most `maxBytes`.
+ * Reads and parses a JSON request body of at most `maxBytes`, declared as JSON (checkJSONContentType).
  * A declared Content-Length over the limit is refused before a byte is kept; an undeclared one as
  * soon as the count passes the limit, and what was read so far is dropped, so an oversized body is
  * never held in memory. The 413 goes out at once, and the rest of the body is still read and dropped
@@ -11,6 +12,11 @@ import type { GatewayRequest } from './gateway-http.js';
  * everything, and closing on unread data would reset the connection before they see it.
  */
 export function readJSONBody(request: GatewayRequest, maxBytes: number): Promise<unknown> {
+  try {
+    checkJSONContentType(request.headers['content-type']);
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
   const declared = request.headers['content-length'];
   if (declared !== undefined && Number(declared) > maxBytes) {
     discardRest(request);

@@ -1,7 +1,7 @@
 /**
  * Connection hygiene over real sockets: slow clients are cut by the header and request timeouts,
  * connections beyond server.max_connections are refused, an oversized body's 413 reaches the
- * client.
+ * client, POST bodies must be declared JSON, and a loopback gateway checks the Host header.
  */
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -247,5 +247,95 @@ describe('an oversized body', () => {
       );
     });
     expect(parseResponses(result.text).map((response) => response.status)).toEqual([413, 200]);
+  });
+});
+
+describe('Content-Type of POST bodies', () => {
+  // A web page may POST cross-site without a preflight only as text/plain, a form, or no type at all.
+  it.each([
+    ['text/plain;charset=UTF-8', '/v1/chat/completions'],
+    ['application/x-www-form-urlencoded', '/v1/embeddings'],
+    [undefined, '/v1/chat/completions'],
+  ])('answers %s on %s with 415 naming the expected type', async (contentType, path) => {
+    const { url, handler } = await start();
+    const response = await fetch(`${url}${path}`, {
+      method: 'POST',
+      body: contentType === undefined ? new Blob([CHAT_BODY]) : CHAT_BODY,
+      headers: contentType === undefined ? {} : { 'content-type': contentType },
+    });
+    expect(response.status).toBe(415);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('unsupported_media_type');
+    expect(body.error.message).toContain('application/json');
+    expect(handler.inFlight).toBe(0);
+  });
+
+  it('answers /v1/messages in the Anthropic error format', async () => {
+    const { url } = await start();
+    const response = await fetch(`${url}/v1/messages`, { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } });
+    expect(response.status).toBe(415);
+    expect(await response.json()).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', code: 'unsupported_media_type' },
+    });
+  });
+
+  it.each([
+    'application/json',
+    'application/json; charset=utf-8',
+    'Application/JSON;charset=UTF-8',
+    'application/merge-patch+json',
+  ])('accepts %s', async (contentType) => {
+    const { url } = await start();
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      body: CHAT_BODY,
+      headers: { 'content-type': contentType },
+    });
+    expect(response.status).toBe(200);
+  });
+});
+
+describe('Host header on a loopback gateway (DNS rebinding)', () => {
+  async function get(port: number, host: string): Promise<{ status: number; body: string }> {
+    const result = await exchange(port, (socket) =>
+      socket.write(`GET /healthz HTTP/1.1\r\nhost: ${host}\r\nconnection: close\r\n\r\n`),
+    );
+    const [response] = parseResponses(result.text);
+    return { status: response?.status ?? 0, body: response?.body ?? '' };
+  }
+
+  it('refuses a name that is not loopback with 403 naming server.allowed_hosts', async () => {
+    const { port } = await start();
+    const response = await get(port, `rebind.attacker.example:${port}`);
+    expect(response.status).toBe(403);
+    expect(JSON.parse(response.body)).toMatchObject({
+      error: { code: 'host_not_allowed', message: expect.stringContaining('server.allowed_hosts') },
+    });
+  });
+
+  it.each(['localhost', 'LOCALHOST:1234', '127.0.0.1', '127.0.0.1:8080', '127.1.2.3', '[::1]:8080', '[::1]'])(
+    'accepts %s',
+    async (host) => {
+      const { port } = await start();
+      expect((await get(port, host)).status).toBe(200);
+    },
+  );
+
+  it('accepts the names in server.allowed_hosts (a leading dot covers subdomains)', async () => {
+    const { port } = await start({ allowedHosts: ['gateway.internal', '.example.org'] });
+    expect((await get(port, 'gateway.internal:8080')).status).toBe(200);
+    expect((await get(port, 'api.example.org')).status).toBe(200);
+    expect((await get(port, 'example.org')).status).toBe(200);
+    expect((await get(port, 'localhost')).status).toBe(200);
+    expect((await get(port, 'gateway.internal.attacker.example')).status).toBe(403);
+    expect((await get(port, 'badexample.org')).status).toBe(403);
+  });
+
+  it('applies a reloaded server.allowed_hosts', async () => {
+    const gateway = await start();
+    expect((await get(gateway.port, 'gateway.internal')).status).toBe(403);
+    gateway.handler.updateServerConfig({ allowedHosts: ['*'] });
+    expect((await get(gateway.port, 'gateway.internal')).status).toBe(200);
   });
 });

@@ -43,9 +43,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const host = options.host ?? config.host ?? CONFIG_DEFAULTS.host;
   const port = options.port ?? config.port ?? CONFIG_DEFAULTS.port;
   const drainTimeoutMs = config.drainTimeoutMs ?? CONFIG_DEFAULTS.drainTimeoutMs;
+  // Known once listening; no request arrives before.
+  let boundAddress: string | undefined = undefined;
   const handler = createGatewayHandler(options.engine, {
     ...options,
-    server: { apiKeys: config.apiKeys ?? [], maxBodyBytes: config.maxBodyBytes ?? CONFIG_DEFAULTS.maxBodyBytes },
+    server: {
+      apiKeys: config.apiKeys ?? [],
+      maxBodyBytes: config.maxBodyBytes ?? CONFIG_DEFAULTS.maxBodyBytes,
+      allowedHosts: config.allowedHosts ?? [],
+    },
+    boundAddress: () => boundAddress,
   });
   const server = createServer(createServerOptions(config));
   server.maxConnections = config.maxConnections ?? CONFIG_DEFAULTS.maxConnections;
@@ -59,6 +66,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     });
   });
   const address = server.address() as AddressInfo;
+  boundAddress = address.address;
   const url = `http://${formatHost(address.address)}:${address.port}`;
   let closed: Promise<void> | undefined;
 

@@ -111,5 +111,6 @@ function buildServer(file: ParsedConfigFile['server']): ServerConfig {
     headersTimeoutMs: file?.headers_timeout_ms ?? CONFIG_DEFAULTS.headersTimeoutMs,
     requestTimeoutMs: file?.request_timeout_ms ?? CONFIG_DEFAULTS.requestTimeoutMs,
     maxConnections: file?.max_connections ?? CONFIG_DEFAULTS.maxConnections,
+    allowedHosts: file?.allowed_hosts ?? [],
   };
 }

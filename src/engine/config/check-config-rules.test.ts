@@ -9,14 +9,16 @@ function errorsOf(result: ConfigResult): string[] {
   return result.errors.map((issue) => `${issue.path}: ${issue.message}`);
 }
 
-describe('server timeouts and connections', () => {
+describe('server timeouts, connections and allowed hosts', () => {
   test('are applied as written', () => {
-    const text = 'server:\n  headers_timeout_ms: 5000\n  request_timeout_ms: 60000\n  max_connections: 100\n';
+    const text =
+      'server:\n  headers_timeout_ms: 5000\n  request_timeout_ms: 60000\n  max_connections: 100\n  allowed_hosts: [ gateway.internal, .example.com, "*" ]\n';
     const result = parseConfig(text, { env: {} });
     expect(result.ok && result.config.server).toMatchObject({
       headersTimeoutMs: 5000,
       requestTimeoutMs: 60_000,
       maxConnections: 100,
+      allowedHosts: ['gateway.internal', '.example.com', '*'],
     });
   });
 
@@ -35,6 +37,15 @@ describe('server timeouts and connections', () => {
       'server.headers_timeout_ms: expected a positive integer, got 0',
       'server.request_timeout_ms: expected a positive integer, got 1.5',
       'server.max_connections: expected a positive integer, got "many"',
+    ]);
+  });
+
+  test('an allowed host written as a URL or with a port is refused, naming the entry', () => {
+    const text = 'server:\n  allowed_hosts: [ ok.example, "https://gateway.example", "gateway.example:8080", "" ]\n';
+    expect(errorsOf(parseConfig(text, { env: {} }))).toEqual([
+      'server.allowed_hosts[1]: expected a host name such as gateway.example.com, .example.com (and its subdomains) or *, without scheme, port or path',
+      'server.allowed_hosts[2]: expected a host name such as gateway.example.com, .example.com (and its subdomains) or *, without scheme, port or path',
+      'server.allowed_hosts[3]: expected a non-empty string, got ""',
     ]);
   });
 });

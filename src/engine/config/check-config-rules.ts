@@ -154,6 +154,9 @@ function checkLimits(value: unknown): PathIssue[] {
   return [];
 }
 
+// A host name as a Host header carries it, without the port: `gateway.example.com`, `.example.com`, `*`.
+const ALLOWED_HOST = /^(\*|\.?[a-z0-9_-]+(\.[a-z0-9_-]+)*)$/i;
+
 function checkServer(value: unknown): PathIssue[] {
   const server = asRecord(value);
   if (server === undefined) return [];
@@ -167,6 +170,16 @@ function checkServer(value: unknown): PathIssue[] {
       message: `cannot be longer than server.request_timeout_ms (${requestTimeout}): the headers are part of the request`,
     });
   }
+  const allowedHosts = Array.isArray(server.allowed_hosts) ? server.allowed_hosts : [];
+  allowedHosts.forEach((host, index) => {
+    if (typeof host === 'string' && host !== '' && !ALLOWED_HOST.test(host)) {
+      issues.push({
+        path: ['server', 'allowed_hosts', index],
+        message:
+          'expected a host name such as gateway.example.com, .example.com (and its subdomains) or *, without scheme, port or path',
+      });
+    }
+  });
   return issues;
 }
 

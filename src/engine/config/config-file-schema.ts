@@ -121,6 +121,7 @@ export const configFileSchema = section(
       headers_timeout_ms: positiveInteger().optional(),
       request_timeout_ms: positiveInteger().optional(),
       max_connections: positiveInteger().optional(),
+      allowed_hosts: list(nonEmptyText(), 'expected a list of host names').optional(),
     }).optional(),
   },
   'expected a mapping at the top level',

@@ -20,6 +20,7 @@ export interface LiterLLMConfigInput {
     headersTimeoutMs?: number;
     requestTimeoutMs?: number;
     maxConnections?: number;
+    allowedHosts?: string[];
   };
 }
 

@@ -106,4 +106,6 @@ export interface ServerConfig {
   requestTimeoutMs: number;
   /** Client connections held at once; more are closed as soon as they are accepted. */
   maxConnections: number;
+  /** Extra Host names the gateway answers (`.example.com` covers subdomains, `*` any); see checkHostHeader. */
+  allowedHosts: string[];
 }

@@ -293,6 +293,7 @@ describe('parseConfig: defaults', () => {
       headersTimeoutMs: 10_000,
       requestTimeoutMs: 30_000,
       maxConnections: 4096,
+      allowedHosts: [],
     });
   });
 
