@@ -19,9 +19,9 @@ afterEach(async () => {
   running = undefined;
 });
 
-async function start(config: Partial<ServerConfig> = {}): Promise<RunningGateway> {
+async function start(config: Partial<ServerConfig> = {}, log: (line: string) => void = () => {}): Promise<RunningGateway> {
   const engine = createScriptedEngine({ chat: () => createChatResponse({ text: 'fine' }) });
-  running = await startGateway({ engine, config, host: '127.0.0.1', port: 0, log: () => {} });
+  running = await startGateway({ engine, config, host: '127.0.0.1', port: 0, log });
   return running;
 }
 
@@ -146,8 +146,9 @@ describe('header and request timeouts', () => {
 });
 
 describe('server.max_connections', () => {
-  it('refuses connections beyond the cap at once, and accepts again when one closes', async () => {
-    const { port } = await start({ maxConnections: 2 });
+  it('refuses connections beyond the cap at once, says so once, and accepts again when one closes', async () => {
+    const logs: string[] = [];
+    const { port } = await start({ maxConnections: 2 }, (line) => logs.push(line));
     const held = [connect(port, '127.0.0.1'), connect(port, '127.0.0.1')];
     sockets.push(...held);
     await Promise.all(held.map((socket) => new Promise((resolve) => socket.once('connect', resolve))));
@@ -156,6 +157,10 @@ describe('server.max_connections', () => {
     expect(refused.closedAfterMs).toBeDefined();
     expect(refused.closedAfterMs).toBeLessThan(500);
     expect(refused.text).toBe('');
+    await exchange(port, () => {}, 2_000);
+    expect(logs.map((line) => JSON.parse(line) as unknown)).toEqual([
+      { level: 'warn', msg: 'server.max_connections (2) reached: new connections are closed at once', dropped_connections: 1 },
+    ]);
     held[0]?.destroy();
     await new Promise((resolve) => setTimeout(resolve, 50));
     const served = await exchange(port, (socket) =>
