@@ -203,7 +203,11 @@ describe('liter-llm serve', () => {
     const dir = temporaryDirectory();
     const served = await serve(['--config', writeConfig(dir)]);
     expect((await chat(served.url, 'count me', { 'x-request-id': 'req-metrics-1' })).status).toBe(200);
-    const invalid = await fetch(`${served.url}/v1/chat/completions`, { method: 'POST', body: '{"model":"openai/gpt-4o-mini"}' });
+    const invalid = await fetch(`${served.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"model":"openai/gpt-4o-mini"}',
+    });
     expect(invalid.status).toBe(400);
     const metrics = await (await fetch(`${served.url}/metrics`)).text();
     expect(metrics).toMatch(/liter_llm_requests_total\{provider="openai",model="[^"]+",status="ok"\} 1/);

@@ -1,6 +1,7 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createGatewayHandler } from './create-gateway-handler.js';
-import { createMemoryRequest, createMemoryResponse, injectRequest } from './inject-request.js';
+import { createMemoryResponse, injectRequest } from './inject-request.js';
 import { createChatResponse, createScriptedEngine } from './testing/create-scripted-engine.js';
 
 const CHAT_BODY = { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] };
@@ -269,36 +270,33 @@ describe('request bodies', () => {
     expect(list.json<{ error: { message: string } }>().error.message).toBe('the request body: expected an object, got an array');
   });
 
-  it('refuses a declared Content-Length over server.max_body_bytes with 413 without reading it', async () => {
+  it('refuses a declared Content-Length over server.max_body_bytes with 413 before the body arrives, then drops it', async () => {
     const { handler, engine } = createHandler({ server: { maxBodyBytes: 100 } });
-    const request = createMemoryRequest('/v1/chat/completions', { body: CHAT_BODY, headers: { 'content-length': '5000' } });
-    let read = false;
-    request.on('data', () => (read = true));
-    request.pause();
+    const request = createPushedRequest({ 'content-length': '5000' });
     const response = createMemoryResponse();
     await handler.handle(request, response);
     const result = response.result();
     expect(result.status).toBe(413);
-    expect(result.headers['connection']).toBe('close');
+    expect(result.headers['connection']).toBeUndefined();
     expect(result.json()).toMatchObject({ error: { code: 'payload_too_large', type: 'invalid_request_error' } });
     expect(result.json<{ error: { message: string } }>().error.message).toContain('5000 bytes');
-    expect(read).toBe(false);
     expect(engine.calls).toHaveLength(0);
+    request.push('x'.repeat(5000));
+    request.push(null);
+    await new Promise((resolve) => request.once('end', resolve));
   });
 
-  it('stops reading an undeclared body as soon as it passes the limit', async () => {
+  it('answers an undeclared body with 413 as soon as it passes the limit, without waiting for the rest', async () => {
     const { handler } = createHandler({ server: { maxBodyBytes: 100 } });
-    const pieces = Array.from({ length: 50 }, () => 'x'.repeat(60));
-    let served = 0;
-    const request = createMemoryRequest('/v1/chat/completions', { body: pieces });
-    request.on('data', () => served++);
-    const response = await (async () => {
-      const memory = createMemoryResponse();
-      await handler.handle(request, memory);
-      return memory.result();
-    })();
-    expect(response.status).toBe(413);
-    expect(served).toBeLessThan(5);
+    const request = createPushedRequest();
+    request.push('x'.repeat(60));
+    request.push('x'.repeat(60));
+    const response = createMemoryResponse();
+    await handler.handle(request, response);
+    expect(response.result().status).toBe(413);
+    for (let index = 0; index < 50; index++) request.push('x'.repeat(60));
+    request.push(null);
+    await new Promise((resolve) => request.once('end', resolve));
   });
 
   it('accepts a body of exactly the limit', async () => {
@@ -307,6 +305,15 @@ describe('request bodies', () => {
     expect((await injectRequest(handler, '/v1/chat/completions', { method: 'POST', body: text })).status).toBe(200);
   });
 });
+
+/** A POST whose body the test pushes piece by piece (`push(null)` ends it). */
+function createPushedRequest(headers: Record<string, string> = {}) {
+  return Object.assign(new Readable({ read() {} }), {
+    method: 'POST',
+    url: '/v1/chat/completions',
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}
 
 describe('unexpected failures', () => {
   it('answers a bug with a generic 500, logs the details on one line, and never leaks them', async () => {

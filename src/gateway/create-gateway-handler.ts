@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServerConfig } from '../engine/config/liter-llm-config.js';
 import type { Engine } from '../engine/engine.js';
 import { AuthenticationError, isLiterLLMError, ProviderUnavailableError } from '../spec/errors.js';
+import { checkHostHeader } from './check-host-header.js';
 import { createAPIKeyCheck, type APIKeyCheck } from './create-api-key-check.js';
 import { formatAnthropicError } from './format-anthropic-error.js';
 import { formatOpenAIError } from './format-openai-error.js';
@@ -16,11 +17,11 @@ import { formatRetryAfterSeconds, mapErrorToHTTP } from './map-error-to-http.js'
 import { createMetricsEndpoint, type MetricsEndpoint } from './metrics-endpoint.js';
 
 /** The server keys the handler applies live on reload (updateServerConfig); every other one needs a restart. */
-export const LIVE_SERVER_KEYS = ['apiKeys', 'maxBodyBytes', 'metricsRequireKey'] as const satisfies readonly (keyof ServerConfig)[];
+export const LIVE_SERVER_KEYS = ['apiKeys', 'maxBodyBytes', 'metricsRequireKey', 'allowedHosts'] as const satisfies readonly (keyof ServerConfig)[];
 export type LiveServerConfig = Pick<ServerConfig, (typeof LIVE_SERVER_KEYS)[number]>;
 
 export interface GatewayHandlerOptions {
-  /** `api_keys`, `max_body_bytes` and `metrics_require_key` of the server config (default: no keys, 10 MiB, false). */
+  /** The live server keys (LIVE_SERVER_KEYS) of the server config (default: no keys, 10 MiB, false, no extra hosts). */
   server?: Partial<LiveServerConfig>;
   /** Where `/metrics` comes from and responses are counted; defaults to a registry of the gateway's own. */
   metrics?: MetricsEndpoint;
@@ -28,14 +29,16 @@ export interface GatewayHandlerOptions {
   log?: (line: string) => void;
   /** An extra readiness condition for `/readyz`. */
   isReady?: () => boolean;
+  /** The address the server listens on, once it does: bound to loopback, the Host header is checked (checkHostHeader). */
+  boundAddress?: () => string | undefined;
 }
 
 export interface GatewayHandler {
   /** Answers one request; resolves once the response is complete (or the client left). */
   handle(request: GatewayRequest, response: GatewayResponse): Promise<void>;
   /**
-   * Applies a reloaded config's `api_keys`, `max_body_bytes` and `metrics_require_key` to the requests that follow. Keys that
-   * are all blank throw an InvalidRequestError and change nothing (as they do at creation).
+   * Applies a reloaded config's live server keys (LIVE_SERVER_KEYS) to the requests that follow. Keys
+   * that are all blank throw an InvalidRequestError and change nothing (as they do at creation).
    */
   updateServerConfig(server: Partial<LiveServerConfig>): void;
   /** Draining: `/readyz` answers 503 and responses ask clients to close their connection. */
@@ -89,6 +92,7 @@ export function createGatewayHandler(engine: Engine, options: GatewayHandlerOpti
   let keyCheck: APIKeyCheck | undefined;
   let maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
   let metricsRequireKey = false;
+  let allowedHosts: readonly string[] = [];
   let draining = false;
   let inFlight = 0;
   // The requests being answered, for cutInFlight: add + delete cost ~0.1 µs a request (Node 20, this VM).
@@ -100,6 +104,7 @@ export function createGatewayHandler(engine: Engine, options: GatewayHandlerOpti
     if (server.apiKeys !== undefined) keyCheck = createAPIKeyCheck(server.apiKeys);
     if (server.maxBodyBytes !== undefined) maxBodyBytes = server.maxBodyBytes;
     if (server.metricsRequireKey !== undefined) metricsRequireKey = server.metricsRequireKey;
+    if (server.allowedHosts !== undefined) allowedHosts = server.allowedHosts;
   }
   applyServerConfig(options.server ?? {});
 
@@ -165,6 +170,7 @@ export function createGatewayHandler(engine: Engine, options: GatewayHandlerOpti
     inFlight++;
     live.add(context);
     try {
+      checkHostHeader(request.headers.host, options.boundAddress?.(), allowedHosts);
       if (route === undefined) {
         throw new GatewayHTTPError({
           status: 404,

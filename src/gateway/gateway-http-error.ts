@@ -22,7 +22,7 @@ export interface HTTPErrorInfo {
   providerRequestId?: string;
   /** Extra response headers (`Allow` on a 405). */
   headers?: Record<string, string>;
-  /** Close the connection after answering (an oversized body was not read to its end). */
+  /** Close the connection after answering. */
   closeConnection?: boolean;
 }
 

@@ -1,18 +1,27 @@
 import { CancelledError, InvalidRequestError } from '../spec/errors.js';
 import { MAX_JSON_DEPTH } from '../spec/find-deep-nesting.js';
 import { findDeepNestingInJSON } from '../spec/find-deep-nesting-in-json.js';
+import { checkJSONContentType } from './check-json-content-type.js';
 import { GatewayHTTPError } from './gateway-http-error.js';
 import type { GatewayRequest } from './gateway-http.js';
 
 /**
- * Reads and parses a JSON request body of at most `maxBytes`. A declared Content-Length over the
- * limit is refused before a byte is read; an undeclared one is refused as soon as the count passes
- * the limit, and what was read so far is dropped, so an oversized body is never held in memory.
- * The 413 asks for the connection to be closed, as the rest of the body was not read.
+ * Reads and parses a JSON request body of at most `maxBytes`, declared as JSON (checkJSONContentType).
+ * A declared Content-Length over the limit is refused before a byte is kept; an undeclared one as
+ * soon as the count passes the limit, and what was read so far is dropped, so an oversized body is
+ * never held in memory. The 413 goes out at once, and the rest of the body is still read and dropped
+ * (up to MAX_DISCARDED_BYTES): clients such as Python's httpx read the answer only after sending
+ * everything, and closing on unread data would reset the connection before they see it.
  */
 export function readJSONBody(request: GatewayRequest, maxBytes: number): Promise<unknown> {
+  try {
+    checkJSONContentType(request.headers['content-type']);
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
   const declared = request.headers['content-length'];
   if (declared !== undefined && Number(declared) > maxBytes) {
+    discardRest(request);
     return Promise.reject(createTooLargeError(maxBytes, Number(declared)));
   }
   return new Promise((resolve, reject) => {
@@ -30,8 +39,7 @@ export function readJSONBody(request: GatewayRequest, maxBytes: number): Promise
       if (total > maxBytes) {
         cleanup();
         first = chunks = undefined;
-        // Stop the flow: the 413 goes out now and the connection is closed after it.
-        request.pause();
+        discardRest(request);
         reject(createTooLargeError(maxBytes));
         return;
       }
@@ -60,6 +68,25 @@ export function readJSONBody(request: GatewayRequest, maxBytes: number): Promise
     request.on('error', onError);
     request.on('aborted', onAborted);
   });
+}
+
+// Past this much more of an oversized body, the connection is cut (its request timeout would cut it too).
+const MAX_DISCARDED_BYTES = 64 * 1024 * 1024;
+
+/** Reads what is left of a refused body and drops it, so the connection ends cleanly (and can carry the next request). */
+function discardRest(request: GatewayRequest): void {
+  let discarded = 0;
+  const onData = (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > MAX_DISCARDED_BYTES) {
+      request.off('data', onData);
+      request.destroy();
+    }
+  };
+  request.on('data', onData);
+  request.once('end', () => request.off('data', onData));
+  request.once('error', () => request.off('data', onData));
+  request.resume();
 }
 
 function parseJSON(text: string): unknown {
@@ -94,6 +121,5 @@ function createTooLargeError(maxBytes: number, declared?: number): GatewayHTTPEr
     code: 'payload_too_large',
     message: `the request body ${size} the limit of ${maxBytes} bytes (server.max_body_bytes)`,
     retryable: false,
-    closeConnection: true,
   });
 }

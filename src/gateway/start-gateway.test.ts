@@ -47,17 +47,15 @@ describe('startGateway', () => {
     );
   });
 
-  it('answers an oversized chunked body with 413 and closes the connection without reading the rest', async () => {
+  it('answers an oversized chunked body with 413 while it is still being sent', async () => {
     const engine = createScriptedEngine({ chat: () => createChatResponse() });
     running = await startGateway({ engine, config: { maxBodyBytes: 1024 }, host: '127.0.0.1', port: 0 });
-    let received = 0;
-    running.server.on('request', (request) => request.on('data', (chunk: Buffer) => (received += chunk.length)));
     const pieces = Array.from({ length: 256 }, () => Buffer.alloc(16 * 1024, 'x'));
     const response = await send(running.url, pieces);
     expect(response.status).toBe(413);
-    expect(response.headers['connection']).toBe('close');
+    // The rest of the body is read and dropped, not reset (start-gateway-connections.test.ts), so no close is needed.
+    expect(response.headers['connection']).not.toBe('close');
     expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'payload_too_large' } });
-    expect(received).toBeLessThan(4 * 1024 * 1024);
     expect(engine.calls).toHaveLength(0);
   });
 

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CONFIG_DEFAULTS } from '../engine/config/config-defaults.js';
 import type { ServerConfig } from '../engine/config/liter-llm-config.js';
@@ -48,21 +48,21 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const port = options.port ?? config.port ?? CONFIG_DEFAULTS.port;
   const drainTimeoutMs = config.drainTimeoutMs ?? CONFIG_DEFAULTS.drainTimeoutMs;
   const drainDelayMs = config.drainDelayMs ?? CONFIG_DEFAULTS.drainDelayMs;
+  // Known once listening; no request arrives before.
+  let boundAddress: string | undefined = undefined;
   const handler = createGatewayHandler(options.engine, {
     ...options,
     server: {
       apiKeys: config.apiKeys ?? [],
       maxBodyBytes: config.maxBodyBytes ?? CONFIG_DEFAULTS.maxBodyBytes,
       metricsRequireKey: config.metricsRequireKey ?? CONFIG_DEFAULTS.metricsRequireKey,
+      allowedHosts: config.allowedHosts ?? [],
     },
+    boundAddress: () => boundAddress,
   });
-  const server = createServer({
-    // Longer than the 60 s idle timeout of common load balancers, so they never reuse a connection
-    // the gateway is closing.
-    keepAliveTimeout: 65_000,
-    headersTimeout: 66_000,
-    // requestTimeout (receiving the request) keeps Node's 300 s default; answers are bounded by the engine's timeouts.
-  });
+  const server = createServer(createServerOptions(config));
+  server.maxConnections = config.maxConnections ?? CONFIG_DEFAULTS.maxConnections;
+  server.on('drop', createDropLog(server.maxConnections, options.log ?? ((line) => process.stderr.write(`${line}\n`))));
   server.on('request', (request, response) => void handler.handle(request, response));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -72,6 +72,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     });
   });
   const address = server.address() as AddressInfo;
+  boundAddress = address.address;
   const url = `http://${formatHost(address.address)}:${address.port}`;
   let closed: Promise<void> | undefined;
   // Ends the drain delay early: close() during a drain means now.
@@ -118,6 +119,47 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 
 /** How long cut requests get to write their 503 (and then to unwind) before the owner closes the engine. */
 const CUT_GRACE_MS = 500;
+
+/**
+ * Timeouts for receiving a request (not for answering it: the engine's timeouts bound that). Node
+ * checks them every `connectionsCheckingInterval` (30 s by default, far coarser than a 10 s header
+ * timeout), so the check runs a few times per timeout. Only a request being received is timed:
+ * an idle keep-alive connection waits for its next request under keepAliveTimeout alone.
+ */
+function createServerOptions(config: Partial<ServerConfig>): ServerOptions {
+  const headersTimeout = config.headersTimeoutMs ?? CONFIG_DEFAULTS.headersTimeoutMs;
+  const requestTimeout = config.requestTimeoutMs ?? CONFIG_DEFAULTS.requestTimeoutMs;
+  return {
+    // Longer than the 60 s idle timeout of common load balancers, so they never reuse a connection
+    // the gateway is closing.
+    keepAliveTimeout: 65_000,
+    headersTimeout,
+    requestTimeout,
+    connectionsCheckingInterval: Math.min(1_000, Math.max(10, Math.floor(headersTimeout / 4))),
+  };
+}
+
+const DROP_LOG_INTERVAL_MS = 10_000;
+
+/** One warning per 10 s at most while server.max_connections turns connections away (Node closes them at accept). */
+function createDropLog(maxConnections: number, log: (line: string) => void): () => void {
+  let dropped = 0;
+  let lastLogged = -Infinity;
+  return () => {
+    dropped++;
+    const now = Date.now();
+    if (now - lastLogged < DROP_LOG_INTERVAL_MS) return;
+    log(
+      JSON.stringify({
+        level: 'warn',
+        msg: `server.max_connections (${maxConnections}) reached: new connections are closed at once`,
+        dropped_connections: dropped,
+      }),
+    );
+    lastLogged = now;
+    dropped = 0;
+  };
+}
 
 async function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;

@@ -111,5 +111,9 @@ function buildServer(file: ParsedConfigFile['server']): ServerConfig {
     drainTimeoutMs: file?.drain_timeout_ms ?? CONFIG_DEFAULTS.drainTimeoutMs,
     drainDelayMs: file?.drain_delay_ms ?? CONFIG_DEFAULTS.drainDelayMs,
     metricsRequireKey: file?.metrics_require_key ?? CONFIG_DEFAULTS.metricsRequireKey,
+    headersTimeoutMs: file?.headers_timeout_ms ?? CONFIG_DEFAULTS.headersTimeoutMs,
+    requestTimeoutMs: file?.request_timeout_ms ?? CONFIG_DEFAULTS.requestTimeoutMs,
+    maxConnections: file?.max_connections ?? CONFIG_DEFAULTS.maxConnections,
+    allowedHosts: file?.allowed_hosts ?? [],
   };
 }

@@ -1,4 +1,4 @@
-import { isBuiltInProviderName, PROVIDER_TYPES } from './config-defaults.js';
+import { CONFIG_DEFAULTS, isBuiltInProviderName, PROVIDER_TYPES } from './config-defaults.js';
 import type { PathIssue } from './path-issue.js';
 import { describeUnknownProvider, resolveFallback } from './resolve-fallback.js';
 
@@ -15,7 +15,12 @@ export function checkConfigRules(config: unknown): PathIssue[] {
   if (root === undefined) return [];
   const providers = asRecord(root.providers) ?? {};
   const routes = asRecord(root.routes) ?? {};
-  return [...checkProviders(providers), ...checkRoutes(routes, Object.keys(providers)), ...checkLimits(root.limits)];
+  return [
+    ...checkProviders(providers),
+    ...checkRoutes(routes, Object.keys(providers)),
+    ...checkLimits(root.limits),
+    ...checkServer(root.server),
+  ];
 }
 
 function checkProviders(providers: Record<string, unknown>): PathIssue[] {
@@ -163,6 +168,35 @@ function checkLimits(value: unknown): PathIssue[] {
     return [{ path: ['limits', 'redis_url'], message: 'is required when store is "redis" (for example redis://127.0.0.1:6379)' }];
   }
   return [];
+}
+
+// A host name as a Host header carries it, without the port: `gateway.example.com`, `.example.com`, `*`.
+const ALLOWED_HOST = /^(\*|\.?[a-z0-9_-]+(\.[a-z0-9_-]+)*)$/i;
+
+function checkServer(value: unknown): PathIssue[] {
+  const server = asRecord(value);
+  if (server === undefined) return [];
+  const issues: PathIssue[] = [];
+  const headersTimeout = server.headers_timeout_ms ?? CONFIG_DEFAULTS.headersTimeoutMs;
+  const requestTimeout = server.request_timeout_ms ?? CONFIG_DEFAULTS.requestTimeoutMs;
+  // Node refuses to start a server whose header timeout is longer than its request timeout.
+  if (typeof headersTimeout === 'number' && typeof requestTimeout === 'number' && headersTimeout > requestTimeout) {
+    issues.push({
+      path: ['server', 'headers_timeout_ms'],
+      message: `cannot be longer than server.request_timeout_ms (${requestTimeout}): the headers are part of the request`,
+    });
+  }
+  const allowedHosts = Array.isArray(server.allowed_hosts) ? server.allowed_hosts : [];
+  allowedHosts.forEach((host, index) => {
+    if (typeof host === 'string' && host !== '' && !ALLOWED_HOST.test(host)) {
+      issues.push({
+        path: ['server', 'allowed_hosts', index],
+        message:
+          'expected a host name such as gateway.example.com, .example.com (and its subdomains) or *, without scheme, port or path',
+      });
+    }
+  });
+  return issues;
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {

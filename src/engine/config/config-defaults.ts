@@ -34,6 +34,12 @@ export const CONFIG_DEFAULTS = {
   drainDelayMs: 0,
   // Prometheus scrapes without credentials unless told to; the probes never take a key.
   metricsRequireKey: false,
+  // Receiving a request, not answering it: a slow or stalled client is cut after these (Node's own
+  // defaults, 60 s and 300 s, let a few thousand slow clients hold the gateway for minutes).
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  // Client connections held at once (keep-alive ones included); beyond it new ones are closed at accept.
+  maxConnections: 4096,
 } as const;
 
 export const PROVIDER_TYPES = ['openai', 'anthropic', 'huggingface', 'openai-compatible'] as const;

@@ -19,6 +19,10 @@ export interface LiterLLMConfigInput {
     drainTimeoutMs?: number;
     drainDelayMs?: number;
     metricsRequireKey?: boolean;
+    headersTimeoutMs?: number;
+    requestTimeoutMs?: number;
+    maxConnections?: number;
+    allowedHosts?: string[];
   };
 }
 

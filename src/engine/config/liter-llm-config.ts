@@ -108,4 +108,12 @@ export interface ServerConfig {
   drainDelayMs: number;
   /** `/metrics` asks for one of apiKeys too (when there are any); `/healthz` and `/readyz` never do. */
   metricsRequireKey: boolean;
+  /** From a connection's first byte (or the previous response) until the request's headers are in. */
+  headersTimeoutMs: number;
+  /** Until the whole request, body included, is in; the response is not timed by it. */
+  requestTimeoutMs: number;
+  /** Client connections held at once; more are closed as soon as they are accepted. */
+  maxConnections: number;
+  /** Extra Host names the gateway answers (`.example.com` covers subdomains, `*` any); see checkHostHeader. */
+  allowedHosts: string[];
 }

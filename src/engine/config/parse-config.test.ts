@@ -294,6 +294,10 @@ describe('parseConfig: defaults', () => {
       drainTimeoutMs: 10_000,
       drainDelayMs: 0,
       metricsRequireKey: false,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      maxConnections: 4096,
+      allowedHosts: [],
     });
   });
 
