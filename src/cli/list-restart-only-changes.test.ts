@@ -18,7 +18,7 @@ describe('listRestartOnlyChanges', () => {
       config.server.apiKeys = ['new-key'];
       config.server.maxBodyBytes = 1024;
       config.server.metricsRequireKey = true;
-      config.server.allowedHosts = [".example.com"];
+      config.server.allowedHosts = ['.example.com'];
     });
     expect(listRestartOnlyChanges(running, live)).toEqual([]);
   });
