@@ -5,43 +5,16 @@
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { createEngine } from '../src/create-engine.js';
-import type { ReloadableEngine } from '../src/engine/create-engine-core.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfigFile } from '../src/engine/config/load-config-file.js';
 import { watchConfigFile } from '../src/engine/config/watch-config-file.js';
-import { isLiterLLMError } from '../src/spec/errors.js';
 import { echoAnthropicHandler } from '../src/testing/echo-anthropic-handler.js';
-import { echoOpenAIHandler } from '../src/testing/echo-openai-handler.js';
 import { loadFixture } from '../src/testing/load-fixture.js';
-import { MockProviderServer } from '../src/testing/mock-provider-server.js';
+import { failureOf } from '../src/testing/failure-of.js';
+import { USER, useLocalEngines } from './local-engines.js';
 
 const FIXTURES = new URL('../src/providers/', import.meta.url).pathname;
-const USER = [{ role: 'user' as const, content: 'Hello there' }];
-const servers: MockProviderServer[] = [];
-const engines: ReloadableEngine[] = [];
-
-async function server(handler = echoOpenAIHandler): Promise<MockProviderServer> {
-  const started = await MockProviderServer.start({ handler });
-  servers.push(started);
-  return started;
-}
-
-function engine(config: Parameters<typeof createEngine>[0]): ReloadableEngine {
-  const created = createEngine(config, { random: () => 0 });
-  engines.push(created);
-  return created;
-}
-
-async function errorOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (isLiterLLMError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
+const { server, engine } = useLocalEngines();
 
 /** A Chat Completions success answering "ok", with extra response headers. */
 function openAISuccess(headers: Record<string, string>) {
@@ -58,11 +31,6 @@ function openAISuccess(headers: Record<string, string>) {
     }),
   };
 }
-
-afterEach(async () => {
-  await Promise.all(engines.splice(0).map((created) => created.close()));
-  await Promise.all(servers.splice(0).map((started) => started.close()));
-});
 
 describe('engine policies over real sockets', () => {
   it('retries a 429 after the Retry-After the server asked for', async () => {
@@ -110,7 +78,7 @@ describe('engine policies over real sockets', () => {
     upstream.enqueue(openAISuccess({ 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '800ms' }));
     const llm = engine({ providers: { openai: { baseURL: `${upstream.url}/v1`, apiKey: 'sk-test-key-123456' } } });
     expect((await llm.chat({ model: 'openai/gpt-4o-mini', messages: USER })).text).toBe('ok');
-    const error = await errorOf(llm.chat({ model: 'openai/gpt-4o-mini', messages: USER }));
+    const error = await failureOf(llm.chat({ model: 'openai/gpt-4o-mini', messages: USER }));
     expect(error.code).toBe('rate_limited');
     expect(error.retryAfterMs).toBeGreaterThan(0);
     expect(error.retryAfterMs).toBeLessThanOrEqual(800);
@@ -130,7 +98,7 @@ describe('engine policies over real sockets', () => {
     const upstream = await server();
     upstream.enqueue(loadFixture(join(FIXTURES, 'openai/__fixtures__/openai-chat/error-400-missing-model.json')).response);
     const llm = engine({ providers: { openai: { baseURL: `${upstream.url}/v1`, apiKey: 'sk-test-key-123456', maxRetries: 3 } } });
-    const error = await errorOf(llm.chat({ model: 'openai/gpt-4o-mini', messages: USER }));
+    const error = await failureOf(llm.chat({ model: 'openai/gpt-4o-mini', messages: USER }));
     expect(error.code).toBe('invalid_request');
     expect(error.status).toBe(400);
     expect(upstream.requests).toHaveLength(1);
@@ -187,7 +155,7 @@ describe('engine policies over real sockets', () => {
     upstream.enqueue({ ...recorded, chunkSize: 100, hangAfterChunks: 8 });
     const llm = engine({ providers: { openai: { baseURL: `${upstream.url}/v1`, apiKey: 'sk-test-key-123456', maxConcurrency: 1 } } });
     const controller = new AbortController();
-    const error = await errorOf(
+    const error = await failureOf(
       (async () => {
         for await (const event of llm.chatStream({ model: 'openai/gpt-4o-mini', messages: USER }, { signal: controller.signal })) {
           if (event.type === 'text-delta') controller.abort();
@@ -220,7 +188,7 @@ describe('engine policies over real sockets', () => {
       providers: { local: { type: 'openai-compatible', baseURL: `${upstream.url}/v1`, streamIdleTimeoutMs: 200, maxConcurrency: 1 } },
     });
     const seen: string[] = [];
-    const error = await errorOf(
+    const error = await failureOf(
       (async () => {
         for await (const event of llm.chatStream({ model: 'local/m', messages: USER })) seen.push(event.type);
       })(),

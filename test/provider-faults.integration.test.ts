@@ -4,44 +4,17 @@
  */
 import dns from 'node:dns';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createEngine } from '../src/create-engine.js';
-import type { ReloadableEngine } from '../src/engine/create-engine-core.js';
 import type { LiterLLMConfigInput } from '../src/engine/config/liter-llm-config-input.js';
 import { validateConfigInput } from '../src/engine/config/validate-config-input.js';
-import { isLiterLLMError } from '../src/spec/errors.js';
-import { echoOpenAIHandler } from '../src/testing/echo-openai-handler.js';
-import { MockProviderServer } from '../src/testing/mock-provider-server.js';
+import { failureOf } from '../src/testing/failure-of.js';
+import { USER, useLocalEngines } from './local-engines.js';
 
-const USER = [{ role: 'user' as const, content: 'Hello there' }];
-const servers: MockProviderServer[] = [];
-const engines: ReloadableEngine[] = [];
-
-async function server(): Promise<MockProviderServer> {
-  const started = await MockProviderServer.start({ handler: echoOpenAIHandler });
-  servers.push(started);
-  return started;
-}
-
-function engine(config: LiterLLMConfigInput): ReloadableEngine {
-  const created = createEngine(config, { random: () => 0 });
-  engines.push(created);
-  return created;
-}
+const { server, engine } = useLocalEngines();
 
 function validated(config: LiterLLMConfigInput) {
   const result = validateConfigInput(config);
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   return result.config;
-}
-
-async function errorOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (isLiterLLMError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
 }
 
 /**
@@ -64,10 +37,8 @@ function failLookups(code: 'ENOTFOUND' | 'EAI_AGAIN'): { count: number } {
   return failed;
 }
 
-afterEach(async () => {
+afterEach(() => {
   vi.restoreAllMocks();
-  await Promise.all(engines.splice(0).map((created) => created.close()));
-  await Promise.all(servers.splice(0).map((started) => started.close()));
 });
 
 describe('provider failures move on to the fallbacks', () => {
@@ -106,7 +77,7 @@ describe('provider failures move on to the fallbacks', () => {
   it('the error of a host that does not resolve says so, when there is no fallback', async () => {
     failLookups('ENOTFOUND');
     const llm = engine({ providers: { primary: { type: 'openai-compatible', baseURL: 'http://upstream.invalid:8080/v1' } } });
-    const error = await errorOf(llm.chat({ model: 'primary/m', messages: USER }));
+    const error = await failureOf(llm.chat({ model: 'primary/m', messages: USER }));
     expect(error).toMatchObject({ code: 'provider_unavailable', retryable: false, provider: 'primary' });
     expect(error.message).toContain('upstream.invalid');
   });
@@ -158,7 +129,7 @@ describe('provider failures move on to the fallbacks', () => {
       body: JSON.stringify({ error: { message: 'bad temperature', type: 'invalid_request_error', param: 'temperature' } }),
     });
     const llm = engine(routeTo(`${primary.url}/v1`, `${backup.url}/v1`));
-    expect((await errorOf(llm.chat({ model: 'chat', messages: USER }))).code).toBe('invalid_request');
+    expect((await failureOf(llm.chat({ model: 'chat', messages: USER }))).code).toBe('invalid_request');
     expect(backup.requests).toHaveLength(0);
   });
 });
@@ -195,7 +166,7 @@ describe('retries after a reload', () => {
     const other = await server();
     first.enqueue(overloaded(1));
     const llm = engine({ providers: { local: { type: 'openai-compatible', baseURL: `${first.url}/v1`, maxRetries: 3 } } });
-    const call = errorOf(llm.chat({ model: 'local/m', messages: USER }));
+    const call = failureOf(llm.chat({ model: 'local/m', messages: USER }));
     await vi.waitFor(() => expect(first.requests).toHaveLength(1));
     llm.reload(validated({ providers: { other: { type: 'openai-compatible', baseURL: `${other.url}/v1` } } }));
     const error = await call;

@@ -2,30 +2,13 @@
  * Issue 12, item 3: one upstream 429 must not lock a whole provider for as long as it asks. Through
  * the real adapters, undici pools and a local server speaking each provider's wire format.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEngine } from '../src/create-engine.js';
-import type { ReloadableEngine } from '../src/engine/create-engine-core.js';
+import { describe, expect, it } from 'vitest';
 import { createGatewayHandler } from '../src/gateway/create-gateway-handler.js';
 import { injectRequest } from '../src/gateway/inject-request.js';
 import { failureOf } from '../src/testing/failure-of.js';
-import { echoOpenAIHandler } from '../src/testing/echo-openai-handler.js';
-import { MockProviderServer } from '../src/testing/mock-provider-server.js';
+import { USER, useLocalEngines } from './local-engines.js';
 
-const USER = [{ role: 'user' as const, content: 'Hello there' }];
-const servers: MockProviderServer[] = [];
-const engines: ReloadableEngine[] = [];
-
-async function server(): Promise<MockProviderServer> {
-  const started = await MockProviderServer.start({ handler: echoOpenAIHandler });
-  servers.push(started);
-  return started;
-}
-
-function engine(config: Parameters<typeof createEngine>[0]): ReloadableEngine {
-  const created = createEngine(config, { random: () => 0 });
-  engines.push(created);
-  return created;
-}
+const { server, engine } = useLocalEngines();
 
 function tooManyRequests(headers: Record<string, string>) {
   return {
@@ -36,11 +19,6 @@ function tooManyRequests(headers: Record<string, string>) {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-afterEach(async () => {
-  await Promise.all(engines.splice(0).map((created) => created.close()));
-  await Promise.all(servers.splice(0).map((started) => started.close()));
-});
 
 describe('an upstream 429 pauses what it was about, for a bounded time', () => {
   it('OpenAI retry-after: 3600 pauses that model only, at most max_rate_limit_pause_ms, then one probe', async () => {

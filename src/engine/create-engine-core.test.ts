@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
   InvalidRequestError,
-  isLiterLLMError,
   ProviderUnavailableError,
   RateLimitedError,
   type LiterLLMError,
 } from '../spec/errors.js';
 import type { StreamEvent } from '../spec/stream-event.js';
 import { ScriptedProvider } from '../testing/create-scripted-provider.js';
+import { failureOf } from '../testing/failure-of.js';
 import type { LiterLLMConfigInput } from './config/liter-llm-config-input.js';
 import { validateConfigInput } from './config/validate-config-input.js';
 import { createEngineCore, type ReloadableEngine } from './create-engine-core.js';
@@ -36,16 +36,6 @@ async function collect(stream: AsyncIterable<StreamEvent>): Promise<StreamEvent[
   const events: StreamEvent[] = [];
   for await (const event of stream) events.push(event);
   return events;
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<LiterLLMError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isLiterLLMError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('createEngineCore', () => {
