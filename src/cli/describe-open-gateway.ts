@@ -1,4 +1,4 @@
-import { isIPv4 } from 'node:net';
+import { isLoopbackAddress } from '../gateway/is-loopback-address.js';
 
 /**
  * The warning `serve` prints when callers need no key and the gateway is reachable from other
@@ -12,12 +12,4 @@ export function describeOpenGateway(address: string, port: number, apiKeys: read
     `no authentication: server.api_keys is not set and the gateway listens on ${where}, port ${port}, ` +
     'so anyone who can reach it can call the providers with their keys; set server.api_keys, or pass --host 127.0.0.1'
   );
-}
-
-/** 127.0.0.0/8 (also IPv4-mapped), ::1 and localhost. */
-function isLoopbackAddress(address: string): boolean {
-  const host = address.toLowerCase();
-  if (host === 'localhost' || host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
-  const ipv4 = host.startsWith('::ffff:') ? host.slice('::ffff:'.length) : host;
-  return isIPv4(ipv4) && ipv4.startsWith('127.');
 }

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { isLoopbackAddress } from '../gateway/is-loopback-address.js';
 
 /**
  * The start-up line of `serve`, from the address the socket is actually bound to (so `--host` and
@@ -9,10 +10,6 @@ import type { AddressInfo } from 'node:net';
 export function formatListeningLine(url: string, address: AddressInfo): string {
   const line = `liter-llm gateway listening on ${url}`;
   if (address.address === '0.0.0.0' || address.address === '::') return `${line} (every interface, port ${address.port})`;
-  if (isLoopback(address.address)) return `${line} (this machine only)`;
+  if (isLoopbackAddress(address.address)) return `${line} (this machine only)`;
   return line;
-}
-
-function isLoopback(address: string): boolean {
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }

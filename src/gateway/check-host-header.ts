@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { GatewayHTTPError } from './gateway-http-error.js';
+import { isLoopbackAddress } from './is-loopback-address.js';
 import { quoteHeaderValue } from './quote-header-value.js';
 
 /**
@@ -38,10 +39,6 @@ export function checkHostHeader(
       'behind a proxy that forwards another name, add it to server.allowed_hosts',
     retryable: false,
   });
-}
-
-function isLoopbackAddress(address: string): boolean {
-  return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
 }
 
 /** `127.0.0.1:8080` → `127.0.0.1`, `[::1]:8080` → `::1`, `localhost` as it is. */
