@@ -6,7 +6,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCLI, useMockProvider } from './cli-process.js';
+import { collectCLI, runCLI, spawnCLI, useMockProvider } from './cli-process.js';
 
 const mock = useMockProvider(['--provider', 'openai']);
 let hanging: Server;
@@ -65,5 +65,35 @@ describe('an OTLP collector that does not answer', () => {
     expect(result.code).toBe(0);
     expect(result.elapsedMs).toBeLessThan(3_000);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('serve drains and exits 0 about two seconds after SIGTERM, saying the spans were not exported', async () => {
+    const endpoint = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
+    const child = spawnCLI(['serve', '--host', '127.0.0.1', '--port', '0'], {
+      OPENAI_BASE_URL: `${mock.url}/v1`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    });
+    const result = collectCLI(child, 20_000);
+    const url = await new Promise<string>((resolve) => {
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const found = /listening on (http:\/\/\S+)/.exec(output);
+        if (found) resolve(found[1]!);
+      });
+    });
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'openai/gpt-6-luna', messages: [{ role: 'user', content: 'traced' }] }),
+    });
+    expect(response.status).toBe(200);
+    const signalledAt = performance.now();
+    child.kill('SIGTERM');
+    const { code, stderr } = await result;
+    // The SDK's own export timeout is 10 s, after which it failed the shutdown (exit 1).
+    expect(code).toBe(0);
+    expect(performance.now() - signalledAt).toBeLessThan(5_000);
+    expect(stderr).toContain(`traces not exported: ${endpoint}/v1/traces did not take them within 2 s`);
   });
 });

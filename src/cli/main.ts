@@ -86,12 +86,19 @@ function checkEnvironment(): void {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`liter-llm: ${String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+/**
+ * Once a command is done, the process ends within this even if a library still holds a socket: an
+ * OTLP exporter whose collector hangs keeps its request open for the SDK's 10 s export timeout,
+ * after `serve` has drained and given up on the spans (shut-down-telemetry-within.ts).
+ */
+const LINGER_MS = 1_000;
+
+function exitSoon(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), LINGER_MS).unref();
+}
+
+main(process.argv.slice(2)).then(exitSoon, (error: unknown) => {
+  process.stderr.write(`liter-llm: ${String(error)}\n`);
+  exitSoon(1);
+});

@@ -12,11 +12,18 @@ import { createMetricsEndpoint } from '../gateway/metrics-endpoint.js';
 import { startGateway } from '../gateway/start-gateway.js';
 import { createTelemetry } from '../telemetry/create-telemetry.js';
 import { capHeapGrowth } from './cap-heap-growth.js';
+import { shutDownTelemetryWithin } from './shut-down-telemetry-within.js';
 import { formatListeningLine } from './format-listening-line.js';
 import { listRestartOnlyChanges } from './list-restart-only-changes.js';
 import { describeOpenGateway } from './describe-open-gateway.js';
 import { loadCLIConfig } from './load-cli-config.js';
 import { parseCLIArgs, UsageError } from './parse-cli-args.js';
+
+/**
+ * How long the last span export may take once the gateway has drained: a collector that hangs or
+ * refuses held the exit for the SDK's 10 s and then failed it (exit 1), which outlasts a pod's grace period.
+ */
+const FINAL_FLUSH_TIMEOUT_MS = 2_000;
 
 /**
  * `liter-llm serve [--config FILE] [--host H] [--port P]`: the gateway until SIGTERM or SIGINT,
@@ -129,7 +136,8 @@ export async function runServeCommand(args: string[]): Promise<number> {
     process.off('SIGINT', onSecondSignal);
     watcher?.close();
     await engine.close();
-    await telemetry.shutdown();
+    const failure = await shutDownTelemetryWithin(telemetry, FINAL_FLUSH_TIMEOUT_MS);
+    if (failure !== undefined) log(failure);
   }
   return forced ? 1 : 0;
 }

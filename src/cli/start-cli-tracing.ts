@@ -1,4 +1,5 @@
 import type { Engine } from '../engine/engine.js';
+import { shutDownTelemetryWithin } from './shut-down-telemetry-within.js';
 
 /**
  * How long a one-shot command waits at exit for the collector to take its spans. The answer is
@@ -26,32 +27,8 @@ export async function startCLITracing(engine: Engine, env: NodeJS.ProcessEnv = p
   return async () => {
     // The exporter gives up at FLUSH_TIMEOUT_MS (and closes its connection, so the process can exit);
     // the extra half second covers anything in the SDK that would not.
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${FLUSH_TIMEOUT_MS} ms`)), FLUSH_TIMEOUT_MS + 500);
-      timer.unref();
-    });
-    try {
-      await Promise.race([telemetry.shutdown(), deadline]);
-    } catch (error) {
-      // The answer was already printed: a collector that is down costs the spans, not the command.
-      const reason = error instanceof Error ? error.message : String(error);
-      const collector = telemetry.otlp ? displayURL(telemetry.otlp.settings.url) : 'the OTLP collector';
-      process.stderr.write(
-        `liter-llm: traces not exported: ${collector} did not take them within ${FLUSH_TIMEOUT_MS / 1000} s (${reason})\n`,
-      );
-    } finally {
-      clearTimeout(timer);
-    }
+    const failure = await shutDownTelemetryWithin(telemetry, FLUSH_TIMEOUT_MS, 500);
+    // The answer was already printed: a collector that is down costs the spans, not the command.
+    if (failure !== undefined) process.stderr.write(`liter-llm: ${failure}\n`);
   };
-}
-
-/** The collector's URL without userinfo or query, which may carry credentials. */
-function displayURL(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.origin}${parsed.pathname}`;
-  } catch {
-    return 'the OTLP endpoint';
-  }
 }
