@@ -333,6 +333,21 @@ describe('unexpected failures', () => {
     expect(JSON.parse(logs[0]!)).toMatchObject({ level: 'error', request_id: 'r-500' });
   });
 
+  it('keeps the logged details of a bug to 8 KiB, whatever the error quotes', async () => {
+    const engine = createScriptedEngine({
+      chat: () => {
+        throw new TypeError(`no such model ${'m'.repeat(9 * 1024 * 1024)}`);
+      },
+    });
+    const logs: string[] = [];
+    const handler = createGatewayHandler(engine, { log: (line) => logs.push(line) });
+    expect((await injectRequest(handler, '/v1/chat/completions', { body: CHAT_BODY })).status).toBe(500);
+    expect(logs).toHaveLength(1);
+    const { error } = JSON.parse(logs[0]!) as { error: string };
+    expect(error.startsWith('TypeError: no such model mmm')).toBe(true);
+    expect(error.length).toBe(8 * 1024);
+  });
+
   it('tracks requests in flight and resolves whenIdle once they end', async () => {
     let release!: () => void;
     const engine = createScriptedEngine({

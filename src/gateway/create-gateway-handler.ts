@@ -73,6 +73,7 @@ interface Route {
 
 const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 const MAX_REQUEST_ID_LENGTH = 200;
+const MAX_LOGGED_ERROR_LENGTH = 8 * 1024;
 const VALID_REQUEST_ID = /^[\x21-\x7e]+$/;
 const DRAIN_CUT_MESSAGE =
   'the gateway is shutting down and cut this call at its drain deadline (server.drain_timeout_ms); send it again';
@@ -228,7 +229,8 @@ export function createGatewayHandler(engine: Engine, options: GatewayHandlerOpti
   }
 
   function logUnexpected(context: GatewayContext, error: unknown): void {
-    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    // Bounded: a message can quote what a caller or an upstream sent (a 9 MB model name).
+    const detail = (error instanceof Error ? (error.stack ?? error.message) : String(error)).slice(0, MAX_LOGGED_ERROR_LENGTH);
     log(JSON.stringify({ level: 'error', msg: 'unexpected error in the gateway', request_id: context.requestId, error: detail }));
   }
 
