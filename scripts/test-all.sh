@@ -24,6 +24,7 @@ done
 
 check "type check (sources and tests)" npx tsc -p tsconfig.test.json
 check "lint" npx eslint src test
+check "format (prettier --check)" npx prettier --check --log-level warn "src/**/*.ts" "test/**/*.ts"
 
 echo "== vitest"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$results/vitest.json"

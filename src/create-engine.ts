@@ -20,7 +20,10 @@ export interface CreateEngineOptions extends Partial<EngineCoreOptions> {
  * defaults filled in), or an already validated config. An invalid config throws an
  * InvalidRequestError listing every problem with its path.
  */
-export function createEngine(config: string | LiterLLMConfigInput | LiterLLMConfig, options: CreateEngineOptions = {}): ReloadableEngine {
+export function createEngine(
+  config: string | LiterLLMConfigInput | LiterLLMConfig,
+  options: CreateEngineOptions = {},
+): ReloadableEngine {
   const resolved = resolveConfig(config, options.env ?? process.env);
   refuseUnavailableFeatures(resolved, options);
   return createEngineCore(resolved, {
@@ -29,7 +32,10 @@ export function createEngine(config: string | LiterLLMConfigInput | LiterLLMConf
   });
 }
 
-function resolveConfig(config: string | LiterLLMConfigInput | LiterLLMConfig, env: Record<string, string | undefined>): LiterLLMConfig {
+function resolveConfig(
+  config: string | LiterLLMConfigInput | LiterLLMConfig,
+  env: Record<string, string | undefined>,
+): LiterLLMConfig {
   if (typeof config === 'string') {
     let text: string;
     try {

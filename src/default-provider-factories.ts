@@ -18,7 +18,8 @@ function commonSettings(config: ProviderConfig, transport: HTTPTransport) {
 /** The real adapters, by provider type; the engine receives them injected. */
 export const defaultProviderFactories: ProviderFactories = {
   openai: (config, transport) => createOpenAIProvider({ ...commonSettings(config, transport), type: 'openai' }),
-  'openai-compatible': (config, transport) => createOpenAIProvider({ ...commonSettings(config, transport), type: 'openai-compatible' }),
+  'openai-compatible': (config, transport) =>
+    createOpenAIProvider({ ...commonSettings(config, transport), type: 'openai-compatible' }),
   anthropic: (config, transport) =>
     createAnthropicProvider({
       ...commonSettings(config, transport),

@@ -34,7 +34,9 @@ function run(args: string[], env: Record<string, string> = {}): Promise<RunResul
 
 /** Starts `liter-llm mock-provider` and returns the URL it prints. */
 async function startMock(provider: string): Promise<string> {
-  const child = spawn(process.execPath, [CLI, 'mock-provider', '--provider', provider, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [CLI, 'mock-provider', '--provider', provider, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     let output = '';
@@ -76,24 +78,29 @@ describe('liter-llm CLI', () => {
     expect(result.stdout).toBe('Echo: Hello from the CLI\n');
   });
 
-  it.each(['anthropic', 'openai', 'huggingface'])('the "try:" line mock-provider prints for %s works as printed', async (provider) => {
-    const child = spawn(process.execPath, [CLI, 'mock-provider', '--provider', provider, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(child);
-    const hint = await new Promise<string>((resolve) => {
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /^try: (.*)$/m.exec(output);
-        if (match) resolve(match[1]!);
+  it.each(['anthropic', 'openai', 'huggingface'])(
+    'the "try:" line mock-provider prints for %s works as printed',
+    async (provider) => {
+      const child = spawn(process.execPath, [CLI, 'mock-provider', '--provider', provider, '--port', '0'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
       });
-    });
-    // `VAR=value ... liter-llm chat --model M "Hello"`: the variables, then the command's arguments.
-    const env = Object.fromEntries([...hint.matchAll(/(\w+)=(\S+) /g)].map((match) => [match[1]!, match[2]!]));
-    const model = /--model (\S+)/.exec(hint)![1]!;
-    const result = await run(['chat', '--model', model, 'Hello'], env);
-    expect(result).toMatchObject({ code: 0, stdout: 'Echo: Hello\n' });
-    child.kill('SIGTERM');
-  });
+      children.push(child);
+      const hint = await new Promise<string>((resolve) => {
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /^try: (.*)$/m.exec(output);
+          if (match) resolve(match[1]!);
+        });
+      });
+      // `VAR=value ... liter-llm chat --model M "Hello"`: the variables, then the command's arguments.
+      const env = Object.fromEntries([...hint.matchAll(/(\w+)=(\S+) /g)].map((match) => [match[1]!, match[2]!]));
+      const model = /--model (\S+)/.exec(hint)![1]!;
+      const result = await run(['chat', '--model', model, 'Hello'], env);
+      expect(result).toMatchObject({ code: 0, stdout: 'Echo: Hello\n' });
+      child.kill('SIGTERM');
+    },
+  );
 
   it('chat --stream prints tokens as they arrive, with a system prompt', async () => {
     const result = await run(['chat', '--stream', '--system', 'Be brief.', '--model', 'openai/gpt-4o-mini', 'stream this'], {
@@ -164,7 +171,10 @@ describe('liter-llm CLI', () => {
   it('check-config lists every error with its path and exits 1; a good file exits 0', async () => {
     const directory = temporaryDirectory();
     const bad = join(directory, 'bad.yaml');
-    writeFileSync(bad, 'providers:\n  openai:\n    max_concurrency: ten\n    max_concurency: 3\nroutes:\n  chat:\n    targets: [{ provider: nope, model: m }]\n');
+    writeFileSync(
+      bad,
+      'providers:\n  openai:\n    max_concurrency: ten\n    max_concurency: 3\nroutes:\n  chat:\n    targets: [{ provider: nope, model: m }]\n',
+    );
     const result = await run(['check-config', bad]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('providers.openai.max_concurrency: expected a positive integer, got "ten"');
@@ -188,7 +198,9 @@ describe('liter-llm CLI', () => {
       config,
       `providers:\n  claude:\n    type: anthropic\n    base_url: ${anthropicURL}\n    api_key: \${ANTHROPIC_API_KEY}\nroutes:\n  assistant:\n    targets: [{ provider: claude, model: claude-haiku-4-5 }]\n`,
     );
-    const result = await run(['chat', '--config', config, '--model', 'assistant', 'via a route'], { ANTHROPIC_API_KEY: 'sk-ant-route-0000' });
+    const result = await run(['chat', '--config', config, '--model', 'assistant', 'via a route'], {
+      ANTHROPIC_API_KEY: 'sk-ant-route-0000',
+    });
     expect(result).toMatchObject({ code: 0, stdout: 'Echo: via a route\n' });
   });
 });

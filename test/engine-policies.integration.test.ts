@@ -58,7 +58,11 @@ describe('engine policies over real sockets', () => {
     const resetAt = new Date(Date.now() + 700).toISOString();
     const spent = {
       ...recorded,
-      headers: { ...recorded.headers, 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': resetAt },
+      headers: {
+        ...recorded.headers,
+        'anthropic-ratelimit-requests-remaining': '0',
+        'anthropic-ratelimit-requests-reset': resetAt,
+      },
     };
     const upstream = await server(echoAnthropicHandler);
     upstream.enqueue(spent);
@@ -108,7 +112,11 @@ describe('engine policies over real sockets', () => {
     const failing = await server();
     const backup = await server(echoAnthropicHandler);
     for (let index = 0; index < 2; index++) {
-      failing.enqueue({ status: 503, headers: { 'content-type': 'application/json' }, body: '{"error":{"message":"overloaded","type":"server_error"}}' });
+      failing.enqueue({
+        status: 503,
+        headers: { 'content-type': 'application/json' },
+        body: '{"error":{"message":"overloaded","type":"server_error"}}',
+      });
     }
     const llm = engine({
       providers: {
@@ -153,11 +161,16 @@ describe('engine policies over real sockets', () => {
     const upstream = await server();
     const recorded = loadFixture(join(FIXTURES, 'openai/__fixtures__/openai-chat/chat-stream-text.sse')).response;
     upstream.enqueue({ ...recorded, chunkSize: 100, hangAfterChunks: 8 });
-    const llm = engine({ providers: { openai: { baseURL: `${upstream.url}/v1`, apiKey: 'sk-test-key-123456', maxConcurrency: 1 } } });
+    const llm = engine({
+      providers: { openai: { baseURL: `${upstream.url}/v1`, apiKey: 'sk-test-key-123456', maxConcurrency: 1 } },
+    });
     const controller = new AbortController();
     const error = await failureOf(
       (async () => {
-        for await (const event of llm.chatStream({ model: 'openai/gpt-4o-mini', messages: USER }, { signal: controller.signal })) {
+        for await (const event of llm.chatStream(
+          { model: 'openai/gpt-4o-mini', messages: USER },
+          { signal: controller.signal },
+        )) {
           if (event.type === 'text-delta') controller.abort();
         }
       })(),
@@ -172,7 +185,9 @@ describe('engine policies over real sockets', () => {
   it('a provider that sends no headers within first_byte_timeout_ms times out, and the attempt is retried', async () => {
     const upstream = await server();
     upstream.enqueue({ ...openAIJSON('late'), delayMs: 1_000 });
-    const llm = engine({ providers: { local: { type: 'openai-compatible', baseURL: `${upstream.url}/v1`, firstByteTimeoutMs: 150, maxRetries: 1 } } });
+    const llm = engine({
+      providers: { local: { type: 'openai-compatible', baseURL: `${upstream.url}/v1`, firstByteTimeoutMs: 150, maxRetries: 1 } },
+    });
     const started = Date.now();
     const response = await llm.chat({ model: 'local/m', messages: USER });
     expect(Date.now() - started).toBeLessThan(900);
@@ -185,7 +200,9 @@ describe('engine policies over real sockets', () => {
     const recorded = loadFixture(join(FIXTURES, 'openai/__fixtures__/openai-chat/chat-stream-text.sse')).response;
     upstream.enqueue({ ...recorded, chunkSize: 100, hangAfterChunks: 8 });
     const llm = engine({
-      providers: { local: { type: 'openai-compatible', baseURL: `${upstream.url}/v1`, streamIdleTimeoutMs: 200, maxConcurrency: 1 } },
+      providers: {
+        local: { type: 'openai-compatible', baseURL: `${upstream.url}/v1`, streamIdleTimeoutMs: 200, maxConcurrency: 1 },
+      },
     });
     const seen: string[] = [];
     const error = await failureOf(
@@ -227,7 +244,12 @@ describe('engine policies over real sockets', () => {
         onError: (issues) => reject(new Error(JSON.stringify(issues))),
       });
     });
-    first.enqueue({ status: 200, delayMs: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify(openAIReply('slow answer')) });
+    first.enqueue({
+      status: 200,
+      delayMs: 400,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(openAIReply('slow answer')),
+    });
     const inFlight = llm.chat({ model: 'chat', messages: USER });
     await new Promise((resolve) => setTimeout(resolve, 50));
     write(second.url);

@@ -105,7 +105,9 @@ export async function runServeCommand(args: string[]): Promise<number> {
           applied = next;
           warn(warnings);
         } catch (error) {
-          log(`config ${path} not reloaded, keeping the previous one: ${oneLine(error instanceof Error ? error.message : String(error))}`);
+          log(
+            `config ${path} not reloaded, keeping the previous one: ${oneLine(error instanceof Error ? error.message : String(error))}`,
+          );
         }
       },
       onError(issues) {
@@ -156,7 +158,8 @@ function waitForSignal(): Promise<NodeJS.Signals> {
 
 function parsePort(text: string): number {
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port expects a port number (0-65535), got "${text}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError(`--port expects a port number (0-65535), got "${text}"`);
   return port;
 }
 

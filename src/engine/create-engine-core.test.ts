@@ -66,7 +66,10 @@ describe('createEngineCore', () => {
   });
 
   it('does not retry or fall back on a non-retryable error', async () => {
-    const a = new ScriptedProvider('a').script({ kind: 'fail', error: new InvalidRequestError({ message: 'bad', provider: 'a', status: 400 }) });
+    const a = new ScriptedProvider('a').script({
+      kind: 'fail',
+      error: new InvalidRequestError({ message: 'bad', provider: 'a', status: 400 }),
+    });
     const b = new ScriptedProvider('b');
     const engine = setup(
       {
@@ -104,10 +107,16 @@ describe('createEngineCore', () => {
   });
 
   it('never falls back on an authentication error', async () => {
-    const a = new ScriptedProvider('a', { kind: 'fail', error: new AuthenticationError({ message: 'bad key', provider: 'a', status: 401 }) });
+    const a = new ScriptedProvider('a', {
+      kind: 'fail',
+      error: new AuthenticationError({ message: 'bad key', provider: 'a', status: 401 }),
+    });
     const b = new ScriptedProvider('b');
     const engine = setup(
-      { providers: { a: compatible(), b: compatible() }, routes: { r: { targets: [{ provider: 'a', model: 'm' }], fallbacks: ['b/m'] } } },
+      {
+        providers: { a: compatible(), b: compatible() },
+        routes: { r: { targets: [{ provider: 'a', model: 'm' }], fallbacks: ['b/m'] } },
+      },
       { a, b },
     );
     expect((await failureOf(engine.chat({ model: 'r', messages: USER }))).code).toBe('authentication');
@@ -149,14 +158,20 @@ describe('createEngineCore', () => {
     const result = validateConfigInput({
       providers: { a: compatible({ maxRetries: 0 }), b: compatible() },
       routes: {
-        r: { targets: [{ provider: 'a', model: 'm' }], fallbacks: ['b/m'], circuitBreaker: { failureThreshold: 2, cooldownMs: 1_000 } },
+        r: {
+          targets: [{ provider: 'a', model: 'm' }],
+          fallbacks: ['b/m'],
+          circuitBreaker: { failureThreshold: 2, cooldownMs: 1_000 },
+        },
       },
     });
     if (!result.ok) throw new Error('config');
     const realNow = Date.now;
     Date.now = () => now;
     try {
-      const engine = createEngineCore(result.config, { providerFactories: { 'openai-compatible': (config) => ({ a, b })[config.name]! } });
+      const engine = createEngineCore(result.config, {
+        providerFactories: { 'openai-compatible': (config) => ({ a, b })[config.name]! },
+      });
       for (let index = 0; index < 4; index++) await engine.chat({ model: 'r', messages: USER });
       expect(a.calls).toHaveLength(2); // the circuit opened after two failures
       expect(b.calls).toHaveLength(4);
@@ -260,7 +275,12 @@ describe('createEngineCore', () => {
     });
 
     it('never retries or falls back after content has reached the caller', async () => {
-      const a = new ScriptedProvider('a').script({ kind: 'stream', deltas: ['one', 'two'], failAfter: 1, error: unavailable('mid-stream') });
+      const a = new ScriptedProvider('a').script({
+        kind: 'stream',
+        deltas: ['one', 'two'],
+        failAfter: 1,
+        error: unavailable('mid-stream'),
+      });
       const b = new ScriptedProvider('b');
       const engine = setup(
         {
@@ -340,7 +360,10 @@ describe('createEngineCore', () => {
       const a = new ScriptedProvider('a');
       const engine = setup({ providers: { a: compatible({ rateLimitPerMinute: 1, maxQueueWaitMs: 0 }) } }, { a });
       await engine.chat({ model: 'a/m', messages: USER });
-      const next = validateConfigInput({ providers: { a: compatible({ rateLimitPerMinute: 1, maxQueueWaitMs: 0 }) }, routes: { r: { targets: [{ provider: 'a', model: 'm' }] } } });
+      const next = validateConfigInput({
+        providers: { a: compatible({ rateLimitPerMinute: 1, maxQueueWaitMs: 0 }) },
+        routes: { r: { targets: [{ provider: 'a', model: 'm' }] } },
+      });
       if (!next.ok) throw new Error('config');
       engine.reload(next.config);
       expect((await failureOf(engine.chat({ model: 'a/m', messages: USER }))).code).toBe('rate_limited');

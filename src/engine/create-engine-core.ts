@@ -243,7 +243,11 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
     },
   };
 
-  async function* streamChat(request: ChatRequest, requestOptions: RequestOptions, attempts: AttemptRecord[]): AsyncGenerator<StreamEvent> {
+  async function* streamChat(
+    request: ChatRequest,
+    requestOptions: RequestOptions,
+    attempts: AttemptRecord[],
+  ): AsyncGenerator<StreamEvent> {
     assertOpen();
     validateChatRequest(request);
     const context = startContext('chat_stream', request, requestOptions);
@@ -273,7 +277,8 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
       for (let event = buffered.shift(); event !== undefined; event = buffered.shift()) {
         if (event.type === 'start') context.responseModel = event.model;
         else if (event.type === 'finish') onFinish(event, context, session);
-        else if (context.captureOutput && event.type === 'text-delta') context.outputText = (context.outputText ?? '') + event.text;
+        else if (context.captureOutput && event.type === 'text-delta')
+          context.outputText = (context.outputText ?? '') + event.text;
         yield event;
       }
       for (;;) {
@@ -281,7 +286,8 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
         if (next.done) break;
         const event = next.value;
         if (event.type === 'finish') onFinish(event, context, session);
-        else if (context.captureOutput && event.type === 'text-delta') context.outputText = (context.outputText ?? '') + event.text;
+        else if (context.captureOutput && event.type === 'text-delta')
+          context.outputText = (context.outputText ?? '') + event.text;
         yield event;
       }
       finished = true;

@@ -19,13 +19,26 @@ function setup() {
   });
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   const provider = new ScriptedProvider('a');
-  const runtime = createProviderRuntime(result.config.providers['a']!, { 'openai-compatible': () => provider }, createMemoryRateLimitStore());
+  const runtime = createProviderRuntime(
+    result.config.providers['a']!,
+    { 'openai-compatible': () => provider },
+    createMemoryRateLimitStore(),
+  );
   const route = new RouteRuntime(result.config.routes['r']!, () => 0);
   return { runtime, route };
 }
 
 function context(): RequestContext {
-  return { requestId: 'r1', operation: 'chat', requestedModel: 'r', route: 'r', startedAt: 0, attempts: 0, rateLimitWaitMs: 0, observers: {} };
+  return {
+    requestId: 'r1',
+    operation: 'chat',
+    requestedModel: 'r',
+    route: 'r',
+    startedAt: 0,
+    attempts: 0,
+    rateLimitWaitMs: 0,
+    observers: {},
+  };
 }
 
 describe('executeCall', () => {
@@ -68,7 +81,7 @@ describe('executeCall', () => {
 });
 
 describe('asLiterLLMError', () => {
-  it('makes a stack overflow while processing a provider\'s answer a non-retryable provider error', () => {
+  it("makes a stack overflow while processing a provider's answer a non-retryable provider error", () => {
     const overflow = new RangeError('Maximum call stack size exceeded');
     expect(asLiterLLMError(overflow, 'a')).toMatchObject({ code: 'provider_unavailable', retryable: false, provider: 'a' });
     expect(asLiterLLMError(overflow, 'a').message).toContain('nested too deeply');
@@ -107,4 +120,3 @@ describe('asLiterLLMError', () => {
     await engine.close();
   });
 });
-

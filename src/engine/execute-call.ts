@@ -157,8 +157,8 @@ export async function executeCall<T>(params: ExecuteCallParams<T>): Promise<T> {
           if (engineChannels.retry.hasSubscribers)
             engineChannels.retry.publish({ context, provider, model, delayMs: delay, error });
           // +1 ms: timers fire on millisecond-rounded loop time and can wake just before a
-        // retry-after pause (set from Date.now()) has ended, which would refuse the retry locally.
-        await abortableSleep(delay + 1, signal);
+          // retry-after pause (set from Date.now()) has ended, which would refuse the retry locally.
+          await abortableSleep(delay + 1, signal);
         }
       }
     } catch (thrown) {

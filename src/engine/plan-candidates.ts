@@ -19,7 +19,8 @@ export function planCandidates(
   if (resolved.kind === 'direct') {
     // One candidate, known now: an array, not a generator (this is every direct call's path).
     const runtime = state.providers.get(resolved.target.provider);
-    if (!runtime) throw new NotFoundError({ message: `provider "${resolved.target.provider}" is not configured`, param: 'model' });
+    if (!runtime)
+      throw new NotFoundError({ message: `provider "${resolved.target.provider}" is not configured`, param: 'model' });
     return [{ runtime, model: resolved.target.model, maxRetries: maxRetriesOverride ?? runtime.config.maxRetries }];
   }
   return planRoute(resolved.route, state, maxRetriesOverride, new Set<string>(), skipped);

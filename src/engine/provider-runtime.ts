@@ -22,7 +22,11 @@ export interface ProviderRuntime {
   retired?: true;
 }
 
-export function createProviderRuntime(config: ProviderConfig, factories: ProviderFactories, store: RateLimitStore): ProviderRuntime {
+export function createProviderRuntime(
+  config: ProviderConfig,
+  factories: ProviderFactories,
+  store: RateLimitStore,
+): ProviderRuntime {
   const factory = factories[config.type];
   if (!factory) {
     throw new InternalError({ message: `no adapter is registered for provider type "${config.type}" (provider ${config.name})` });

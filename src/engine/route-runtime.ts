@@ -83,7 +83,9 @@ export class RouteRuntime {
     return (
       JSON.stringify(this.config.circuitBreaker) === JSON.stringify(next.circuitBreaker) &&
       current.length === next.targets.length &&
-      current.every((target, index) => target.provider === next.targets[index]!.provider && target.model === next.targets[index]!.model)
+      current.every(
+        (target, index) => target.provider === next.targets[index]!.provider && target.model === next.targets[index]!.model,
+      )
     );
   }
 

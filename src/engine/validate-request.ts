@@ -62,7 +62,8 @@ export function validateEmbedRequest(request: EmbedRequest): void {
 }
 
 function checkModel(model: unknown): void {
-  if (typeof model !== 'string' || model.trim() === '') fail('model', 'model must be a non-empty string ("provider/model" or a route name)');
+  if (typeof model !== 'string' || model.trim() === '')
+    fail('model', 'model must be a non-empty string ("provider/model" or a route name)');
   // A UTF-8 byte is at least one UTF-16 unit: a longer string is too long without counting its bytes.
   const bytes = model.length > MAX_MODEL_NAME_BYTES ? model.length : Buffer.byteLength(model);
   if (bytes > MAX_MODEL_NAME_BYTES) {

@@ -93,7 +93,8 @@ export const MAPPED_MESSAGES_FIELDS = new Set([
   'metadata',
 ]);
 
-export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'pause_turn' | 'refusal' | 'model_context_window_exceeded';
+export type AnthropicStopReason =
+  'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'pause_turn' | 'refusal' | 'model_context_window_exceeded';
 
 export type AnthropicOutputBlock =
   | { type: 'text'; text: string }

@@ -5,7 +5,13 @@ import { createGatewayHandler } from './create-gateway-handler.js';
 import { createMemoryRequest, createMemoryResponse, injectRequest } from './inject-request.js';
 import { createScriptedEngine } from './testing/create-scripted-engine.js';
 
-const START: StreamEvent = { type: 'start', id: 'chatcmpl-s1', provider: 'openai', model: 'gpt-4o-mini-2024-07-18', warnings: [] };
+const START: StreamEvent = {
+  type: 'start',
+  id: 'chatcmpl-s1',
+  provider: 'openai',
+  model: 'gpt-4o-mini-2024-07-18',
+  warnings: [],
+};
 const FINISH: StreamEvent = {
   type: 'finish',
   finishReason: 'stop',
@@ -55,13 +61,20 @@ describe('OpenAI SSE stream', () => {
     const created = events[0]!['created'];
     expect(typeof created).toBe('number');
     const base = { id: 'chatcmpl-s1', object: 'chat.completion.chunk', created, model: 'gpt-4o-mini-2024-07-18' };
-    const choice = (delta: unknown, finish: string | null = null) => ({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
+    const choice = (delta: unknown, finish: string | null = null) => ({
+      ...base,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    });
     expect(events).toEqual([
       choice({ role: 'assistant', content: '', refusal: null }),
       choice({ content: 'Hel' }),
       choice({ content: 'lo "you"' }),
       choice({}, 'stop'),
-      { ...base, choices: [], usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11, prompt_tokens_details: { cached_tokens: 4 } } },
+      {
+        ...base,
+        choices: [],
+        usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11, prompt_tokens_details: { cached_tokens: 4 } },
+      },
       '[DONE]',
     ]);
   });
@@ -94,10 +107,30 @@ describe('OpenAI SSE stream', () => {
       .map((chunk) => chunk.choices[0]);
     expect(deltas).toEqual([
       { index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null },
-      { index: 0, delta: { tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '' } }] }, logprobs: null, finish_reason: null },
-      { index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }, logprobs: null, finish_reason: null },
-      { index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }, logprobs: null, finish_reason: null },
-      { index: 0, delta: { tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'get_time', arguments: '' } }] }, logprobs: null, finish_reason: null },
+      {
+        index: 0,
+        delta: { tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '' } }] },
+        logprobs: null,
+        finish_reason: null,
+      },
+      {
+        index: 0,
+        delta: { tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] },
+        logprobs: null,
+        finish_reason: null,
+      },
+      {
+        index: 0,
+        delta: { tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] },
+        logprobs: null,
+        finish_reason: null,
+      },
+      {
+        index: 0,
+        delta: { tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'get_time', arguments: '' } }] },
+        logprobs: null,
+        finish_reason: null,
+      },
       { index: 0, delta: { tool_calls: [{ index: 1, function: { arguments: '{}' } }] }, logprobs: null, finish_reason: null },
       { index: 0, delta: {}, logprobs: null, finish_reason: 'tool_calls' },
     ]);
@@ -122,7 +155,10 @@ describe('OpenAI SSE stream', () => {
 
   it('answers an error before the first event with its own status and JSON body, not SSE', async () => {
     const engine = createScriptedEngine({
-      chatStream: streamOf([], createError('rate_limited', { message: 'openai returned 429', provider: 'openai', status: 429, retryAfterMs: 2000 })),
+      chatStream: streamOf(
+        [],
+        createError('rate_limited', { message: 'openai returned 429', provider: 'openai', status: 429, retryAfterMs: 2000 }),
+      ),
     });
     const response = await injectRequest(createGatewayHandler(engine), '/v1/chat/completions', { body: STREAM_BODY });
     expect(response.status).toBe(429);
@@ -145,7 +181,14 @@ describe('OpenAI SSE stream', () => {
     expect(response.body).not.toContain('[DONE]');
     const last = response.chunks[2]!;
     expect(JSON.parse(last.slice(6))).toEqual({
-      error: { message: 'openai stream ended early', type: 'upstream_error', code: 'provider_unavailable', param: null, retryable: true, provider: 'openai' },
+      error: {
+        message: 'openai stream ended early',
+        type: 'upstream_error',
+        code: 'provider_unavailable',
+        param: null,
+        retryable: true,
+        provider: 'openai',
+      },
     });
     const metrics = await injectRequest(handler, '/metrics');
     expect(metrics.body).toContain('liter_llm_gateway_responses_total{endpoint="/v1/chat/completions",status="502"} 1');
@@ -162,7 +205,9 @@ describe('OpenAI SSE stream', () => {
             yield START;
             yield { type: 'text-delta', text: 'one' };
             // Hangs like a slow upstream until aborted.
-            await new Promise((_, reject) => options?.signal?.addEventListener('abort', () => reject(options.signal?.reason as Error)));
+            await new Promise((_, reject) =>
+              options?.signal?.addEventListener('abort', () => reject(options.signal?.reason as Error)),
+            );
           } finally {
             returned = true;
           }

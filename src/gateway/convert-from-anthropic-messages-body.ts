@@ -34,7 +34,8 @@ export interface GatewayMessagesCall {
 export function convertFromAnthropicMessagesBody(body: AnthropicMessagesBody): GatewayMessagesCall {
   const messages: Message[] = [];
   if (body.system !== undefined) {
-    const system = typeof body.system === 'string' ? body.system : body.system.map((block): TextPart => ({ type: 'text', text: block.text }));
+    const system =
+      typeof body.system === 'string' ? body.system : body.system.map((block): TextPart => ({ type: 'text', text: block.text }));
     if (system.length > 0) messages.push({ role: 'system', content: system });
   }
   body.messages.forEach((message, index) => convertMessage(message, index, messages));
@@ -57,8 +58,15 @@ export function convertFromAnthropicMessagesBody(body: AnthropicMessagesBody): G
 
   const extra = collectExtraFields(body, MAPPED_MESSAGES_FIELDS);
   // disable_parallel_tool_use has a canonical-free meaning on both sides: OpenAI's parallel_tool_calls.
-  if (body.tool_choice !== undefined && 'disable_parallel_tool_use' in body.tool_choice && body.tool_choice.disable_parallel_tool_use) {
-    request.providerOptions = { openai: { parallel_tool_calls: false }, anthropic: { ...extra, tool_choice: body.tool_choice as JSONObject } };
+  if (
+    body.tool_choice !== undefined &&
+    'disable_parallel_tool_use' in body.tool_choice &&
+    body.tool_choice.disable_parallel_tool_use
+  ) {
+    request.providerOptions = {
+      openai: { parallel_tool_calls: false },
+      anthropic: { ...extra, tool_choice: body.tool_choice as JSONObject },
+    };
   } else if (extra !== undefined) {
     request.providerOptions = { anthropic: extra };
   }
@@ -116,10 +124,15 @@ function convertAssistantBlock(block: AnthropicContentBlock, index: number, posi
 
 function convertImage(block: AnthropicImageBlock): ImagePart {
   const source = block.source;
-  return source.type === 'base64' ? { type: 'image', data: source.data, mediaType: source.media_type } : { type: 'image', url: source.url };
+  return source.type === 'base64'
+    ? { type: 'image', data: source.data, mediaType: source.media_type }
+    : { type: 'image', url: source.url };
 }
 
-function convertToolResultContent(content: string | (AnthropicContentBlock & { type: 'text' | 'image' })[] | undefined, param: string): string | TextPart[] {
+function convertToolResultContent(
+  content: string | (AnthropicContentBlock & { type: 'text' | 'image' })[] | undefined,
+  param: string,
+): string | TextPart[] {
   if (content === undefined) return '';
   if (typeof content === 'string') return content;
   return content.map((block, position) => {
@@ -148,5 +161,8 @@ function convertToolChoice(choice: AnthropicToolChoice): ToolChoice {
 
 function misplaced(type: string, belongsTo: 'user' | 'assistant', index: number, position: number): LiterLLMError {
   const param = `messages[${index}].content[${position}].type`;
-  return new InvalidRequestError({ message: `${param}: a ${type} block belongs in ${belongsTo === 'user' ? 'a user' : 'an assistant'} message`, param });
+  return new InvalidRequestError({
+    message: `${param}: a ${type} block belongs in ${belongsTo === 'user' ? 'a user' : 'an assistant'} message`,
+    param,
+  });
 }

@@ -136,7 +136,11 @@ function convertResponseFormat(format: OpenAIResponseFormat): ResponseFormat {
       return { type: 'json' };
     case 'json_schema': {
       const spec = format.json_schema;
-      const converted: ResponseFormat = { type: 'json-schema', name: spec.name, schema: (spec.schema as JSONObject | null | undefined) ?? {} };
+      const converted: ResponseFormat = {
+        type: 'json-schema',
+        name: spec.name,
+        schema: (spec.schema as JSONObject | null | undefined) ?? {},
+      };
       if (spec.description != null) converted.description = spec.description;
       if (spec.strict != null) converted.strict = spec.strict;
       return converted;

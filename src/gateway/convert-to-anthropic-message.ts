@@ -1,6 +1,11 @@
 import type { AssistantContentPart } from '../spec/chat-request.js';
 import type { ChatResponse, FinishReason, Usage } from '../spec/chat-response.js';
-import type { AnthropicMessageOut, AnthropicOutputBlock, AnthropicStopReason, AnthropicUsageOut } from './anthropic-messages-api.js';
+import type {
+  AnthropicMessageOut,
+  AnthropicOutputBlock,
+  AnthropicStopReason,
+  AnthropicUsageOut,
+} from './anthropic-messages-api.js';
 
 const ANTHROPIC_STOP_REASONS = new Set<string>([
   'end_turn',
@@ -16,7 +21,11 @@ const ANTHROPIC_STOP_REASONS = new Set<string>([
  * The canonical response as an Anthropic `message`. `model` is the model that answered, as its
  * provider named it (as for the OpenAI endpoint).
  */
-export function convertToAnthropicMessage(response: ChatResponse, fallbackId: string, requestedModel: string): AnthropicMessageOut {
+export function convertToAnthropicMessage(
+  response: ChatResponse,
+  fallbackId: string,
+  requestedModel: string,
+): AnthropicMessageOut {
   const stopSequence = response.providerMetadata?.['stop_sequence'];
   return {
     id: response.id || `msg_${fallbackId}`,

@@ -8,7 +8,11 @@ import type { OpenAIChatCompletion, OpenAIFinishReason, OpenAIToolCallOut, OpenA
  * Reasoning text, when the model returned some, goes in `reasoning_content` (DeepSeek's and vLLM's
  * name for it); a refusal in `refusal`, as OpenAI sends it.
  */
-export function convertToOpenAIChatCompletion(response: ChatResponse, fallbackId: string, requestedModel: string): OpenAIChatCompletion {
+export function convertToOpenAIChatCompletion(
+  response: ChatResponse,
+  fallbackId: string,
+  requestedModel: string,
+): OpenAIChatCompletion {
   let reasoning = '';
   for (const part of response.content) if (part.type === 'reasoning') reasoning += part.text;
   const refusal = response.providerMetadata?.['refusal'];
@@ -18,9 +22,11 @@ export function convertToOpenAIChatCompletion(response: ChatResponse, fallbackId
     refusal: typeof refusal === 'string' ? refusal : null,
   };
   if (response.toolCalls.length > 0) {
-    message.tool_calls = response.toolCalls.map(
-      (call): OpenAIToolCallOut => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }),
-    );
+    message.tool_calls = response.toolCalls.map((call): OpenAIToolCallOut => ({
+      id: call.id,
+      type: 'function',
+      function: { name: call.name, arguments: call.arguments },
+    }));
   }
   if (reasoning !== '') message.reasoning_content = reasoning;
   return {
@@ -28,7 +34,14 @@ export function convertToOpenAIChatCompletion(response: ChatResponse, fallbackId
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: response.model || requestedModel,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: convertToOpenAIFinishReason(response.finishReason, response.rawFinishReason) }],
+    choices: [
+      {
+        index: 0,
+        message,
+        logprobs: null,
+        finish_reason: convertToOpenAIFinishReason(response.finishReason, response.rawFinishReason),
+      },
+    ],
     usage: convertToOpenAIUsage(response.usage),
   };
 }
@@ -41,7 +54,8 @@ const OPENAI_FINISH_REASONS = new Set<string>(['stop', 'length', 'tool_calls', '
  * no OpenAI word: the answer ended, so `stop`.
  */
 export function convertToOpenAIFinishReason(reason: FinishReason, raw: string | null): OpenAIFinishReason {
-  if (raw !== null && OPENAI_FINISH_REASONS.has(raw) && !(raw === 'stop' && reason === 'tool_calls')) return raw as OpenAIFinishReason;
+  if (raw !== null && OPENAI_FINISH_REASONS.has(raw) && !(raw === 'stop' && reason === 'tool_calls'))
+    return raw as OpenAIFinishReason;
   switch (reason) {
     case 'length':
     case 'tool_calls':

@@ -50,7 +50,10 @@ export function createAnthropicStreamEncoder(options: AnthropicStreamEncoderOpti
     const index = nextIndex++;
     return {
       index,
-      text: frame('content_block_start', `{"type":"content_block_start","index":${index},"content_block":${JSON.stringify(block)}}`),
+      text: frame(
+        'content_block_start',
+        `{"type":"content_block_start","index":${index},"content_block":${JSON.stringify(block)}}`,
+      ),
     };
   }
 
@@ -88,7 +91,8 @@ export function createAnthropicStreamEncoder(options: AnthropicStreamEncoderOpti
             usage: { input_tokens: 0, output_tokens: 0 },
           };
           return (
-            frame('message_start', `{"type":"message_start","message":${JSON.stringify(message)}}`) + frame('ping', '{"type": "ping"}')
+            frame('message_start', `{"type":"message_start","message":${JSON.stringify(message)}}`) +
+            frame('ping', '{"type": "ping"}')
           );
         }
         case 'text-delta': {
@@ -128,7 +132,8 @@ export function createAnthropicStreamEncoder(options: AnthropicStreamEncoderOpti
         }
         case 'finish': {
           let text = closeOpen();
-          for (const tool of tools.values()) text += frame('content_block_stop', `{"type":"content_block_stop","index":${tool.index}}`);
+          for (const tool of tools.values())
+            text += frame('content_block_stop', `{"type":"content_block_stop","index":${tool.index}}`);
           tools.clear();
           const stopSequence = event.providerMetadata?.['stop_sequence'];
           const messageDelta = {

@@ -9,7 +9,10 @@ const CHAT_BODY = { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', cont
 function createHandler(options: Parameters<typeof createGatewayHandler>[1] = {}) {
   const engine = createScriptedEngine({
     chat: () => createChatResponse(),
-    models: [{ id: 'chat-default', kind: 'route' }, { id: 'openai/gpt-4o-mini', kind: 'provider-model', provider: 'openai' }],
+    models: [
+      { id: 'chat-default', kind: 'route' },
+      { id: 'openai/gpt-4o-mini', kind: 'provider-model', provider: 'openai' },
+    ],
     stats: [{ name: 'openai', inFlight: 3, queued: 1, maxConcurrency: 64 }],
   });
   const logs: string[] = [];
@@ -157,7 +160,10 @@ describe('authentication with server.api_keys', () => {
 
   it('accepts any configured key as a bearer token or as x-api-key', async () => {
     const { handler } = createHandler(keys);
-    const bearer = await injectRequest(handler, '/v1/chat/completions', { body: CHAT_BODY, headers: { authorization: 'Bearer key-two' } });
+    const bearer = await injectRequest(handler, '/v1/chat/completions', {
+      body: CHAT_BODY,
+      headers: { authorization: 'Bearer key-two' },
+    });
     expect(bearer.status).toBe(200);
     const apiKey = await injectRequest(handler, '/v1/models', { headers: { 'x-api-key': 'key-one' } });
     expect(apiKey.status).toBe(200);
@@ -167,7 +173,11 @@ describe('authentication with server.api_keys', () => {
     const { handler } = createHandler(keys);
     const response = await injectRequest(handler, '/v1/messages', { body: {}, headers: { 'x-api-key': 'wrong' } });
     expect(response.status).toBe(401);
-    expect(response.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error' }, request_id: response.headers['x-request-id'] });
+    expect(response.json()).toMatchObject({
+      type: 'error',
+      error: { type: 'authentication_error' },
+      request_id: response.headers['x-request-id'],
+    });
   });
 
   it('leaves probes and metrics open', async () => {
@@ -245,7 +255,10 @@ describe('authentication with server.api_keys', () => {
     handler.updateServerConfig({ apiKeys: [] });
     expect((await injectRequest(handler, '/v1/chat/completions', { body: CHAT_BODY })).status).toBe(200);
     handler.updateServerConfig({ apiKeys: ['new-key'] });
-    expect((await injectRequest(handler, '/v1/chat/completions', { body: CHAT_BODY, headers: { authorization: 'Bearer key-one' } })).status).toBe(401);
+    expect(
+      (await injectRequest(handler, '/v1/chat/completions', { body: CHAT_BODY, headers: { authorization: 'Bearer key-one' } }))
+        .status,
+    ).toBe(401);
   });
 });
 
@@ -324,9 +337,14 @@ describe('unexpected failures', () => {
     });
     const logs: string[] = [];
     const handler = createGatewayHandler(engine, { log: (line) => logs.push(line) });
-    const response = await injectRequest(handler, '/v1/chat/completions', { body: CHAT_BODY, headers: { 'x-request-id': 'r-500' } });
+    const response = await injectRequest(handler, '/v1/chat/completions', {
+      body: CHAT_BODY,
+      headers: { 'x-request-id': 'r-500' },
+    });
     expect(response.status).toBe(500);
-    expect(response.json()).toMatchObject({ error: { type: 'server_error', code: 'internal', message: 'internal error in the gateway' } });
+    expect(response.json()).toMatchObject({
+      error: { type: 'server_error', code: 'internal', message: 'internal error in the gateway' },
+    });
     expect(response.body).not.toContain('secret detail');
     expect(logs).toHaveLength(1);
     expect(logs[0]!.split('\n')).toHaveLength(1);

@@ -17,7 +17,12 @@ import { formatRetryAfterSeconds, mapErrorToHTTP } from './map-error-to-http.js'
 import { createMetricsEndpoint, type MetricsEndpoint } from './metrics-endpoint.js';
 
 /** The server keys the handler applies live on reload (updateServerConfig); every other one needs a restart. */
-export const LIVE_SERVER_KEYS = ['apiKeys', 'maxBodyBytes', 'metricsRequireKey', 'allowedHosts'] as const satisfies readonly (keyof ServerConfig)[];
+export const LIVE_SERVER_KEYS = [
+  'apiKeys',
+  'maxBodyBytes',
+  'metricsRequireKey',
+  'allowedHosts',
+] as const satisfies readonly (keyof ServerConfig)[];
 export type LiveServerConfig = Pick<ServerConfig, (typeof LIVE_SERVER_KEYS)[number]>;
 
 export interface GatewayHandlerOptions {
@@ -109,7 +114,12 @@ export function createGatewayHandler(engine: Engine, options: GatewayHandlerOpti
   }
   applyServerConfig(options.server ?? {});
 
-  const probe = (handler: RouteHandler): Route => ({ methods: { GET: handler, HEAD: handler }, format: 'openai', auth: false, endpoint: undefined });
+  const probe = (handler: RouteHandler): Route => ({
+    methods: { GET: handler, HEAD: handler },
+    format: 'openai',
+    auth: false,
+    endpoint: undefined,
+  });
   const api = (method: string, handler: RouteHandler, endpoint: string, format: ErrorFormat = 'openai'): Route => ({
     methods: { [method]: handler },
     format,
@@ -141,7 +151,11 @@ export function createGatewayHandler(engine: Engine, options: GatewayHandlerOpti
       probe(async (context) => {
         const { contentType, body } = await metrics.render();
         context.status = 200;
-        context.response.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'x-request-id': context.requestId });
+        context.response.writeHead(200, {
+          'content-type': contentType,
+          'content-length': Buffer.byteLength(body),
+          'x-request-id': context.requestId,
+        });
         context.response.end(body);
       }),
     ],

@@ -60,7 +60,9 @@ export function createOpenAIStreamEncoder(options: OpenAIStreamEncoderOptions): 
           if (sent === undefined) {
             text += chunk(
               JSON.stringify({
-                tool_calls: [{ index: event.index, id: event.id, type: 'function', function: { name: event.name, arguments: '' } }],
+                tool_calls: [
+                  { index: event.index, id: event.id, type: 'function', function: { name: event.name, arguments: '' } },
+                ],
               }),
             );
           }

@@ -27,7 +27,9 @@ interface ResolvedIssue {
 function resolveIssue(issue: Issue, path: PropertyKey[]): ResolvedIssue {
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return { issue, path };
   // Branches that failed only because the value has another type are not what the caller meant.
-  const aimed = issue.errors.filter((branch) => !branch.every((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
+  const aimed = issue.errors.filter(
+    (branch) => !branch.every((inner) => inner.code === 'invalid_type' && inner.path.length === 0),
+  );
   const branch = aimed[0];
   const inner = branch?.[0];
   if (aimed.length === 1 && inner !== undefined) return resolveIssue(inner, [...path, ...inner.path]);
@@ -81,7 +83,8 @@ function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return value.length > 40 ? `the string ${JSON.stringify(`${value.slice(0, 40)}…`)}` : `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'string')
+    return value.length > 40 ? `the string ${JSON.stringify(`${value.slice(0, 40)}…`)}` : `the string ${JSON.stringify(value)}`;
   if (typeof value === 'number') return `the number ${value}`;
   if (typeof value === 'boolean') return `the boolean ${value}`;
   return `a ${typeof value}`;

@@ -21,29 +21,149 @@ interface Case {
 
 // Every status the gateway can answer for an engine error, with where the error came from.
 const CASES: Case[] = [
-  { name: 'invalid request (engine)', code: 'invalid_request', options: { param: 'topP' }, status: 400, type: 'invalid_request_error', anthropicType: 'invalid_request_error' },
-  { name: 'invalid request (upstream)', code: 'invalid_request', options: { provider: 'openai', status: 400, param: 'max_tokens' }, status: 400, type: 'invalid_request_error', anthropicType: 'invalid_request_error' },
-  { name: 'context length', code: 'context_length_exceeded', options: { provider: 'openai', status: 400 }, status: 400, type: 'invalid_request_error', anthropicType: 'invalid_request_error' },
-  { name: 'content filtered', code: 'content_filtered', options: { provider: 'openai', status: 400 }, status: 400, type: 'invalid_request_error', anthropicType: 'invalid_request_error' },
-  { name: "caller's credentials", code: 'authentication', options: {}, status: 401, type: 'authentication_error', anthropicType: 'authentication_error' },
-  { name: "provider rejected the gateway's key", code: 'authentication', options: { provider: 'openai', status: 401 }, status: 502, type: 'upstream_error', anthropicType: 'api_error' },
-  { name: 'permission denied (engine)', code: 'permission_denied', options: {}, status: 403, type: 'permission_error', anthropicType: 'permission_error' },
-  { name: 'permission denied (upstream)', code: 'permission_denied', options: { provider: 'anthropic', status: 403 }, status: 502, type: 'upstream_error', anthropicType: 'api_error' },
-  { name: 'not found', code: 'not_found', options: { provider: 'openai', status: 404 }, status: 404, type: 'not_found_error', anthropicType: 'not_found_error' },
-  { name: 'unknown model (engine)', code: 'not_found', options: {}, status: 404, type: 'not_found_error', anthropicType: 'not_found_error' },
-  { name: 'rate limited upstream', code: 'rate_limited', options: { provider: 'openai', status: 429, retryAfterMs: 1500 }, status: 429, type: 'rate_limit_error', anthropicType: 'rate_limit_error' },
-  { name: 'rate limited locally', code: 'rate_limited', options: { provider: 'openai', retryAfterMs: 200 }, status: 429, type: 'rate_limit_error', anthropicType: 'rate_limit_error' },
-  { name: 'timeout', code: 'timeout', options: { provider: 'openai' }, status: 504, type: 'timeout_error', anthropicType: 'timeout_error' },
-  { name: 'upstream 5xx', code: 'provider_unavailable', options: { provider: 'openai', status: 503 }, status: 502, type: 'upstream_error', anthropicType: 'api_error' },
-  { name: 'upstream unreachable', code: 'provider_unavailable', options: { provider: 'openai', cause: new Error('ECONNREFUSED') }, status: 502, type: 'upstream_error', anthropicType: 'api_error' },
-  { name: 'circuit open', code: 'provider_unavailable', options: { provider: 'openai', origin: 'engine' }, status: 503, type: 'service_unavailable_error', anthropicType: 'overloaded_error' },
-  { name: 'no provider left', code: 'provider_unavailable', options: {}, status: 503, type: 'service_unavailable_error', anthropicType: 'overloaded_error' },
+  {
+    name: 'invalid request (engine)',
+    code: 'invalid_request',
+    options: { param: 'topP' },
+    status: 400,
+    type: 'invalid_request_error',
+    anthropicType: 'invalid_request_error',
+  },
+  {
+    name: 'invalid request (upstream)',
+    code: 'invalid_request',
+    options: { provider: 'openai', status: 400, param: 'max_tokens' },
+    status: 400,
+    type: 'invalid_request_error',
+    anthropicType: 'invalid_request_error',
+  },
+  {
+    name: 'context length',
+    code: 'context_length_exceeded',
+    options: { provider: 'openai', status: 400 },
+    status: 400,
+    type: 'invalid_request_error',
+    anthropicType: 'invalid_request_error',
+  },
+  {
+    name: 'content filtered',
+    code: 'content_filtered',
+    options: { provider: 'openai', status: 400 },
+    status: 400,
+    type: 'invalid_request_error',
+    anthropicType: 'invalid_request_error',
+  },
+  {
+    name: "caller's credentials",
+    code: 'authentication',
+    options: {},
+    status: 401,
+    type: 'authentication_error',
+    anthropicType: 'authentication_error',
+  },
+  {
+    name: "provider rejected the gateway's key",
+    code: 'authentication',
+    options: { provider: 'openai', status: 401 },
+    status: 502,
+    type: 'upstream_error',
+    anthropicType: 'api_error',
+  },
+  {
+    name: 'permission denied (engine)',
+    code: 'permission_denied',
+    options: {},
+    status: 403,
+    type: 'permission_error',
+    anthropicType: 'permission_error',
+  },
+  {
+    name: 'permission denied (upstream)',
+    code: 'permission_denied',
+    options: { provider: 'anthropic', status: 403 },
+    status: 502,
+    type: 'upstream_error',
+    anthropicType: 'api_error',
+  },
+  {
+    name: 'not found',
+    code: 'not_found',
+    options: { provider: 'openai', status: 404 },
+    status: 404,
+    type: 'not_found_error',
+    anthropicType: 'not_found_error',
+  },
+  {
+    name: 'unknown model (engine)',
+    code: 'not_found',
+    options: {},
+    status: 404,
+    type: 'not_found_error',
+    anthropicType: 'not_found_error',
+  },
+  {
+    name: 'rate limited upstream',
+    code: 'rate_limited',
+    options: { provider: 'openai', status: 429, retryAfterMs: 1500 },
+    status: 429,
+    type: 'rate_limit_error',
+    anthropicType: 'rate_limit_error',
+  },
+  {
+    name: 'rate limited locally',
+    code: 'rate_limited',
+    options: { provider: 'openai', retryAfterMs: 200 },
+    status: 429,
+    type: 'rate_limit_error',
+    anthropicType: 'rate_limit_error',
+  },
+  {
+    name: 'timeout',
+    code: 'timeout',
+    options: { provider: 'openai' },
+    status: 504,
+    type: 'timeout_error',
+    anthropicType: 'timeout_error',
+  },
+  {
+    name: 'upstream 5xx',
+    code: 'provider_unavailable',
+    options: { provider: 'openai', status: 503 },
+    status: 502,
+    type: 'upstream_error',
+    anthropicType: 'api_error',
+  },
+  {
+    name: 'upstream unreachable',
+    code: 'provider_unavailable',
+    options: { provider: 'openai', cause: new Error('ECONNREFUSED') },
+    status: 502,
+    type: 'upstream_error',
+    anthropicType: 'api_error',
+  },
+  {
+    name: 'circuit open',
+    code: 'provider_unavailable',
+    options: { provider: 'openai', origin: 'engine' },
+    status: 503,
+    type: 'service_unavailable_error',
+    anthropicType: 'overloaded_error',
+  },
+  {
+    name: 'no provider left',
+    code: 'provider_unavailable',
+    options: {},
+    status: 503,
+    type: 'service_unavailable_error',
+    anthropicType: 'overloaded_error',
+  },
   { name: 'cancelled', code: 'cancelled', options: {}, status: 499, type: 'cancelled_error', anthropicType: 'api_error' },
   { name: 'internal', code: 'internal', options: {}, status: 500, type: 'server_error', anthropicType: 'api_error' },
 ];
 
 function makeError(testCase: Case): LiterLLMError {
-  const message = testCase.name === 'circuit open' ? 'openai/gpt-4o-mini is out of service (circuit open)' : `${testCase.name} happened`;
+  const message =
+    testCase.name === 'circuit open' ? 'openai/gpt-4o-mini is out of service (circuit open)' : `${testCase.name} happened`;
   return createError(testCase.code, { message, ...testCase.options });
 }
 
@@ -56,16 +176,28 @@ describe('mapErrorToHTTP', () => {
   });
 
   it("names the gateway's own credentials when a provider rejected them", () => {
-    const info = mapErrorToHTTP(createError('authentication', { message: 'openai returned 401: Incorrect API key provided', provider: 'openai', status: 401 }));
-    expect(info.message).toBe("the provider rejected the gateway's own credentials (authentication): openai returned 401: Incorrect API key provided");
+    const info = mapErrorToHTTP(
+      createError('authentication', {
+        message: 'openai returned 401: Incorrect API key provided',
+        provider: 'openai',
+        status: 401,
+      }),
+    );
+    expect(info.message).toBe(
+      "the provider rejected the gateway's own credentials (authentication): openai returned 401: Incorrect API key provided",
+    );
     expect(info.upstreamStatus).toBe(401);
     expect(info.provider).toBe('openai');
   });
 
   it('turns canonical param names from the engine into wire names, and keeps upstream ones', () => {
-    expect(mapErrorToHTTP(createError('invalid_request', { message: 'x', param: 'messages[1].toolCallId' })).param).toBe('messages[1].tool_call_id');
+    expect(mapErrorToHTTP(createError('invalid_request', { message: 'x', param: 'messages[1].toolCallId' })).param).toBe(
+      'messages[1].tool_call_id',
+    );
     expect(mapErrorToHTTP(createError('invalid_request', { message: 'x', param: 'maxTokens' })).param).toBe('max_tokens');
-    expect(mapErrorToHTTP(createError('invalid_request', { message: 'x', param: 'messages.0.content', provider: 'anthropic' })).param).toBe('messages.0.content');
+    expect(
+      mapErrorToHTTP(createError('invalid_request', { message: 'x', param: 'messages.0.content', provider: 'anthropic' })).param,
+    ).toBe('messages.0.content');
   });
 
   it('answers anything that is not a LiterLLMError with a generic 500', () => {
@@ -88,7 +220,10 @@ describe('error responses through the handler', () => {
       },
     });
     const handler = createGatewayHandler(engine, { log: () => {} });
-    const response = await injectRequest(handler, '/v1/chat/completions', { body: CHAT_BODY, headers: { 'x-request-id': 'req-err' } });
+    const response = await injectRequest(handler, '/v1/chat/completions', {
+      body: CHAT_BODY,
+      headers: { 'x-request-id': 'req-err' },
+    });
     expect(response.status).toBe(testCase.status);
     expect(response.headers['content-type']).toBe('application/json');
     expect(response.headers['x-request-id']).toBe('req-err');
@@ -98,7 +233,8 @@ describe('error responses through the handler', () => {
     expect(body['retryable']).toBe(error.retryable);
     expect(body['provider']).toBe(error.provider);
     expect(body['upstream_status']).toBe(error.status);
-    if (error.param !== undefined) expect(body['param']).toBe(error.provider ? error.param : error.param.replace('topP', 'top_p'));
+    if (error.param !== undefined)
+      expect(body['param']).toBe(error.provider ? error.param : error.param.replace('topP', 'top_p'));
     else expect(body['param']).toBeNull();
     if (error.retryAfterMs !== undefined) {
       expect(response.headers['retry-after']).toBe(String(Math.ceil(error.retryAfterMs / 1000)));
@@ -144,7 +280,9 @@ describe('error responses through the handler', () => {
       });
       const response = await injectRequest(createGatewayHandler(engine), '/v1/chat/completions', { body: CHAT_BODY });
       expect(response.headers['retry-after']).toBe(header);
-      expect(response.json<{ error: { retry_after_ms: number } }>().error.retry_after_ms).toBe(Math.min(Math.ceil(ms), 86_400_000));
+      expect(response.json<{ error: { retry_after_ms: number } }>().error.retry_after_ms).toBe(
+        Math.min(Math.ceil(ms), 86_400_000),
+      );
     }
   });
 
@@ -178,7 +316,12 @@ describe('error responses through the handler', () => {
   it('reports the provider request id for support tickets', async () => {
     const engine = createScriptedEngine({
       chat: () => {
-        throw createError('provider_unavailable', { message: 'openai returned 500', provider: 'openai', status: 500, requestId: 'req_upstream_1' });
+        throw createError('provider_unavailable', {
+          message: 'openai returned 500',
+          provider: 'openai',
+          status: 500,
+          requestId: 'req_upstream_1',
+        });
       },
     });
     const response = await injectRequest(createGatewayHandler(engine), '/v1/chat/completions', { body: CHAT_BODY });

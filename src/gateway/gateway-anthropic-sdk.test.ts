@@ -41,7 +41,13 @@ describe('/v1/messages through the Anthropic SDK', () => {
     anthropicUpstream.enqueue(fixture(`${ANTHROPIC_FIXTURES}messages-text.json`));
     const recorded = fixtureBody<Anthropic.Message>(`${ANTHROPIC_FIXTURES}messages-text.json`);
     // top_k is not in this SDK's types any more; as an unknown field it reaches Anthropic verbatim.
-    const params = { model: 'anthropic/claude-haiku-4-5', max_tokens: 1024, system: 'Be brief.', messages: [{ role: 'user' as const, content: 'Hello' }], top_k: 5 };
+    const params = {
+      model: 'anthropic/claude-haiku-4-5',
+      max_tokens: 1024,
+      system: 'Be brief.',
+      messages: [{ role: 'user' as const, content: 'Hello' }],
+      top_k: 5,
+    };
     const { data, response } = await client.messages.create(params).withResponse();
     expect(data.id).toBe(recorded.id);
     expect(data.model).toBe(recorded.model);
@@ -69,12 +75,25 @@ describe('/v1/messages through the Anthropic SDK', () => {
       model: 'anthropic/claude-haiku-4-5',
       max_tokens: 1024,
       messages: [{ role: 'user', content: 'What is the weather in SF?' }],
-      tools: [{ name: 'get_weather', description: 'Lookup the weather', input_schema: { type: 'object', properties: { location: { type: 'string' }, units: { type: 'string' } } } }],
+      tools: [
+        {
+          name: 'get_weather',
+          description: 'Lookup the weather',
+          input_schema: { type: 'object', properties: { location: { type: 'string' }, units: { type: 'string' } } },
+        },
+      ],
     });
     const events: string[] = [];
     stream.on('streamEvent', (event) => events.push(event.type));
     const message = await stream.finalMessage();
-    expect(message.content).toEqual([{ type: 'tool_use', id: 'toolu_018acGYLtfR52q9yDbWaEdQZ', name: 'get_weather', input: { location: 'San Francisco, CA', units: 'f' } }]);
+    expect(message.content).toEqual([
+      {
+        type: 'tool_use',
+        id: 'toolu_018acGYLtfR52q9yDbWaEdQZ',
+        name: 'get_weather',
+        input: { location: 'San Francisco, CA', units: 'f' },
+      },
+    ]);
     expect(message.stop_reason).toBe('tool_use');
     expect(message.usage.input_tokens).toBe(656);
     expect(message.usage.output_tokens).toBe(74);
@@ -110,7 +129,9 @@ describe('/v1/messages through the Anthropic SDK', () => {
     const final = await stream.finalMessage();
     const toolUse = final.content.find((block) => block.type === 'tool_use');
     expect(toolUse).toMatchObject({ type: 'tool_use', name: 'GetWeatherArgs' });
-    expect((toolUse as Anthropic.ToolUseBlock).input).toEqual(JSON.parse(recordedToolArguments(`${OPENAI_FIXTURES}openai-chat/chat-stream-tool-call.sse`)));
+    expect((toolUse as Anthropic.ToolUseBlock).input).toEqual(
+      JSON.parse(recordedToolArguments(`${OPENAI_FIXTURES}openai-chat/chat-stream-tool-call.sse`)),
+    );
     expect(final.stop_reason).toBe('tool_use');
   });
 
@@ -129,21 +150,24 @@ describe('/v1/messages through the Anthropic SDK', () => {
 describe('the gateway is transparent for Anthropic traffic', () => {
   // The same recording through the SDK twice: straight from the mock upstream, and through the
   // gateway (Anthropic → canonical → Anthropic). What the SDK assembles must be the same.
-  it.each(['messages-stream-thinking.sse', 'messages-stream-tool-use.sse', 'messages-stream-json-output.sse'])('stream %s', async (name) => {
-    const direct = new Anthropic({ baseURL: anthropicUpstream.url, apiKey: 'sk-ant-upstream', maxRetries: 0 });
-    const params = { max_tokens: 2048, messages: [{ role: 'user' as const, content: 'Hi' }] };
-    anthropicUpstream.enqueue(fixture(`${ANTHROPIC_FIXTURES}${name}`));
-    const expected = await direct.messages.stream({ ...params, model: 'claude-sonnet-4-5' }).finalMessage();
-    anthropicUpstream.enqueue(fixture(`${ANTHROPIC_FIXTURES}${name}`));
-    const actual = await client.messages.stream({ ...params, model: 'anthropic/claude-sonnet-4-5' }).finalMessage();
-    expect(actual.content).toEqual(expected.content.map(stripExtras));
-    expect(actual.id).toBe(expected.id);
-    expect(actual.model).toBe(expected.model);
-    expect(actual.stop_reason).toBe(expected.stop_reason);
-    expect(actual.stop_sequence).toBe(expected.stop_sequence);
-    expect(actual.usage.input_tokens).toBe(expected.usage.input_tokens);
-    expect(actual.usage.output_tokens).toBe(expected.usage.output_tokens);
-  });
+  it.each(['messages-stream-thinking.sse', 'messages-stream-tool-use.sse', 'messages-stream-json-output.sse'])(
+    'stream %s',
+    async (name) => {
+      const direct = new Anthropic({ baseURL: anthropicUpstream.url, apiKey: 'sk-ant-upstream', maxRetries: 0 });
+      const params = { max_tokens: 2048, messages: [{ role: 'user' as const, content: 'Hi' }] };
+      anthropicUpstream.enqueue(fixture(`${ANTHROPIC_FIXTURES}${name}`));
+      const expected = await direct.messages.stream({ ...params, model: 'claude-sonnet-4-5' }).finalMessage();
+      anthropicUpstream.enqueue(fixture(`${ANTHROPIC_FIXTURES}${name}`));
+      const actual = await client.messages.stream({ ...params, model: 'anthropic/claude-sonnet-4-5' }).finalMessage();
+      expect(actual.content).toEqual(expected.content.map(stripExtras));
+      expect(actual.id).toBe(expected.id);
+      expect(actual.model).toBe(expected.model);
+      expect(actual.stop_reason).toBe(expected.stop_reason);
+      expect(actual.stop_sequence).toBe(expected.stop_sequence);
+      expect(actual.usage.input_tokens).toBe(expected.usage.input_tokens);
+      expect(actual.usage.output_tokens).toBe(expected.usage.output_tokens);
+    },
+  );
 
   it('JSON messages-thinking.json', async () => {
     const direct = new Anthropic({ baseURL: anthropicUpstream.url, apiKey: 'sk-ant-upstream', maxRetries: 0 });
@@ -153,7 +177,12 @@ describe('the gateway is transparent for Anthropic traffic', () => {
     anthropicUpstream.enqueue(fixture(`${ANTHROPIC_FIXTURES}messages-thinking.json`));
     const actual = await client.messages.create({ ...params, model: 'anthropic/claude-sonnet-4-5' });
     expect(actual.content).toEqual(expected.content.map(stripExtras));
-    expect({ ...actual, content: [] }).toMatchObject({ id: expected.id, model: expected.model, stop_reason: expected.stop_reason, usage: { input_tokens: expected.usage.input_tokens, output_tokens: expected.usage.output_tokens } });
+    expect({ ...actual, content: [] }).toMatchObject({
+      id: expected.id,
+      model: expected.model,
+      stop_reason: expected.stop_reason,
+      usage: { input_tokens: expected.usage.input_tokens, output_tokens: expected.usage.output_tokens },
+    });
   });
 });
 
@@ -164,26 +193,39 @@ describe('errors surface as the Anthropic SDK error classes', () => {
       .create({ model: 'anthropic-limited/claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'Hi' }] })
       .catch((caught: unknown) => caught);
     expect(limited).toBeInstanceOf(Anthropic.RateLimitError);
-    expect((limited as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: 'error', error: { type: 'rate_limit_error', code: 'rate_limited' } });
+    expect((limited as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({
+      type: 'error',
+      error: { type: 'rate_limit_error', code: 'rate_limited' },
+    });
 
     const wrong = new Anthropic({ baseURL: gateway.url, apiKey: 'wrong', maxRetries: 0 });
-    const denied = await wrong.messages.create({ model: 'anthropic/claude', max_tokens: 10, messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught);
+    const denied = await wrong.messages
+      .create({ model: 'anthropic/claude', max_tokens: 10, messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((caught: unknown) => caught);
     expect(denied).toBeInstanceOf(Anthropic.AuthenticationError);
   });
 
   it('NotFoundError from the recorded 404, BadRequestError naming the field, 502 for an overloaded upstream', async () => {
     anthropicUpstream.enqueue(fixture(`${ANTHROPIC_FIXTURES}error-404-not-found.json`));
-    const missing = await client.messages.create({ model: 'anthropic/claude-nope', max_tokens: 10, messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught);
+    const missing = await client.messages
+      .create({ model: 'anthropic/claude-nope', max_tokens: 10, messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((caught: unknown) => caught);
     expect(missing).toBeInstanceOf(Anthropic.NotFoundError);
 
     const invalid = await client.messages
-      .create({ model: 'anthropic/claude', max_tokens: 10, messages: [{ role: 'user', content: [{ type: 'text' }] }] } as unknown as Anthropic.MessageCreateParamsNonStreaming)
+      .create({
+        model: 'anthropic/claude',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: [{ type: 'text' }] }],
+      } as unknown as Anthropic.MessageCreateParamsNonStreaming)
       .catch((caught: unknown) => caught);
     expect(invalid).toBeInstanceOf(Anthropic.BadRequestError);
     expect((invalid as Error).message).toContain('messages[0].content[0].text is required');
 
     anthropicUpstream.enqueue(fixture(`${ANTHROPIC_FIXTURES}error-529-overloaded.sdk-test.json`));
-    const overloaded = await client.messages.create({ model: 'anthropic/claude', max_tokens: 10, messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught);
+    const overloaded = await client.messages
+      .create({ model: 'anthropic/claude', max_tokens: 10, messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((caught: unknown) => caught);
     expect(overloaded).toBeInstanceOf(Anthropic.InternalServerError);
     expect((overloaded as InstanceType<typeof Anthropic.APIError>).status).toBe(502);
   });
@@ -192,9 +234,18 @@ describe('errors surface as the Anthropic SDK error classes', () => {
     // Recorded text stream cut short by the overloaded error event from the SDK's own tests.
     const text = fixture(`${ANTHROPIC_FIXTURES}messages-stream-text.chunks.jsonl`).body as string;
     const errorEvent = fixture(`${ANTHROPIC_FIXTURES}stream-error-overloaded.sdk-test.sse`).body as string;
-    const cut = text.split(/(?<=\n\n)/).filter((frame) => !frame.includes('"message_delta"') && !frame.includes('"message_stop"') && !frame.includes('content_block_stop'));
+    const cut = text
+      .split(/(?<=\n\n)/)
+      .filter(
+        (frame) =>
+          !frame.includes('"message_delta"') && !frame.includes('"message_stop"') && !frame.includes('content_block_stop'),
+      );
     anthropicUpstream.enqueue({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: [...cut, errorEvent] });
-    const stream = client.messages.stream({ model: 'anthropic/claude', max_tokens: 10, messages: [{ role: 'user', content: 'Hi' }] });
+    const stream = client.messages.stream({
+      model: 'anthropic/claude',
+      max_tokens: 10,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
     const error = await stream.finalMessage().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Anthropic.APIError);
     expect((error as Error).message).toContain('overloaded_error');
@@ -206,7 +257,9 @@ function recordedToolArguments(path: string): string {
   let text = '';
   for (const line of (fixture(path).body as string).split('\n')) {
     if (!line.startsWith('data: {')) continue;
-    const chunk = JSON.parse(line.slice(6)) as { choices?: { delta?: { tool_calls?: { function?: { arguments?: string } }[] } }[] };
+    const chunk = JSON.parse(line.slice(6)) as {
+      choices?: { delta?: { tool_calls?: { function?: { arguments?: string } }[] } }[];
+    };
     for (const call of chunk.choices?.[0]?.delta?.tool_calls ?? []) text += call.function?.arguments ?? '';
   }
   return text;

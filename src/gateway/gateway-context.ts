@@ -101,9 +101,13 @@ export class GatewayContext {
   servedHeaders(provider: string, model: string, warnings: readonly Warning[]): OutgoingHttpHeaders {
     this.provider = provider;
     this.model = model;
-    const headers: OutgoingHttpHeaders = { 'x-liter-llm-provider': toHeaderValue(provider), 'x-liter-llm-model': toHeaderValue(model) };
+    const headers: OutgoingHttpHeaders = {
+      'x-liter-llm-provider': toHeaderValue(provider),
+      'x-liter-llm-model': toHeaderValue(model),
+    };
     // Settings the provider could not honour: the caller learns which, instead of a silent drop.
-    if (warnings.length > 0) headers['x-liter-llm-warnings'] = toHeaderValue(warnings.map((warning) => warning.setting ?? warning.type).join(', '));
+    if (warnings.length > 0)
+      headers['x-liter-llm-warnings'] = toHeaderValue(warnings.map((warning) => warning.setting ?? warning.type).join(', '));
     return headers;
   }
 

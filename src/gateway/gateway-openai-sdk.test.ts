@@ -46,14 +46,22 @@ describe('chat completions through the OpenAI SDK', () => {
     openaiUpstream.enqueue(openAIFixture('openai-chat/chat-text.json'));
     const { data, response } = await client.chat.completions
       .create(
-        { model: 'openai/gpt-3.5-turbo', messages: [{ role: 'user', content: 'Complete this sentence with words, one plus one is equal ' }] },
+        {
+          model: 'openai/gpt-3.5-turbo',
+          messages: [{ role: 'user', content: 'Complete this sentence with words, one plus one is equal ' }],
+        },
         { headers: { 'x-request-id': 'sdk-req-1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } },
       )
       .withResponse();
     expect(data.choices[0]?.message.content).toBe('to two.');
     expect(data.model).toBe('gpt-3.5-turbo-0125');
     expect(data.id).toBe('chatcmpl-B5Ybe7M1V7N9aqQtrjTGfSWGebrrb');
-    expect(data.usage).toMatchObject({ prompt_tokens: 19, completion_tokens: 4, total_tokens: 23, prompt_tokens_details: { cached_tokens: 0 } });
+    expect(data.usage).toMatchObject({
+      prompt_tokens: 19,
+      completion_tokens: 4,
+      total_tokens: 23,
+      prompt_tokens_details: { cached_tokens: 0 },
+    });
     expect(response.headers.get('x-request-id')).toBe('sdk-req-1');
     expect(response.headers.get('x-liter-llm-provider')).toBe('openai');
     expect(response.headers.get('x-liter-llm-model')).toBe('gpt-3.5-turbo-0125');
@@ -61,7 +69,10 @@ describe('chat completions through the OpenAI SDK', () => {
     expect(upstream.url).toBe('/v1/chat/completions');
     expect(upstream.headers['authorization']).toBe('Bearer sk-upstream-openai');
     expect(upstream.headers['traceparent']).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
-    expect(upstream.json).toEqual({ model: 'gpt-3.5-turbo', messages: [{ role: 'user', content: 'Complete this sentence with words, one plus one is equal ' }] });
+    expect(upstream.json).toEqual({
+      model: 'gpt-3.5-turbo',
+      messages: [{ role: 'user', content: 'Complete this sentence with words, one plus one is equal ' }],
+    });
   });
 
   it('streams the recorded OpenAI stream chunk by chunk, with the usage chunk when asked', async () => {
@@ -101,7 +112,12 @@ describe('chat completions through the OpenAI SDK', () => {
     const runner = client.chat.completions.stream({
       model: 'openai/gpt-4o-2024-08-06',
       messages: [{ role: 'user', content: 'What is the weather in Edinburgh?' }],
-      tools: [{ type: 'function', function: { name: 'GetWeatherArgs', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'GetWeatherArgs', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+        },
+      ],
     });
     const completion = await runner.finalChatCompletion();
     const call = completion.choices[0]?.message.tool_calls?.[0];
@@ -112,42 +128,79 @@ describe('chat completions through the OpenAI SDK', () => {
     expect(call?.type === 'function' && JSON.parse(call.function.arguments)).toEqual(JSON.parse(recorded.arguments));
     expect(completion.choices[0]?.finish_reason).toBe('tool_calls');
     expect(openaiUpstream.lastRequest?.json).toMatchObject({
-      tools: [{ type: 'function', function: { name: 'GetWeatherArgs', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'GetWeatherArgs', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+        },
+      ],
     });
   });
 
   it('answers recorded parallel tool calls in one message', async () => {
     openaiUpstream.enqueue(openAIFixture('openai-chat/chat-tool-calls-parallel.json'));
-    const recorded = fixtureBody<{ choices: { message: { tool_calls: { id: string; function: { name: string; arguments: string } }[] } }[] }>(
-      `${OPENAI_FIXTURES}openai-chat/chat-tool-calls-parallel.json`,
-    ).choices[0]!.message.tool_calls;
-    const completion = await client.chat.completions.create({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'Weather in Edinburgh and New York?' }] });
-    expect(completion.choices[0]?.message.tool_calls).toEqual(recorded.map((call) => ({ id: call.id, type: 'function', function: call.function })));
+    const recorded = fixtureBody<{
+      choices: { message: { tool_calls: { id: string; function: { name: string; arguments: string } }[] } }[];
+    }>(`${OPENAI_FIXTURES}openai-chat/chat-tool-calls-parallel.json`).choices[0]!.message.tool_calls;
+    const completion = await client.chat.completions.create({
+      model: 'openai/gpt-4o',
+      messages: [{ role: 'user', content: 'Weather in Edinburgh and New York?' }],
+    });
+    expect(completion.choices[0]?.message.tool_calls).toEqual(
+      recorded.map((call) => ({ id: call.id, type: 'function', function: call.function })),
+    );
     expect(completion.choices[0]?.message.content).toBeNull();
   });
 
   it('serves an Anthropic model in the OpenAI format (recorded Anthropic response and stream)', async () => {
     anthropicUpstream.enqueue(anthropicFixture('messages-text.json'));
-    const recorded = fixtureBody<{ content: { text: string }[]; model: string; usage: { input_tokens: number; output_tokens: number } }>(`${ANTHROPIC_FIXTURES}messages-text.json`);
+    const recorded = fixtureBody<{
+      content: { text: string }[];
+      model: string;
+      usage: { input_tokens: number; output_tokens: number };
+    }>(`${ANTHROPIC_FIXTURES}messages-text.json`);
     const { data, response } = await client.chat.completions
-      .create({ model: 'anthropic/claude-haiku-4-5', messages: [{ role: 'system', content: 'Be terse.' }, { role: 'user', content: 'Hi' }], max_tokens: 100 })
+      .create({
+        model: 'anthropic/claude-haiku-4-5',
+        messages: [
+          { role: 'system', content: 'Be terse.' },
+          { role: 'user', content: 'Hi' },
+        ],
+        max_tokens: 100,
+      })
       .withResponse();
     expect(data.choices[0]?.message.content).toBe(recorded.content.map((block) => block.text).join(''));
     expect(data.model).toBe(recorded.model);
     expect(response.headers.get('x-liter-llm-provider')).toBe('anthropic');
-    expect(anthropicUpstream.lastRequest?.json).toMatchObject({ model: 'claude-haiku-4-5', system: 'Be terse.', max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }] });
+    expect(anthropicUpstream.lastRequest?.json).toMatchObject({
+      model: 'claude-haiku-4-5',
+      system: 'Be terse.',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
     expect(anthropicUpstream.lastRequest?.headers['x-api-key']).toBe('sk-ant-upstream');
 
     anthropicUpstream.enqueue(anthropicFixture('messages-stream-tool-use.sse'));
     const runner = client.chat.completions.stream({
       model: 'anthropic/claude-haiku-4-5',
       messages: [{ role: 'user', content: 'What is the weather in SF?' }],
-      tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' }, units: { type: 'string' } } } } }],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            parameters: { type: 'object', properties: { location: { type: 'string' }, units: { type: 'string' } } },
+          },
+        },
+      ],
     });
     const completion = await runner.finalChatCompletion();
     const call = completion.choices[0]?.message.tool_calls?.[0];
     expect(call?.id).toBe('toolu_018acGYLtfR52q9yDbWaEdQZ');
-    expect(call?.type === 'function' && JSON.parse(call.function.arguments)).toEqual({ location: 'San Francisco, CA', units: 'f' });
+    expect(call?.type === 'function' && JSON.parse(call.function.arguments)).toEqual({
+      location: 'San Francisco, CA',
+      units: 'f',
+    });
     expect(completion.choices[0]?.finish_reason).toBe('tool_calls');
   });
 });
@@ -164,7 +217,11 @@ describe('the gateway is transparent for OpenAI traffic', () => {
       refusal: choice.message.refusal ?? null,
       toolCalls: choice.message.tool_calls ?? [],
       finish: choice.finish_reason,
-      usage: completion.usage && { prompt: completion.usage.prompt_tokens, completion: completion.usage.completion_tokens, total: completion.usage.total_tokens },
+      usage: completion.usage && {
+        prompt: completion.usage.prompt_tokens,
+        completion: completion.usage.completion_tokens,
+        total: completion.usage.total_tokens,
+      },
     };
   }
   const params = { messages: [{ role: 'user' as const, content: 'Hi' }] };
@@ -178,30 +235,43 @@ describe('the gateway is transparent for OpenAI traffic', () => {
   ])('stream %s', async (name) => {
     const direct = new OpenAI({ baseURL: `${openaiUpstream.url}/v1`, apiKey: 'sk-upstream-openai', maxRetries: 0 });
     openaiUpstream.enqueue(openAIFixture(name));
-    const expected = await direct.chat.completions.stream({ ...params, model: 'gpt-4o', stream_options: { include_usage: true } }).finalChatCompletion();
+    const expected = await direct.chat.completions
+      .stream({ ...params, model: 'gpt-4o', stream_options: { include_usage: true } })
+      .finalChatCompletion();
     openaiUpstream.enqueue(openAIFixture(name));
-    const actual = await client.chat.completions.stream({ ...params, model: 'openai/gpt-4o', stream_options: { include_usage: true } }).finalChatCompletion();
+    const actual = await client.chat.completions
+      .stream({ ...params, model: 'openai/gpt-4o', stream_options: { include_usage: true } })
+      .finalChatCompletion();
     expect(essentials(actual)).toEqual(essentials(expected));
   });
 
-  it.each(['openai-chat/chat-text.json', 'openai-chat/chat-tool-calls-parallel.json', 'openai-chat/chat-refusal.json', 'openai-chat/chat-finish-length.json'])(
-    'JSON %s',
-    async (name) => {
-      const direct = new OpenAI({ baseURL: `${openaiUpstream.url}/v1`, apiKey: 'sk-upstream-openai', maxRetries: 0 });
-      openaiUpstream.enqueue(openAIFixture(name));
-      const expected = await direct.chat.completions.create({ ...params, model: 'gpt-4o' });
-      openaiUpstream.enqueue(openAIFixture(name));
-      const actual = await client.chat.completions.create({ ...params, model: 'openai/gpt-4o' });
-      expect(essentials(actual)).toEqual(essentials(expected));
-    },
-  );
+  it.each([
+    'openai-chat/chat-text.json',
+    'openai-chat/chat-tool-calls-parallel.json',
+    'openai-chat/chat-refusal.json',
+    'openai-chat/chat-finish-length.json',
+  ])('JSON %s', async (name) => {
+    const direct = new OpenAI({ baseURL: `${openaiUpstream.url}/v1`, apiKey: 'sk-upstream-openai', maxRetries: 0 });
+    openaiUpstream.enqueue(openAIFixture(name));
+    const expected = await direct.chat.completions.create({ ...params, model: 'gpt-4o' });
+    openaiUpstream.enqueue(openAIFixture(name));
+    const actual = await client.chat.completions.create({ ...params, model: 'openai/gpt-4o' });
+    expect(essentials(actual)).toEqual(essentials(expected));
+  });
 });
 
 describe('embeddings through the OpenAI SDK', () => {
   it('returns floats when asked for encoding_format float', async () => {
     openaiUpstream.enqueue(openAIFixture('openai-embeddings/embeddings-float.json'));
-    const recorded = fixtureBody<{ data: { embedding: number[] }[] }>(`${OPENAI_FIXTURES}openai-embeddings/embeddings-float.json`);
-    const result = await client.embeddings.create({ model: 'openai/text-embedding-3-large', input: 'h', dimensions: 256, encoding_format: 'float' });
+    const recorded = fixtureBody<{ data: { embedding: number[] }[] }>(
+      `${OPENAI_FIXTURES}openai-embeddings/embeddings-float.json`,
+    );
+    const result = await client.embeddings.create({
+      model: 'openai/text-embedding-3-large',
+      input: 'h',
+      dimensions: 256,
+      encoding_format: 'float',
+    });
     expect(result.data[0]?.embedding).toEqual(recorded.data[0]!.embedding);
     expect(result.model).toBe('text-embedding-3-large');
     expect(openaiUpstream.lastRequest?.json).toMatchObject({ model: 'text-embedding-3-large', input: 'h', dimensions: 256 });
@@ -212,7 +282,9 @@ describe('embeddings through the OpenAI SDK', () => {
     const recorded = fixtureBody<{ data: { embedding: string }[] }>(`${OPENAI_FIXTURES}openai-embeddings/embeddings-base64.json`);
     const bytes = Buffer.from(recorded.data[0]!.embedding, 'base64');
     const expected = Array.from({ length: bytes.length / 4 }, (_, index) => bytes.readFloatLE(index * 4));
-    const raw = await client.embeddings.create({ model: 'openai/text-embedding-3-large', input: 'h', encoding_format: 'base64' }).withResponse();
+    const raw = await client.embeddings
+      .create({ model: 'openai/text-embedding-3-large', input: 'h', encoding_format: 'base64' })
+      .withResponse();
     // Asked explicitly for base64, the SDK hands back the string: byte-for-byte what OpenAI sent.
     expect(raw.data.data[0]?.embedding).toBe(recorded.data[0]!.embedding);
     openaiUpstream.enqueue(openAIFixture('openai-embeddings/embeddings-base64.json'));
@@ -235,12 +307,19 @@ describe('errors surface as the SDK error classes', () => {
     expect(rateLimited.status).toBe(429);
     expect(rateLimited.headers.get('retry-after')).toBe('7');
     expect(rateLimited.code).toBe('rate_limited');
-    expect(rateLimited.error).toMatchObject({ provider: 'anthropic-limited', upstream_status: 429, retry_after_ms: 7000, provider_request_id: 'req_011CYK5mje9HkutJtmfPzzNC' });
+    expect(rateLimited.error).toMatchObject({
+      provider: 'anthropic-limited',
+      upstream_status: 429,
+      retry_after_ms: 7000,
+      provider_request_id: 'req_011CYK5mje9HkutJtmfPzzNC',
+    });
   });
 
   it("AuthenticationError when the caller's gateway key is wrong; the upstream is never called", async () => {
     const wrong = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'not-the-key', maxRetries: 0 });
-    const error = await wrong.chat.completions.create({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught);
+    const error = await wrong.chat.completions
+      .create({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
     expect((error as InstanceType<typeof OpenAI.AuthenticationError>).status).toBe(401);
     expect(openaiUpstream.requests).toHaveLength(0);
@@ -252,9 +331,18 @@ describe('errors surface as the SDK error classes', () => {
     openaiUpstream.enqueue({
       status: 401,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ error: { message: 'Incorrect API key provided: sk-upstr***enai.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } }),
+      body: JSON.stringify({
+        error: {
+          message: 'Incorrect API key provided: sk-upstr***enai.',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'invalid_api_key',
+        },
+      }),
     });
-    const error = await client.chat.completions.create({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught);
+    const error = await client.chat.completions
+      .create({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.InternalServerError);
     const apiError = error as InstanceType<typeof OpenAI.APIError>;
     expect(apiError.status).toBe(502);
@@ -271,25 +359,39 @@ describe('errors surface as the SDK error classes', () => {
 
     openaiUpstream.enqueue(openAIFixture('openai-chat/error-400-unsupported-value.json'));
     const upstream = await client.chat.completions
-      .create({ model: 'openai/o1-mini', messages: [{ role: 'system', content: 'x' }, { role: 'user', content: 'Hi' }] })
+      .create({
+        model: 'openai/o1-mini',
+        messages: [
+          { role: 'system', content: 'x' },
+          { role: 'user', content: 'Hi' },
+        ],
+      })
       .catch((caught: unknown) => caught);
     expect(upstream).toBeInstanceOf(OpenAI.BadRequestError);
-    const recorded = fixtureBody<{ error: { param: string; message: string } }>(`${OPENAI_FIXTURES}openai-chat/error-400-unsupported-value.json`);
+    const recorded = fixtureBody<{ error: { param: string; message: string } }>(
+      `${OPENAI_FIXTURES}openai-chat/error-400-unsupported-value.json`,
+    );
     expect((upstream as InstanceType<typeof OpenAI.BadRequestError>).param).toBe(recorded.error.param);
     expect((upstream as Error).message).toContain(recorded.error.message);
   });
 
   it('NotFoundError for a model the provider does not have (recorded 404) and for one the gateway does not know', async () => {
     openaiUpstream.enqueue(openAIFixture('openai-chat/error-404-model-not-found.json'));
-    const upstream = await client.chat.completions.create({ model: 'openai/gpt-5.2-proo', messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught);
+    const upstream = await client.chat.completions
+      .create({ model: 'openai/gpt-5.2-proo', messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((caught: unknown) => caught);
     expect(upstream).toBeInstanceOf(OpenAI.NotFoundError);
-    const unknown = await client.chat.completions.create({ model: 'nosuchprovider/model', messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught);
+    const unknown = await client.chat.completions
+      .create({ model: 'nosuchprovider/model', messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((caught: unknown) => caught);
     expect(unknown).toBeInstanceOf(OpenAI.NotFoundError);
   });
 
   it('APIError 502 when the provider fails (529 overloaded, SDK-authored body), also for a stream that never started', async () => {
     anthropicUpstream.enqueue(anthropicFixture('error-529-overloaded.sdk-test.json'));
-    const error = await client.chat.completions.create({ model: 'anthropic/claude-haiku-4-5', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 5 }).catch((caught: unknown) => caught);
+    const error = await client.chat.completions
+      .create({ model: 'anthropic/claude-haiku-4-5', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 5 })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
     expect((error as InstanceType<typeof OpenAI.APIError>).code).toBe('provider_unavailable');

@@ -11,14 +11,19 @@ function setup(response = createChatResponse()) {
 
 async function post(body: unknown, response = createChatResponse()) {
   const { engine, handler } = setup(response);
-  const result = await injectRequest(handler, '/v1/chat/completions', { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const result = await injectRequest(handler, '/v1/chat/completions', {
+    method: 'POST',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { result, request: engine.calls[0]?.request as ChatRequest | undefined, engine };
 }
 
 async function expectInvalid(body: unknown, param: string | null, message: string) {
   const { result, engine } = await post(body);
   expect(result.status).toBe(400);
-  expect(result.json()).toEqual({ error: { message, type: 'invalid_request_error', code: 'invalid_request', param, retryable: false } });
+  expect(result.json()).toEqual({
+    error: { message, type: 'invalid_request_error', code: 'invalid_request', param, retryable: false },
+  });
   expect(engine.calls).toHaveLength(0);
 }
 
@@ -44,11 +49,25 @@ describe('POST /v1/chat/completions: request mapping', () => {
           tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"cat"}' } }],
         },
         { role: 'tool', tool_call_id: 'call_1', content: 'a cat' },
-        { role: 'assistant', content: [{ type: 'text', text: 'A ' }, { type: 'text', text: 'cat.' }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'A ' },
+            { type: 'text', text: 'cat.' },
+          ],
+        },
         { role: 'user', content: 'Thanks' },
       ],
       tools: [
-        { type: 'function', function: { name: 'lookup', description: 'Search', parameters: { type: 'object', properties: { q: { type: 'string' } } }, strict: true } },
+        {
+          type: 'function',
+          function: {
+            name: 'lookup',
+            description: 'Search',
+            parameters: { type: 'object', properties: { q: { type: 'string' } } },
+            strict: true,
+          },
+        },
         { type: 'function', function: { name: 'now' } },
       ],
       tool_choice: { type: 'function', function: { name: 'lookup' } },
@@ -58,7 +77,10 @@ describe('POST /v1/chat/completions: request mapping', () => {
       max_completion_tokens: 200,
       stop: 'END',
       seed: 7,
-      response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object' }, strict: true, description: 'd' } },
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'answer', schema: { type: 'object' }, strict: true, description: 'd' },
+      },
       user: 'user-1',
       n: 1,
       stream: false,
@@ -88,7 +110,13 @@ describe('POST /v1/chat/completions: request mapping', () => {
         { role: 'user', content: 'Thanks' },
       ],
       tools: [
-        { type: 'function', name: 'lookup', description: 'Search', parameters: { type: 'object', properties: { q: { type: 'string' } } }, strict: true },
+        {
+          type: 'function',
+          name: 'lookup',
+          description: 'Search',
+          parameters: { type: 'object', properties: { q: { type: 'string' } } },
+          strict: true,
+        },
         { type: 'function', name: 'now', parameters: { type: 'object', properties: {} } },
       ],
       toolChoice: { type: 'tool', name: 'lookup' },
@@ -128,7 +156,9 @@ describe('POST /v1/chat/completions: request mapping', () => {
   });
 
   it('passes no __proto__ field along (it would swap a prototype, not add a field)', async () => {
-    const { result, request } = await post('{"model":"m","messages":[{"role":"user","content":"x"}],"__proto__":{"polluted":true},"logprobs":true}');
+    const { result, request } = await post(
+      '{"model":"m","messages":[{"role":"user","content":"x"}],"__proto__":{"polluted":true},"logprobs":true}',
+    );
     expect(result.status).toBe(200);
     expect(request?.providerOptions).toEqual({ openai: { logprobs: true } });
     expect(Object.getPrototypeOf(request?.providerOptions?.['openai'])).toBe(Object.prototype);
@@ -155,7 +185,11 @@ describe('POST /v1/chat/completions: request mapping', () => {
 
 describe('POST /v1/chat/completions: validation errors name the field', () => {
   it('rejects n other than 1', async () => {
-    await expectInvalid({ model: 'm', messages: [{ role: 'user', content: 'x' }], n: 2 }, 'n', 'n: only n=1 is supported by the gateway, got 2');
+    await expectInvalid(
+      { model: 'm', messages: [{ role: 'user', content: 'x' }], n: 2 },
+      'n',
+      'n: only n=1 is supported by the gateway, got 2',
+    );
   });
 
   it('names a missing model and an empty messages array', async () => {
@@ -179,7 +213,18 @@ describe('POST /v1/chat/completions: validation errors name the field', () => {
       'messages[0].content[0].text is required',
     );
     await expectInvalid(
-      { model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'video', url: 'x' }] }] },
+      {
+        model: 'm',
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'a' },
+              { type: 'video', url: 'x' },
+            ],
+          },
+        ],
+      },
       'messages[0].content[1].type',
       'messages[0].content[1].type: expected one of "text", "image_url", got the string "video"',
     );
@@ -192,7 +237,13 @@ describe('POST /v1/chat/completions: validation errors name the field', () => {
 
   it('names an unknown role', async () => {
     await expectInvalid(
-      { model: 'm', messages: [{ role: 'user', content: 'a' }, { role: 'function', content: 'b', name: 'f' }] },
+      {
+        model: 'm',
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'function', content: 'b', name: 'f' },
+        ],
+      },
       'messages[1].role',
       'messages[1].role: expected one of "system", "developer", "user", "assistant", "tool", got the string "function"',
     );
@@ -204,16 +255,40 @@ describe('POST /v1/chat/completions: validation errors name the field', () => {
       'messages[0].tool_call_id',
       'messages[0].tool_call_id is required',
     );
-    await expectInvalid({ model: 'm', messages: [{ role: 'user', content: 'a' }], temperature: '0.5' }, 'temperature', 'temperature: expected a number, got the string "0.5"');
-    await expectInvalid({ model: 'm', messages: [{ role: 'user', content: 'a' }], max_tokens: 1.5 }, 'max_tokens', 'max_tokens: expected an integer, got the number 1.5');
-    await expectInvalid({ model: 'm', messages: [{ role: 'user', content: 'a' }], max_completion_tokens: 0 }, 'max_completion_tokens', 'max_completion_tokens must be greater than 0, got the number 0');
-    await expectInvalid({ model: 'm', messages: [{ role: 'user', content: 'a' }], stop: 3 }, 'stop', 'stop: expected a string or an array, got the number 3');
+    await expectInvalid(
+      { model: 'm', messages: [{ role: 'user', content: 'a' }], temperature: '0.5' },
+      'temperature',
+      'temperature: expected a number, got the string "0.5"',
+    );
+    await expectInvalid(
+      { model: 'm', messages: [{ role: 'user', content: 'a' }], max_tokens: 1.5 },
+      'max_tokens',
+      'max_tokens: expected an integer, got the number 1.5',
+    );
+    await expectInvalid(
+      { model: 'm', messages: [{ role: 'user', content: 'a' }], max_completion_tokens: 0 },
+      'max_completion_tokens',
+      'max_completion_tokens must be greater than 0, got the number 0',
+    );
+    await expectInvalid(
+      { model: 'm', messages: [{ role: 'user', content: 'a' }], stop: 3 },
+      'stop',
+      'stop: expected a string or an array, got the number 3',
+    );
   });
 
   it('names bad tools, tool_choice and response_format', async () => {
     const base = { model: 'm', messages: [{ role: 'user', content: 'a' }] };
-    await expectInvalid({ ...base, tools: [{ type: 'function', function: {} }] }, 'tools[0].function.name', 'tools[0].function.name is required');
-    await expectInvalid({ ...base, tool_choice: 'sometimes' }, 'tool_choice', 'tool_choice: expected "none" or "auto" or "required", got the string "sometimes"');
+    await expectInvalid(
+      { ...base, tools: [{ type: 'function', function: {} }] },
+      'tools[0].function.name',
+      'tools[0].function.name is required',
+    );
+    await expectInvalid(
+      { ...base, tool_choice: 'sometimes' },
+      'tool_choice',
+      'tool_choice: expected "none" or "auto" or "required", got the string "sometimes"',
+    );
     await expectInvalid(
       { ...base, response_format: { type: 'json_schema' } },
       'response_format.json_schema',
@@ -254,7 +329,9 @@ describe('POST /v1/chat/completions: response', () => {
       object: 'chat.completion',
       created: body['created'],
       model: 'claude-haiku-4-5-20251001',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Hello!', refusal: null }, logprobs: null, finish_reason: 'stop' }],
+      choices: [
+        { index: 0, message: { role: 'assistant', content: 'Hello!', refusal: null }, logprobs: null, finish_reason: 'stop' },
+      ],
       usage: {
         prompt_tokens: 100,
         completion_tokens: 5,
@@ -293,7 +370,12 @@ describe('POST /v1/chat/completions: response', () => {
     });
     const refused = await post(
       { model: 'm', messages: [{ role: 'user', content: 'Hi' }] },
-      createChatResponse({ text: '', finishReason: 'content_filter', rawFinishReason: 'stop', providerMetadata: { refusal: "I can't help with that." } }),
+      createChatResponse({
+        text: '',
+        finishReason: 'content_filter',
+        rawFinishReason: 'stop',
+        providerMetadata: { refusal: "I can't help with that." },
+      }),
     );
     // OpenAI's own word for a refusal is "stop" (with refusal set); it is kept.
     expect(refused.result.json<{ choices: { message: unknown; finish_reason: string }[] }>().choices[0]).toMatchObject({
@@ -308,13 +390,19 @@ describe('POST /v1/chat/completions: response', () => {
       ['error', null, 'stop'],
       ['other', 'pause_turn', 'stop'],
     ] as const) {
-      const answer = await post({ model: 'm', messages: [{ role: 'user', content: 'Hi' }] }, createChatResponse({ finishReason: reason, rawFinishReason: raw }));
+      const answer = await post(
+        { model: 'm', messages: [{ role: 'user', content: 'Hi' }] },
+        createChatResponse({ finishReason: reason, rawFinishReason: raw }),
+      );
       expect(answer.result.json<{ choices: { finish_reason: string }[] }>().choices[0]?.finish_reason).toBe(wire);
     }
   });
 
   it('falls back to the requested model and a generated id when the provider sent none', async () => {
-    const { result } = await post({ model: 'openai/x', messages: [{ role: 'user', content: 'Hi' }] }, createChatResponse({ id: '', model: '' }));
+    const { result } = await post(
+      { model: 'openai/x', messages: [{ role: 'user', content: 'Hi' }] },
+      createChatResponse({ id: '', model: '' }),
+    );
     const body = result.json<{ id: string; model: string }>();
     expect(body.model).toBe('openai/x');
     expect(body.id).toBe(`chatcmpl-${result.headers['x-request-id']}`);

@@ -12,7 +12,13 @@ const VECTORS = [
 
 async function post(body: unknown) {
   const engine = createScriptedEngine({
-    embed: () => ({ provider: 'openai', model: 'text-embedding-3-small', embeddings: VECTORS, usage: { inputTokens: 8 }, warnings: [] }),
+    embed: () => ({
+      provider: 'openai',
+      model: 'text-embedding-3-small',
+      embeddings: VECTORS,
+      usage: { inputTokens: 8 },
+      warnings: [],
+    }),
   });
   const result = await injectRequest(createGatewayHandler(engine), '/v1/embeddings', { body });
   return { result, request: engine.calls[0]?.request as EmbedRequest | undefined };
@@ -25,8 +31,21 @@ function decode(base64: string): number[] {
 
 describe('POST /v1/embeddings', () => {
   it('maps the request and answers floats in the OpenAI list format', async () => {
-    const { result, request } = await post({ model: 'openai/text-embedding-3-small', input: ['a', 'b'], dimensions: 3, user: 'u', encoding_format: 'float', extra_field: 1 });
-    expect(request).toEqual({ model: 'openai/text-embedding-3-small', input: ['a', 'b'], dimensions: 3, user: 'u', providerOptions: { openai: { extra_field: 1 } } });
+    const { result, request } = await post({
+      model: 'openai/text-embedding-3-small',
+      input: ['a', 'b'],
+      dimensions: 3,
+      user: 'u',
+      encoding_format: 'float',
+      extra_field: 1,
+    });
+    expect(request).toEqual({
+      model: 'openai/text-embedding-3-small',
+      input: ['a', 'b'],
+      dimensions: 3,
+      user: 'u',
+      providerOptions: { openai: { extra_field: 1 } },
+    });
     expect(result.headers['x-liter-llm-model']).toBe('text-embedding-3-small');
     expect(result.json()).toEqual({
       object: 'list',
@@ -55,9 +74,13 @@ describe('POST /v1/embeddings', () => {
   it('rejects token-id input and bad fields, naming them', async () => {
     const tokens = await post({ model: 'm', input: [[1, 2, 3]] });
     expect(tokens.result.status).toBe(400);
-    expect(tokens.result.json()).toMatchObject({ error: { param: 'input', message: expect.stringContaining('token-id arrays are not supported') } });
+    expect(tokens.result.json()).toMatchObject({
+      error: { param: 'input', message: expect.stringContaining('token-id arrays are not supported') },
+    });
     const format = await post({ model: 'm', input: 'a', encoding_format: 'int8' });
-    expect(format.result.json()).toMatchObject({ error: { param: 'encoding_format', message: 'encoding_format: expected "float" or "base64", got the string "int8"' } });
+    expect(format.result.json()).toMatchObject({
+      error: { param: 'encoding_format', message: 'encoding_format: expected "float" or "base64", got the string "int8"' },
+    });
     const empty = await post({ model: 'm', input: [] });
     expect(empty.result.json()).toMatchObject({ error: { param: 'input', message: 'input must not be empty' } });
   });

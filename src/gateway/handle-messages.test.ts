@@ -80,7 +80,14 @@ describe('POST /v1/messages: request mapping', () => {
         { role: 'tool', toolCallId: 'toolu_2', content: 'failed', isError: true },
         { role: 'user', content: [{ type: 'text', text: 'And now?' }] },
       ],
-      tools: [{ type: 'function', name: 'lookup', description: 'Search', parameters: { type: 'object', properties: { q: { type: 'string' } } } }],
+      tools: [
+        {
+          type: 'function',
+          name: 'lookup',
+          description: 'Search',
+          parameters: { type: 'object', properties: { q: { type: 'string' } } },
+        },
+      ],
       toolChoice: 'required',
       temperature: 0.2,
       topP: 0.8,
@@ -108,12 +115,44 @@ describe('POST /v1/messages: request mapping', () => {
   it('answers validation errors in the Anthropic format naming the field', async () => {
     const cases: [unknown, string][] = [
       [{ model: 'm', messages: [{ role: 'user', content: 'x' }] }, 'max_tokens is required'],
-      [{ model: 'm', max_tokens: 5, messages: [{ role: 'system', content: 'x' }] }, 'messages[0].role: expected "user" or "assistant", got the string "system"'],
-      [{ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'tool_use', id: 'a', name: 'b', input: {} }] }] }, 'messages[0].content[0].type: a tool_use block belongs in an assistant message'],
-      [{ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'document', source: {} }] }] }, 'messages[0].content[0].type: expected one of "text", "image", "tool_use", "tool_result", "thinking", "redacted_thinking", got the string "document"'],
-      [{ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'web_search_20250305', name: 'web_search' }] }, 'tools[0].type: server tools ("web_search_20250305") are not supported by the gateway; only custom tools with an input_schema'],
       [
-        { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [{ type: 'image', source: { type: 'url', url: 'u' } }] }] }] },
+        { model: 'm', max_tokens: 5, messages: [{ role: 'system', content: 'x' }] },
+        'messages[0].role: expected "user" or "assistant", got the string "system"',
+      ],
+      [
+        {
+          model: 'm',
+          max_tokens: 5,
+          messages: [{ role: 'user', content: [{ type: 'tool_use', id: 'a', name: 'b', input: {} }] }],
+        },
+        'messages[0].content[0].type: a tool_use block belongs in an assistant message',
+      ],
+      [
+        { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'document', source: {} }] }] },
+        'messages[0].content[0].type: expected one of "text", "image", "tool_use", "tool_result", "thinking", "redacted_thinking", got the string "document"',
+      ],
+      [
+        {
+          model: 'm',
+          max_tokens: 5,
+          messages: [{ role: 'user', content: 'x' }],
+          tools: [{ type: 'web_search_20250305', name: 'web_search' }],
+        },
+        'tools[0].type: server tools ("web_search_20250305") are not supported by the gateway; only custom tools with an input_schema',
+      ],
+      [
+        {
+          model: 'm',
+          max_tokens: 5,
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'tool_result', tool_use_id: 't', content: [{ type: 'image', source: { type: 'url', url: 'u' } }] },
+              ],
+            },
+          ],
+        },
         'messages[0].content[0].content[0]: images inside tool results are not supported by the gateway; send them in a user text turn',
       ],
     ];
@@ -174,8 +213,16 @@ describe('POST /v1/messages: response', () => {
       createChatResponse({ finishReason: 'stop', rawFinishReason: 'stop_sequence', providerMetadata: { stop_sequence: 'STOP' } }),
     );
     expect(result.json()).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'STOP' });
-    for (const [reason, wire] of [['stop', 'end_turn'], ['length', 'max_tokens'], ['content_filter', 'refusal'], ['error', 'end_turn']] as const) {
-      const answer = await post({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }, createChatResponse({ finishReason: reason, rawFinishReason: 'x' }));
+    for (const [reason, wire] of [
+      ['stop', 'end_turn'],
+      ['length', 'max_tokens'],
+      ['content_filter', 'refusal'],
+      ['error', 'end_turn'],
+    ] as const) {
+      const answer = await post(
+        { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] },
+        createChatResponse({ finishReason: reason, rawFinishReason: 'x' }),
+      );
       expect(answer.result.json<{ stop_reason: string }>().stop_reason).toBe(wire);
     }
   });
@@ -194,7 +241,12 @@ describe('POST /v1/messages: SSE stream', () => {
       { type: 'tool-call-delta', index: 0, argumentsDelta: '"x"}' },
       { type: 'tool-call-end', index: 0, id: 'call_1', name: 'lookup', arguments: '{"q":"x"}' },
       { type: 'tool-call-end', index: 1, id: 'call_2', name: 'now', arguments: '{}' },
-      { type: 'finish', finishReason: 'tool_calls', rawFinishReason: 'tool_calls', usage: { inputTokens: 40, outputTokens: 9, totalTokens: 49, cachedInputTokens: 10 } },
+      {
+        type: 'finish',
+        finishReason: 'tool_calls',
+        rawFinishReason: 'tool_calls',
+        usage: { inputTokens: 40, outputTokens: 9, totalTokens: 49, cachedInputTokens: 10 },
+      },
     ];
     const engine = createScriptedEngine({
       chatStream: async function* () {
@@ -206,15 +258,18 @@ describe('POST /v1/messages: SSE stream', () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe('text/event-stream; charset=utf-8');
-    const frames = response.body.split('\n\n').filter(Boolean).map((frame) => {
-      const [eventLine, dataLine, ...rest] = frame.split('\n');
-      expect(rest).toEqual([]);
-      expect(eventLine).toMatch(/^event: \w+$/);
-      expect(dataLine).toMatch(/^data: /);
-      const data = JSON.parse(dataLine!.slice(6)) as { type: string };
-      expect(data.type).toBe(eventLine!.slice(7));
-      return data;
-    });
+    const frames = response.body
+      .split('\n\n')
+      .filter(Boolean)
+      .map((frame) => {
+        const [eventLine, dataLine, ...rest] = frame.split('\n');
+        expect(rest).toEqual([]);
+        expect(eventLine).toMatch(/^event: \w+$/);
+        expect(dataLine).toMatch(/^data: /);
+        const data = JSON.parse(dataLine!.slice(6)) as { type: string };
+        expect(data.type).toBe(eventLine!.slice(7));
+        return data;
+      });
     expect(frames).toEqual([
       {
         type: 'message_start',
@@ -260,7 +315,11 @@ describe('POST /v1/messages: SSE stream', () => {
         yield { type: 'start', id: 'm', provider: 'anthropic', model: 'claude', warnings: [] };
         yield { type: 'text-delta', text: 'Hi' };
         const { createError } = await import('../spec/errors.js');
-        throw createError('provider_unavailable', { message: 'anthropic returned 529: Overloaded', provider: 'anthropic', status: 529 });
+        throw createError('provider_unavailable', {
+          message: 'anthropic returned 529: Overloaded',
+          provider: 'anthropic',
+          status: 529,
+        });
       },
     });
     const response = await injectRequest(createGatewayHandler(engine), '/v1/messages', {

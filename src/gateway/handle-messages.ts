@@ -16,7 +16,8 @@ export async function handleMessages(context: GatewayContext): Promise<void> {
   const { request, stream } = convertFromAnthropicMessagesBody(parsed.data);
   await serveChat(context, request, stream, {
     toJSON: convertToAnthropicMessage,
-    createStreamEncoder: (start, requestedModel, requestId) => createAnthropicStreamEncoder({ start, requestedModel, fallbackId: requestId }),
+    createStreamEncoder: (start, requestedModel, requestId) =>
+      createAnthropicStreamEncoder({ start, requestedModel, fallbackId: requestId }),
   });
 }
 

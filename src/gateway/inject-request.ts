@@ -25,7 +25,11 @@ export interface InjectedResponse {
  * Sends one request through the gateway in memory, without a socket: the equivalent of hono's
  * `app.request(...)`, for tests and embedding.
  */
-export async function injectRequest(handler: GatewayHandler, path: string, init: InjectRequestInit = {}): Promise<InjectedResponse> {
+export async function injectRequest(
+  handler: GatewayHandler,
+  path: string,
+  init: InjectRequestInit = {},
+): Promise<InjectedResponse> {
   const response = createMemoryResponse();
   await handler.handle(createMemoryRequest(path, init), response);
   return response.result();

@@ -19,7 +19,12 @@ export interface ChatWireFormat {
  * one JSON body, or an SSE stream that starts only once the engine has its first event (so a
  * failure before that still gets its own HTTP status).
  */
-export async function serveChat(context: GatewayContext, request: ChatRequest, stream: boolean, format: ChatWireFormat): Promise<void> {
+export async function serveChat(
+  context: GatewayContext,
+  request: ChatRequest,
+  stream: boolean,
+  format: ChatWireFormat,
+): Promise<void> {
   context.requestedModel = request.model;
   if (!stream) {
     const response = await context.engine.chat(request, context.callOptions);

@@ -21,12 +21,16 @@ interface RawResponse {
 /** Sends a body in pieces (chunked, no Content-Length unless given) and reads the answer, even if the server stops reading early. */
 function send(url: string, pieces: Buffer[], headers: Record<string, string> = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
-    });
+    const request = httpRequest(
+      `${url}/v1/chat/completions`,
+      { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+      },
+    );
     // The server may close the connection before the whole body went out; the answer still counts.
     request.on('error', (error) => (request.destroyed ? undefined : reject(error)));
     void (async () => {
@@ -70,7 +74,9 @@ describe('startGateway', () => {
 
   it('drain() lets the request in flight finish, refuses new connections, and reports completion', async () => {
     let release!: () => void;
-    const engine = createScriptedEngine({ chat: () => new Promise((resolve) => (release = () => resolve(createChatResponse({ text: 'late' })))) });
+    const engine = createScriptedEngine({
+      chat: () => new Promise((resolve) => (release = () => resolve(createChatResponse({ text: 'late' })))),
+    });
     running = await startGateway({ engine, host: '127.0.0.1', port: 0 });
     const { url } = running;
     const pending = send(url, [Buffer.from(CHAT_BODY)]);

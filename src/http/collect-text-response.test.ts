@@ -85,7 +85,9 @@ describe('HTTPTransport.requestText', () => {
     const client = transport({ connections: 1 });
     const aborted = new LightAbortController();
     aborted.abort(new Error('before'));
-    await expect(client.requestText({ url: server.url, method: 'GET', headers: {}, signal: aborted.signal })).rejects.toThrow('before');
+    await expect(client.requestText({ url: server.url, method: 'GET', headers: {}, signal: aborted.signal })).rejects.toThrow(
+      'before',
+    );
 
     const first = client.requestText({ url: server.url, method: 'GET', headers: {} });
     await expect.poll(() => server.received).toBe(1);
@@ -138,7 +140,9 @@ describe('HTTPTransport.requestText with maxResponseBytes', () => {
       }, 1);
       response.on('close', () => clearInterval(timer));
     });
-    const error = await transport({ maxResponseBytes: LIMIT }).requestText(request(server.url)).catch((thrown: unknown) => thrown);
+    const error = await transport({ maxResponseBytes: LIMIT })
+      .requestText(request(server.url))
+      .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(ResponseTooLargeError);
     expect(error).toMatchObject({ limit: LIMIT });
     await waitFor(() => server.closed === 1);
@@ -150,7 +154,9 @@ describe('HTTPTransport.requestText with maxResponseBytes', () => {
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(LIMIT + 1) });
       response.write('{');
     });
-    const error = await transport({ maxResponseBytes: LIMIT }).requestText(request(server.url)).catch((thrown: unknown) => thrown);
+    const error = await transport({ maxResponseBytes: LIMIT })
+      .requestText(request(server.url))
+      .catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({ limit: LIMIT, declared: LIMIT + 1 });
   });
 

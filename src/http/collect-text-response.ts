@@ -73,7 +73,11 @@ class TextResponseHandler implements Dispatcher.DispatchHandler {
     else this.controller = controller;
   }
 
-  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
     // The raw headers are views of the socket's read buffers; undici keeps them on the controller,
     // which outlives the answer (see settle), and they would keep those buffers alive with it.
     controller.rawHeaders = null;

@@ -21,7 +21,9 @@ async function serve(): Promise<string> {
 describe('HTTPTransport onResponse', () => {
   it('sees each response status and its lower-cased headers before the body is read', async () => {
     const seen: [number, string | undefined][] = [];
-    const transport = new HTTPTransport({ onResponse: (status, headers) => seen.push([status, headers['x-ratelimit-remaining-requests']]) });
+    const transport = new HTTPTransport({
+      onResponse: (status, headers) => seen.push([status, headers['x-ratelimit-remaining-requests']]),
+    });
     const response = await transport.request({ url: await serve(), method: 'GET', headers: {} });
     expect(seen).toEqual([[201, '7']]);
     expect(await response.body.text()).toBe('done');

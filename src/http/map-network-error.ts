@@ -1,10 +1,4 @@
-import {
-  CancelledError,
-  isLiterLLMError,
-  type LiterLLMError,
-  ProviderUnavailableError,
-  TimeoutError,
-} from '../spec/errors.js';
+import { CancelledError, isLiterLLMError, type LiterLLMError, ProviderUnavailableError, TimeoutError } from '../spec/errors.js';
 import { describeNetworkFailure, type NetworkPhase } from './describe-network-failure.js';
 import { ResponseTooLargeError } from './response-too-large-error.js';
 import { SSELineTooLongError } from './sse-parser.js';

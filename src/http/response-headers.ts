@@ -13,7 +13,11 @@ export function flattenHeaders(headers: Record<string, string | string[] | undef
 }
 
 /** Tells the observer, if any, about a response. An observer that throws must not fail the call: its error is dropped. */
-export function notifyResponseObserver(observer: ResponseObserver | undefined, status: number, headers: Record<string, string>): void {
+export function notifyResponseObserver(
+  observer: ResponseObserver | undefined,
+  status: number,
+  headers: Record<string, string>,
+): void {
   if (observer === undefined) return;
   try {
     observer(status, headers);

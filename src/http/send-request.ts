@@ -89,7 +89,11 @@ export interface SSEResult {
 /** Sends one request that answers with an event stream; resolves once the headers say 2xx. */
 export async function sendSSERequest(options: SendRequestOptions): Promise<SSEResult> {
   const response = await openResponse(options);
-  return { status: response.status, headers: response.headers, events: readSSEEvents(response.body, options.provider, options.signal) };
+  return {
+    status: response.status,
+    headers: response.headers,
+    events: readSSEEvents(response.body, options.provider, options.signal),
+  };
 }
 
 // Past this many parsed events waiting for the consumer, the body is paused (back-pressure).
@@ -103,7 +107,11 @@ const MAX_WAITING_EVENTS = 64;
  * an error) destroys the body, which aborts the upstream request: the server sees the
  * connection close. The caller's signal (cancel, deadline) reaches undici directly.
  */
-async function* readSSEEvents(body: HTTPResponseBody, provider: string, signal: AbortSignal | undefined): AsyncGenerator<SSEEvent> {
+async function* readSSEEvents(
+  body: HTTPResponseBody,
+  provider: string,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<SSEEvent> {
   const reader = new SSEReader();
   let ended = false;
   let failure: Error | undefined;
@@ -222,7 +230,12 @@ function serialiseBody(options: SendRequestOptions): string {
 }
 
 /** A non-2xx response as the adapter's error, with the API key taken out of the body it quotes. */
-function mapErrorResponse(options: SendRequestOptions, status: number, headers: Record<string, string>, text: string): LiterLLMError {
+function mapErrorResponse(
+  options: SendRequestOptions,
+  status: number,
+  headers: Record<string, string>,
+  text: string,
+): LiterLLMError {
   return options.mapErrorResponse({ status, headers, text: redactSecrets(text, options.secrets ?? []) });
 }
 

@@ -191,7 +191,9 @@ export class SSEParser {
 }
 
 /** Parses a byte stream into SSE events as they complete; nothing is buffered beyond one event. */
-export async function* parseSSEStream(body: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>): AsyncGenerator<SSEEvent> {
+export async function* parseSSEStream(
+  body: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+): AsyncGenerator<SSEEvent> {
   const reader = new SSEReader();
   for await (const chunk of body) {
     reader.feed(chunk);

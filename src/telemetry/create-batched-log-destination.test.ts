@@ -20,7 +20,11 @@ function openTempFile(): { file: string; fd: number } {
 }
 
 function create(fd: number, bufferBytes: number, flushIntervalMs = 60_000, maxPendingBytes?: number): BatchedLogDestination {
-  const destination = createBatchedLogDestination(fd, { bufferBytes, flushIntervalMs, ...(maxPendingBytes !== undefined && { maxPendingBytes }) });
+  const destination = createBatchedLogDestination(fd, {
+    bufferBytes,
+    flushIntervalMs,
+    ...(maxPendingBytes !== undefined && { maxPendingBytes }),
+  });
   opened.push(destination);
   return destination;
 }

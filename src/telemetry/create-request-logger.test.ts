@@ -81,17 +81,34 @@ describe('formatRequestFields', () => {
         base,
         { ...base, route: 'fast', usage: { inputTokens: 12, outputTokens: 20, totalTokens: 32 }, finishReason: 'stop' },
         { ...base, operation: 'embeddings', usage: { inputTokens: 5, outputTokens: 0, totalTokens: 5 } },
-        { ...base, operation: 'chat_stream', timeToFirstTokenMs: 12.3456, observers: { [TRACE_ID_KEY]: 'abc123', 'liter_llm.log.retries': 2 } },
+        {
+          ...base,
+          operation: 'chat_stream',
+          timeToFirstTokenMs: 12.3456,
+          observers: { [TRACE_ID_KEY]: 'abc123', 'liter_llm.log.retries': 2 },
+        },
         // Strings a caller or provider chose, with secrets and characters JSON must escape.
-        { ...base, requestId: 'Bearer abcdefgh12345678 "quoted" \\ é\n', requestedModel: 'x/sk-known-secret-0123456789', model: undefined, provider: undefined },
+        {
+          ...base,
+          requestId: 'Bearer abcdefgh12345678 "quoted" \\ é\n',
+          requestedModel: 'x/sk-known-secret-0123456789',
+          model: undefined,
+          provider: undefined,
+        },
         {
           ...base,
           rateLimitWaitMs: Number.NaN,
-          error: new ProviderUnavailableError({ message: 'upstream said api_key=sk-abcdefghijklmnopqrstuv', provider: 'openai', status: 503 }),
+          error: new ProviderUnavailableError({
+            message: 'upstream said api_key=sk-abcdefghijklmnopqrstuv',
+            provider: 'openai',
+            status: 503,
+          }),
         },
       ];
       for (const shape of shapes) {
-        expect(formatRequestFields(shape, scrubber)).toBe(JSON.stringify(scrubber.scrubValue(requestLineObject(shape))).slice(1, -1));
+        expect(formatRequestFields(shape, scrubber)).toBe(
+          JSON.stringify(scrubber.scrubValue(requestLineObject(shape))).slice(1, -1),
+        );
       }
     } finally {
       now.mockRestore();
@@ -152,9 +169,9 @@ describe('createRequestLogger', () => {
     const invalid = () => resolveLogLevel({ LITER_LLM_LOG_LEVEL: 'verbose' });
     expect(invalid).toThrow(InvalidRequestError);
     expect(invalid).toThrow('LITER_LLM_LOG_LEVEL is "verbose"; expected one of fatal, error, warn, info, debug, trace, silent');
-    expect(() => createRequestLogger({ env: { LITER_LLM_LOG_LEVEL: 'verbose' }, destination: { write: () => undefined } })).toThrow(
-      'LITER_LLM_LOG_LEVEL',
-    );
+    expect(() =>
+      createRequestLogger({ env: { LITER_LLM_LOG_LEVEL: 'verbose' }, destination: { write: () => undefined } }),
+    ).toThrow('LITER_LLM_LOG_LEVEL');
   });
 });
 
@@ -209,7 +226,10 @@ describe('the request line of a call with huge strings', () => {
     expect(fields['requested_model']).toMatch(/^x\/x+…$/);
     expect((fields['error'] as { message: string }).message).toMatch(/^failed: x+…$/);
     // A secret near the start is redacted before the cut, and never half-cut into a visible prefix.
-    const early = formatRequestFields({ ...shape, error: new InternalError({ message: `sk-known-secret-0123456789 ${huge}` }) }, scrubber);
+    const early = formatRequestFields(
+      { ...shape, error: new InternalError({ message: `sk-known-secret-0123456789 ${huge}` }) },
+      scrubber,
+    );
     expect(early).toContain('[REDACTED]');
     expect(early).not.toContain('sk-known');
   });

@@ -131,7 +131,9 @@ export function createRequestLogger(options: RequestLoggerOptions = {}): Request
             if (!logger.isLevelEnabled('info')) return;
             // The one line per call, written without pino's generic path (hooks, formatters, its
             // own serialiser) and without an intermediate object: same shape and scrubbing.
-            destination.write(`{"level":"info","time":"${isoTimeNow()}",${formatRequestFields(context, scrubber)},"msg":"request"}\n`);
+            destination.write(
+              `{"level":"info","time":"${isoTimeNow()}",${formatRequestFields(context, scrubber)},"msg":"request"}\n`,
+            );
           },
         });
 
@@ -170,7 +172,8 @@ export function formatRequestFields(context: RequestContext, scrubber: SecretScr
   if (context.finishReason !== undefined) fields += `,"finish_reason":${text(context.finishReason)}`;
   const traceId = context.observers[TRACE_ID_KEY];
   if (typeof traceId === 'string') fields += `,"trace_id":${text(traceId)}`;
-  if (context.error !== undefined) fields += `,"error":${JSON.stringify(scrubber.scrubValue(describeError(context.error, scrubber)))}`;
+  if (context.error !== undefined)
+    fields += `,"error":${JSON.stringify(scrubber.scrubValue(describeError(context.error, scrubber)))}`;
   return fields;
 }
 

@@ -62,7 +62,10 @@ describe('echoAnthropicHandler with the official @anthropic-ai/sdk', () => {
 
   it('a request without max_tokens gets the API 400 invalid_request_error shape', async () => {
     const error = await client.messages
-      .create({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'hi' }] } as unknown as Anthropic.MessageCreateParamsNonStreaming)
+      .create({
+        model: 'claude-haiku-4-5',
+        messages: [{ role: 'user', content: 'hi' }],
+      } as unknown as Anthropic.MessageCreateParamsNonStreaming)
       .then(
         () => undefined,
         (caught: unknown) => caught,
@@ -70,7 +73,10 @@ describe('echoAnthropicHandler with the official @anthropic-ai/sdk', () => {
     expect(error).toBeInstanceOf(Anthropic.BadRequestError);
     const apiError = error as InstanceType<typeof Anthropic.BadRequestError>;
     expect(apiError.status).toBe(400);
-    expect(apiError.error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens: Field required' } });
+    expect(apiError.error).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: 'max_tokens: Field required' },
+    });
     expect(apiError.requestID).toMatch(/^req_011C/);
   });
 
@@ -89,7 +95,11 @@ describe('echoAnthropicHandler with the official @anthropic-ai/sdk', () => {
 
   it('no credentials → 401 authentication_error; unknown path → 404', async () => {
     const body = JSON.stringify({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] });
-    const unauthenticated = await fetch(`${server.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const unauthenticated = await fetch(`${server.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(unauthenticated.status).toBe(401);
     expect(await unauthenticated.json()).toMatchObject({ error: { type: 'authentication_error' } });
     const elsewhere = await fetch(`${server.url}/v1/complete`, { method: 'POST', headers: { 'x-api-key': 'k' }, body });
@@ -109,11 +119,16 @@ describe('echoAnthropicHandler with the Liter-LLM anthropic adapter (x-api-key)'
       expect(response.requestId).toMatch(/^req_011C/);
 
       const events: StreamEvent[] = [];
-      for await (const event of await anthropic.chatStream({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'stream me please' }] })) {
+      for await (const event of await anthropic.chatStream({
+        model: 'claude-haiku-4-5',
+        messages: [{ role: 'user', content: 'stream me please' }],
+      })) {
         events.push(event);
       }
       expect(events[0]).toMatchObject({ type: 'start', model: 'claude-haiku-4-5' });
-      expect(events.flatMap((event) => (event.type === 'text-delta' ? [event.text] : [])).join('')).toBe('Echo: stream me please');
+      expect(events.flatMap((event) => (event.type === 'text-delta' ? [event.text] : [])).join('')).toBe(
+        'Echo: stream me please',
+      );
       expect(events.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
     } finally {
       await anthropic.close();

@@ -21,7 +21,12 @@ export const echoAnthropicHandler: MockHandler = (request) => {
   }
   const body = request.json;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return errorResponse(400, 'invalid_request_error', 'There was an error parsing the body of your request: expected a JSON object', requestId);
+    return errorResponse(
+      400,
+      'invalid_request_error',
+      'There was an error parsing the body of your request: expected a JSON object',
+      requestId,
+    );
   }
   const params = body as MessagesParams;
   const problem = findProblem(params);
@@ -103,12 +108,18 @@ function lastUserText(messages: WireMessage[]): string {
     const texts = blocks.flatMap((block) => (block.type === 'text' && typeof block.text === 'string' ? [block.text] : []));
     if (texts.length > 0) return texts.join('\n');
     // A turn of only tool results: echo what the tools said.
-    return blocks.flatMap((block) => (block.type === 'tool_result' && typeof block.content === 'string' ? [block.content] : [])).join('\n');
+    return blocks
+      .flatMap((block) => (block.type === 'tool_result' && typeof block.content === 'string' ? [block.content] : []))
+      .join('\n');
   }
   return '';
 }
 
-function streamResponse(message: { model: string; id: string; type: string; role: string; usage: { output_tokens: number } }, text: string, requestId: string): ScriptedResponse {
+function streamResponse(
+  message: { model: string; id: string; type: string; role: string; usage: { output_tokens: number } },
+  text: string,
+  requestId: string,
+): ScriptedResponse {
   const event = (data: { type: string } & Record<string, unknown>) => `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
   const pieces = text.match(/\s*\S+\s*/g) ?? [];
   const chunks = [

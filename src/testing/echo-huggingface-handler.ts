@@ -184,8 +184,8 @@ function answerEmbed(
     );
   }
   if (texts.some((text) => text === '')) return validation('`inputs` cannot be empty', requestId);
-  const vectors = (texts).map((text) => createEchoEmbedding(text, EMBEDDING_SIZE));
-  const tokens = (texts).reduce((sum, text) => sum + estimateTokens(text), 0);
+  const vectors = texts.map((text) => createEchoEmbedding(text, EMBEDDING_SIZE));
+  const tokens = texts.reduce((sum, text) => sum + estimateTokens(text), 0);
   if (api === 'tei') return json(200, vectors, requestId, { 'x-compute-tokens': String(tokens) });
   return json(200, typeof inputs === 'string' ? vectors[0] : vectors, requestId);
 }

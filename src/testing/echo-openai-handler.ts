@@ -35,9 +35,7 @@ export const echoOpenAIHandler: MockHandler = (request) => {
       requestId,
     );
   }
-  return path === '/chat/completions'
-    ? answerChat(body, requestId)
-    : answerEmbeddings(body, requestId);
+  return path === '/chat/completions' ? answerChat(body, requestId) : answerEmbeddings(body, requestId);
 };
 
 interface ChatParams {

@@ -26,7 +26,9 @@ export function loadFixture(path: string): FixtureExchange {
   }
   if (path.endsWith('.chunks.jsonl')) {
     const meta = readJSON(path.replace(/\.chunks\.jsonl$/, '.meta.json'));
-    const lines = readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '');
+    const lines = readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '');
     const anthropicFraming = meta['provider'] === 'anthropic';
     const events = lines.map((line) => {
       const type = anthropicFraming ? (JSON.parse(line) as { type?: string }).type : undefined;
@@ -37,7 +39,8 @@ export function loadFixture(path: string): FixtureExchange {
   }
   const meta = readJSON(path);
   const rawBody = meta['body_raw'];
-  const body = typeof rawBody === 'string' ? rawBody : typeof meta['body'] === 'string' ? meta['body'] : JSON.stringify(meta['body']);
+  const body =
+    typeof rawBody === 'string' ? rawBody : typeof meta['body'] === 'string' ? meta['body'] : JSON.stringify(meta['body']);
   const contentType = typeof meta['body'] === 'string' && typeof rawBody !== 'string' ? 'text/plain' : 'application/json';
   return { response: toResponse(meta, body, contentType), request: requestOf(meta), meta };
 }
@@ -55,7 +58,7 @@ function toResponse(meta: Record<string, unknown>, body: string, defaultContentT
 
 function requestOf(meta: Record<string, unknown>): FixtureExchange['request'] {
   const request = meta['request'];
-  return typeof request === 'object' && request !== null ? (request) : null;
+  return typeof request === 'object' && request !== null ? request : null;
 }
 
 function readJSON(path: string): Record<string, unknown> {

@@ -97,7 +97,10 @@ export class MockProviderServer {
   /** Resolves once `count` requests in total have been aborted by the client. */
   waitForAborts(count = 1, timeoutMs = 5_000): Promise<void> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`expected ${count} aborted request(s), saw ${this.abortedRequests}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`expected ${count} aborted request(s), saw ${this.abortedRequests}`)),
+        timeoutMs,
+      );
       const check = () => {
         if (this.abortedRequests >= count) {
           clearTimeout(timer);
@@ -179,7 +182,8 @@ function splitBody(scripted: ScriptedResponse): string[] {
   if (Array.isArray(body)) return body;
   if (!scripted.chunkSize) return body.length > 0 ? [body] : [];
   const pieces: string[] = [];
-  for (let offset = 0; offset < body.length; offset += scripted.chunkSize) pieces.push(body.slice(offset, offset + scripted.chunkSize));
+  for (let offset = 0; offset < body.length; offset += scripted.chunkSize)
+    pieces.push(body.slice(offset, offset + scripted.chunkSize));
   return pieces;
 }
 

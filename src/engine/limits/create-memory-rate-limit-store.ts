@@ -36,7 +36,8 @@ export function createMemoryRateLimitStore(): SyncRateLimitStore {
   function pauseSync(key: string, untilMs: number, now?: number): void {
     const bucket = buckets.get(key);
     if (bucket !== undefined) bucket.pauseUntil(untilMs, now);
-    else if (untilMs > (now ?? Number.NEGATIVE_INFINITY) && untilMs > (pendingPauses.get(key) ?? Number.NEGATIVE_INFINITY)) pendingPauses.set(key, untilMs);
+    else if (untilMs > (now ?? Number.NEGATIVE_INFINITY) && untilMs > (pendingPauses.get(key) ?? Number.NEGATIVE_INFINITY))
+      pendingPauses.set(key, untilMs);
   }
 
   function estimateWaitMsSync(key: string, cost: number, limit: RateLimit, now: number): number {

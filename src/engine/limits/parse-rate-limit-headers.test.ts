@@ -149,7 +149,11 @@ describe('parseSuccessRateLimitHeaders', () => {
   });
 
   it('leaves out a retry-after: on a success it is not a request to pause', () => {
-    const feedback = parseSuccessRateLimitHeaders({ 'retry-after': '30', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '1s' });
+    const feedback = parseSuccessRateLimitHeaders({
+      'retry-after': '30',
+      'x-ratelimit-remaining-requests': '0',
+      'x-ratelimit-reset-requests': '1s',
+    });
     expect(feedback).toEqual({ remainingRequests: 0, resetRequestsMs: 1000 });
   });
 });

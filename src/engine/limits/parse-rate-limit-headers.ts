@@ -47,7 +47,8 @@ export function parseRateLimitHeaders(headers: Record<string, string | undefined
     const reset = parseResetMs(headers[resetName], now);
     // Keep the scarcest budget; on a tie the later reset, since the call needs every budget back.
     const scarcer = remainingTokens === undefined || remaining < remainingTokens;
-    const tieLater = remaining === remainingTokens && reset !== undefined && (resetTokensMs === undefined || reset > resetTokensMs);
+    const tieLater =
+      remaining === remainingTokens && reset !== undefined && (resetTokensMs === undefined || reset > resetTokensMs);
     if (scarcer || tieLater) {
       remainingTokens = remaining;
       resetTokensMs = reset;
@@ -71,7 +72,10 @@ const REMAINING_HEADERS = [
  * undefined when it carries none (most responses of most OpenAI-compatible servers). A
  * `retry-after` on a success is not a pause request and is left out.
  */
-export function parseSuccessRateLimitHeaders(headers: Record<string, string | undefined>, now = Date.now()): RateLimitFeedback | undefined {
+export function parseSuccessRateLimitHeaders(
+  headers: Record<string, string | undefined>,
+  now = Date.now(),
+): RateLimitFeedback | undefined {
   if (!REMAINING_HEADERS.some((name) => headers[name] !== undefined)) return undefined;
   const { retryAfterMs: _ignored, ...feedback } = parseRateLimitHeaders(headers, now);
   return feedback;

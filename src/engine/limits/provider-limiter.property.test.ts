@@ -115,7 +115,8 @@ describe('ProviderLimiter under random schedules', () => {
                   if (!isLiterLLMError(error)) problems.push(`call ${index} failed with ${String(error)}`);
                   else if (error instanceof RateLimitedError) {
                     if (waited > settings.maxQueueWaitMs) problems.push(`call ${index} refused after ${waited} ms`);
-                    if (error.retryAfterMs !== undefined && !(error.retryAfterMs > 0)) problems.push(`retryAfterMs ${error.retryAfterMs}`);
+                    if (error.retryAfterMs !== undefined && !(error.retryAfterMs > 0))
+                      problems.push(`retryAfterMs ${error.retryAfterMs}`);
                   } else if (!(error instanceof CancelledError)) problems.push(`call ${index} failed with ${error.code}`);
                 },
               );

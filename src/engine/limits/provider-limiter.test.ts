@@ -65,7 +65,11 @@ describe('ProviderLimiter', () => {
     // The slot is taken: nothing is admitted, counted or queued.
     expect(limiter.tryAcquire(100)).toBeUndefined();
     expect(limiter.tryAcquire(5_000)).toBeUndefined();
-    expect({ inFlight: limiter.inFlight, queued: limiter.queued, admitted: limiter.admitted }).toEqual({ inFlight: 1, queued: 0, admitted: 1 });
+    expect({ inFlight: limiter.inFlight, queued: limiter.queued, admitted: limiter.admitted }).toEqual({
+      inFlight: 1,
+      queued: 0,
+      admitted: 1,
+    });
     // A queued call keeps its turn: tryAcquire does not jump it, even once the slot is free.
     const waiting = observe(limiter.acquire({ estimatedTokens: 100 }));
     expect(limiter.queued).toBe(1);
@@ -126,7 +130,9 @@ describe('ProviderLimiter', () => {
       expect(waiting.settled).toBe(false);
       await vi.advanceTimersByTimeAsync(1);
       expect(waiting.error).toBeInstanceOf(RateLimitedError);
-      expect(waiting.error?.message).toBe('openai concurrency limit reached: 1 calls in flight; waited 100 ms in the queue; retry in 400 ms');
+      expect(waiting.error?.message).toBe(
+        'openai concurrency limit reached: 1 calls in flight; waited 100 ms in the queue; retry in 400 ms',
+      );
       expect(waiting.error?.retryAfterMs).toBe(400);
       expect(limiter.queued).toBe(0);
       expect(limiter.rejected).toBe(1);
@@ -196,7 +202,9 @@ describe('ProviderLimiter', () => {
       await flush();
       expect(refused.error).toBeInstanceOf(RateLimitedError);
       expect(refused.error?.retryAfterMs).toBe(2000);
-      expect(refused.error?.message).toMatch(/^openai rate limit reached: requests per minute \(60\); the wait would exceed the max queue wait of 1500 ms/);
+      expect(refused.error?.message).toMatch(
+        /^openai rate limit reached: requests per minute \(60\); the wait would exceed the max queue wait of 1500 ms/,
+      );
       expect(queued.settled).toBe(false);
       await vi.advanceTimersByTimeAsync(1000);
       expect(queued.value).toBeDefined();
@@ -220,7 +228,9 @@ describe('ProviderLimiter', () => {
       const error = (await limiter.acquire({ estimatedTokens: 1001 }).catch((e: unknown) => e)) as LiterLLMError;
       expect(error).toBeInstanceOf(RateLimitedError);
       expect(error.retryable).toBe(false);
-      expect(error.message).toBe('openai: this call needs about 1001 tokens, more than the tokens per minute limit (1000) allows at once');
+      expect(error.message).toBe(
+        'openai: this call needs about 1001 tokens, more than the tokens per minute limit (1000) allows at once',
+      );
       expect(limiter.rejected).toBe(1);
     });
 
@@ -357,7 +367,11 @@ describe('ProviderLimiter', () => {
     it('remaining 0 pauses the exhausted budget until its reset', async () => {
       const limiter = createLimiter({ rateLimitPerMinute: 600, tokensPerMinute: 100_000, maxQueueWaitMs: 0 });
       limiter.applyFeedback(
-        parseRateLimitHeaders({ 'x-ratelimit-remaining-tokens': '0', 'x-ratelimit-reset-tokens': '1.5s', 'x-ratelimit-remaining-requests': '10' }),
+        parseRateLimitHeaders({
+          'x-ratelimit-remaining-tokens': '0',
+          'x-ratelimit-reset-tokens': '1.5s',
+          'x-ratelimit-remaining-requests': '10',
+        }),
       );
       const error = (await limiter.acquire({ estimatedTokens: 1 }).catch((e: unknown) => e)) as LiterLLMError;
       expect(error.message).toMatch(/tokens per minute \(100000\)/);

@@ -379,7 +379,8 @@ export class ProviderLimiter {
     }
     // Behind a queue: refuse now when the buckets alone already make the wait too long.
     const estimate = this.estimateQueueWait(this.queue.size + 1, this.queuedTokenTotal + cost, now);
-    if (estimate !== undefined && estimate.waitMs > this.maxQueueWaitMs) return this.createRejection(estimate.kind, estimate.waitMs, 0);
+    if (estimate !== undefined && estimate.waitMs > this.maxQueueWaitMs)
+      return this.createRejection(estimate.kind, estimate.waitMs, 0);
     return this.refuseBehindQueue(now);
   }
 
@@ -649,10 +650,13 @@ export class ProviderLimiter {
       clearTimeout(this.pumpTimer);
     }
     this.pumpDueAt = dueAt;
-    this.pumpTimer = setTimeout(() => {
-      this.pumpTimer = undefined;
-      this.pump();
-    }, Math.max(0, dueAt - this.now()));
+    this.pumpTimer = setTimeout(
+      () => {
+        this.pumpTimer = undefined;
+        this.pump();
+      },
+      Math.max(0, dueAt - this.now()),
+    );
   }
 
   private clearPumpTimer(): void {
@@ -818,7 +822,10 @@ function checkSettings(settings: ProviderLimitSettings): void {
   if (maxRateLimitPauseMs !== undefined && !(maxRateLimitPauseMs > 0 && Number.isFinite(maxRateLimitPauseMs))) {
     throw new RangeError(`max rate limit pause must be a number of milliseconds > 0, got ${maxRateLimitPauseMs}`);
   }
-  if (maxConcurrency !== undefined && !(maxConcurrency >= 1 && (Number.isInteger(maxConcurrency) || maxConcurrency === Number.POSITIVE_INFINITY))) {
+  if (
+    maxConcurrency !== undefined &&
+    !(maxConcurrency >= 1 && (Number.isInteger(maxConcurrency) || maxConcurrency === Number.POSITIVE_INFINITY))
+  ) {
     throw new RangeError(`max concurrency must be a whole number >= 1, got ${maxConcurrency}`);
   }
   if (rateLimitPerMinute !== undefined && !(rateLimitPerMinute > 0 && Number.isFinite(rateLimitPerMinute))) {

@@ -46,7 +46,12 @@ function isEligible(target: RouteTarget, state: RouteState, now: number): boolea
   return target.weight > 0 && state.isAvailable(state.keyOf(target), now);
 }
 
-function selectWeighted(targets: readonly RouteTarget[], state: RouteState, now: number, random: () => number): RouteTarget | undefined {
+function selectWeighted(
+  targets: readonly RouteTarget[],
+  state: RouteState,
+  now: number,
+  random: () => number,
+): RouteTarget | undefined {
   let total = 0;
   for (const target of targets) if (isEligible(target, state, now)) total += target.weight;
   if (!(total > 0) || !Number.isFinite(total)) return undefined;
@@ -75,7 +80,12 @@ function selectRoundRobin(targets: readonly RouteTarget[], state: RouteState, no
   return undefined;
 }
 
-function selectLeastBusy(targets: readonly RouteTarget[], state: RouteState, now: number, random: () => number): RouteTarget | undefined {
+function selectLeastBusy(
+  targets: readonly RouteTarget[],
+  state: RouteState,
+  now: number,
+  random: () => number,
+): RouteTarget | undefined {
   let chosen: RouteTarget | undefined;
   let lowest = Number.POSITIVE_INFINITY;
   let ties = 0;
@@ -93,7 +103,12 @@ function selectLeastBusy(targets: readonly RouteTarget[], state: RouteState, now
   return chosen;
 }
 
-function selectLowestLatency(targets: readonly RouteTarget[], state: RouteState, now: number, random: () => number): RouteTarget | undefined {
+function selectLowestLatency(
+  targets: readonly RouteTarget[],
+  state: RouteState,
+  now: number,
+  random: () => number,
+): RouteTarget | undefined {
   let eligible = 0;
   let fastest: RouteTarget | undefined;
   let fastestMs = Number.POSITIVE_INFINITY;

@@ -62,11 +62,7 @@ export interface AnthropicTool {
   strict?: boolean;
 }
 
-export type AnthropicToolChoice =
-  | { type: 'auto' }
-  | { type: 'any' }
-  | { type: 'none' }
-  | { type: 'tool'; name: string };
+export type AnthropicToolChoice = { type: 'auto' } | { type: 'any' } | { type: 'none' } | { type: 'tool'; name: string };
 
 export interface AnthropicMessagesRequest {
   model: string;

@@ -91,7 +91,7 @@ function parseErrorBody(text: string): AnthropicErrorBody | undefined {
   if (text.length === 0) return undefined;
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? (value) : undefined;
+    return typeof value === 'object' && value !== null ? value : undefined;
   } catch {
     return undefined;
   }

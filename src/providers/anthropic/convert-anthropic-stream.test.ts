@@ -53,7 +53,8 @@ async function captureError(run: () => Promise<unknown>): Promise<LiterLLMError>
 }
 
 const textOf = (events: StreamEvent[]) => events.flatMap((event) => (event.type === 'text-delta' ? [event.text] : [])).join('');
-const reasoningOf = (events: StreamEvent[]) => events.flatMap((event) => (event.type === 'reasoning-delta' ? [event.text] : [])).join('');
+const reasoningOf = (events: StreamEvent[]) =>
+  events.flatMap((event) => (event.type === 'reasoning-delta' ? [event.text] : [])).join('');
 const typesOf = (events: StreamEvent[]) => [...new Set(events.map((event) => event.type))];
 const finishOf = (events: StreamEvent[]) => {
   const finishes = events.filter((event) => event.type === 'finish');
@@ -74,7 +75,12 @@ function payloadsOf(name: string): JSONObject[] {
 
 const WEATHER_TOOL = (exchange: FixtureExchange) => {
   const tool = (recordedBody(exchange)['tools'] as JSONObject[])[0]!;
-  return { type: 'function' as const, name: 'get_weather', description: tool['description'] as string, parameters: tool['input_schema'] as JSONObject };
+  return {
+    type: 'function' as const,
+    name: 'get_weather',
+    description: tool['description'] as string,
+    parameters: tool['input_schema'] as JSONObject,
+  };
 };
 
 describe('chatStream: recorded streams', () => {
@@ -93,25 +99,56 @@ describe('chatStream: recorded streams', () => {
     expect(sent.headers['content-type']).toBe('application/json');
     expect(sent.headers['accept']).toBe('text/event-stream');
 
-    expect(events[0]).toEqual({ type: 'start', id: 'msg_01AusY9WEbCaj3N7Tv5J4YjH', provider: 'anthropic', model: 'claude-haiku-4-5-20251001', warnings: [] });
+    expect(events[0]).toEqual({
+      type: 'start',
+      id: 'msg_01AusY9WEbCaj3N7Tv5J4YjH',
+      provider: 'anthropic',
+      model: 'claude-haiku-4-5-20251001',
+      warnings: [],
+    });
     expect(events[1]).toEqual({ type: 'tool-call-start', index: 0, id: 'toolu_018acGYLtfR52q9yDbWaEdQZ', name: 'get_weather' });
     const deltas = events.filter((event) => event.type === 'tool-call-delta');
     // Ten recorded fragments, the first one empty (skipped).
-    expect(deltas.map((event) => event.argumentsDelta)).toEqual(['{"', 'loca', 'tio', 'n": ', '"San Fr', 'anci', 'sco, CA"', ', "', 'units": "f"}']);
+    expect(deltas.map((event) => event.argumentsDelta)).toEqual([
+      '{"',
+      'loca',
+      'tio',
+      'n": ',
+      '"San Fr',
+      'anci',
+      'sco, CA"',
+      ', "',
+      'units": "f"}',
+    ]);
     expect(deltas.every((event) => event.index === 0)).toBe(true);
     const arguments_ = '{"location": "San Francisco, CA", "units": "f"}';
-    expect(events.at(-2)).toEqual({ type: 'tool-call-end', index: 0, id: 'toolu_018acGYLtfR52q9yDbWaEdQZ', name: 'get_weather', arguments: arguments_ });
+    expect(events.at(-2)).toEqual({
+      type: 'tool-call-end',
+      index: 0,
+      id: 'toolu_018acGYLtfR52q9yDbWaEdQZ',
+      name: 'get_weather',
+      arguments: arguments_,
+    });
     const finish = finishOf(events);
     expect(finish.finishReason).toBe('tool_calls');
     expect(finish.rawFinishReason).toBe('tool_use');
-    expect(finish.usage).toEqual({ inputTokens: 656, outputTokens: 74, totalTokens: 730, cachedInputTokens: 0, cacheWriteInputTokens: 0 });
+    expect(finish.usage).toEqual({
+      inputTokens: 656,
+      outputTokens: 74,
+      totalTokens: 730,
+      cachedInputTokens: 0,
+      cacheWriteInputTokens: 0,
+    });
     expect(finish.providerMetadata?.['stop_sequence']).toBeNull();
     expect((finish.providerMetadata?.['usage'] as JSONObject)['service_tier']).toBe('standard');
   });
 
   it('the same stream cut into 7-byte pieces over the socket gives the same events', async () => {
     const exchange = fixture('messages-stream-tool-use.sse');
-    const request: ChatRequest = { model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'What is the weather in SF?' }] };
+    const request: ChatRequest = {
+      model: 'claude-haiku-4-5',
+      messages: [{ role: 'user', content: 'What is the weather in SF?' }],
+    };
     const whole = await replay(exchange.response, request);
     const pieces = await replay({ ...exchange.response, chunkSize: 7 }, request);
     expect(pieces.events).toEqual(whole.events);
@@ -127,7 +164,14 @@ describe('chatStream: recorded streams', () => {
         { role: 'user', content: 'What is the weather in SF?' },
         {
           role: 'assistant',
-          content: [{ type: 'tool-call', id: 'toolu_018acGYLtfR52q9yDbWaEdQZ', name: 'get_weather', arguments: '{"location": "San Francisco, CA", "units": "f"}' }],
+          content: [
+            {
+              type: 'tool-call',
+              id: 'toolu_018acGYLtfR52q9yDbWaEdQZ',
+              name: 'get_weather',
+              arguments: '{"location": "San Francisco, CA", "units": "f"}',
+            },
+          ],
         },
         {
           role: 'tool',
@@ -141,11 +185,19 @@ describe('chatStream: recorded streams', () => {
     const assistant = (recorded['messages'] as { content: JSONObject[] }[])[1]!;
     delete assistant.content[0]!['caller'];
     expect(body).toEqual(recorded);
-    expect(textOf(events)).toBe("The weather in San Francisco, CA is currently:\n- **Temperature:** 68°F\n- **Condition:** Sunny\n\nIt's a nice sunny day!");
+    expect(textOf(events)).toBe(
+      "The weather in San Francisco, CA is currently:\n- **Temperature:** 68°F\n- **Condition:** Sunny\n\nIt's a nice sunny day!",
+    );
     expect(typesOf(events)).toEqual(['start', 'text-delta', 'finish']);
     const finish = finishOf(events);
     expect(finish.finishReason).toBe('stop');
-    expect(finish.usage).toEqual({ inputTokens: 770, outputTokens: 38, totalTokens: 808, cachedInputTokens: 0, cacheWriteInputTokens: 0 });
+    expect(finish.usage).toEqual({
+      inputTokens: 770,
+      outputTokens: 38,
+      totalTokens: 808,
+      cachedInputTokens: 0,
+      cacheWriteInputTokens: 0,
+    });
   });
 
   it('messages-stream-text.chunks.jsonl: text deltas, ping skipped', async () => {
@@ -154,9 +206,17 @@ describe('chatStream: recorded streams', () => {
       messages: [{ role: 'user', content: 'Hello' }],
     });
     expect(events[0]).toMatchObject({ type: 'start', id: 'msg_01QC4g3HwBThD4BaNtBckFDJ', model: 'claude-sonnet-4-5-20250929' });
-    expect(textOf(events)).toBe("Hello! I'm doing well, thank you for asking. How are you doing today? Is there anything I can help you with?");
+    expect(textOf(events)).toBe(
+      "Hello! I'm doing well, thank you for asking. How are you doing today? Is there anything I can help you with?",
+    );
     expect(events.filter((event) => event.type === 'text-delta')).toHaveLength(6);
-    expect(finishOf(events).usage).toEqual({ inputTokens: 12, outputTokens: 30, totalTokens: 42, cachedInputTokens: 0, cacheWriteInputTokens: 0 });
+    expect(finishOf(events).usage).toEqual({
+      inputTokens: 12,
+      outputTokens: 30,
+      totalTokens: 42,
+      cachedInputTokens: 0,
+      cacheWriteInputTokens: 0,
+    });
   });
 
   it('messages-stream-thinking.sse: thinking deltas, signature, then text', async () => {
@@ -169,7 +229,9 @@ describe('chatStream: recorded streams', () => {
     expect(body).toEqual(recordedBody(exchange));
     const payloads = payloadsOf('messages-stream-thinking.sse');
     const deltas = payloads.map((payload) => payload['delta'] as JSONObject | undefined);
-    const expectedThinking = deltas.flatMap((delta) => (delta?.['type'] === 'thinking_delta' ? [delta['thinking'] as string] : [])).join('');
+    const expectedThinking = deltas
+      .flatMap((delta) => (delta?.['type'] === 'thinking_delta' ? [delta['thinking'] as string] : []))
+      .join('');
     const expectedText = deltas.flatMap((delta) => (delta?.['type'] === 'text_delta' ? [delta['text'] as string] : [])).join('');
     const signature = deltas.find((delta) => delta?.['type'] === 'signature_delta')!['signature'];
     expect(reasoningOf(events)).toBe(expectedThinking);
@@ -178,7 +240,9 @@ describe('chatStream: recorded streams', () => {
     expect(textOf(events)).toBe(expectedText);
     // Reasoning comes before the answer, and no empty deltas are passed on.
     expect(typesOf(events)).toEqual(['start', 'reasoning-delta', 'reasoning-signature', 'text-delta', 'finish']);
-    expect(events.some((event) => (event.type === 'reasoning-delta' || event.type === 'text-delta') && event.text === '')).toBe(false);
+    expect(events.some((event) => (event.type === 'reasoning-delta' || event.type === 'text-delta') && event.text === '')).toBe(
+      false,
+    );
     expect(finishOf(events).usage.outputTokens).toBe(282);
   });
 
@@ -192,7 +256,13 @@ describe('chatStream: recorded streams', () => {
     expect(textOf(events)).toBe('925 ÷ 5 = 185');
     const finish = finishOf(events);
     expect(finish.providerMetadata?.['context_management']).toEqual({ applied_edits: [] });
-    expect(finish.usage).toEqual({ inputTokens: 69, outputTokens: 53, totalTokens: 122, cachedInputTokens: 0, cacheWriteInputTokens: 0 });
+    expect(finish.usage).toEqual({
+      inputTokens: 69,
+      outputTokens: 53,
+      totalTokens: 122,
+      cachedInputTokens: 0,
+      cacheWriteInputTokens: 0,
+    });
   });
 
   it('messages-stream-redacted-thinking.sse: whole redacted_thinking blocks, then text', async () => {
@@ -224,7 +294,10 @@ describe('chatStream: recorded streams', () => {
       model: 'claude-sonnet-4-6',
       messages: [
         { role: 'system', content: [{ type: 'text', text: 'You are a helpful assistant. Be very brief.' }] },
-        { role: 'user', content: [{ type: 'text', text: ((recorded['messages'] as { content: { text: string }[] }[])[0]!.content[0]!.text) }] },
+        {
+          role: 'user',
+          content: [{ type: 'text', text: (recorded['messages'] as { content: { text: string }[] }[])[0]!.content[0]!.text }],
+        },
       ],
       providerOptions: {
         anthropic: {
@@ -251,7 +324,13 @@ describe('chatStream: recorded streams', () => {
     expect(finish.providerMetadata?.['context_management']).toEqual({ applied_edits: [] });
     // message_start said 100 uncached + 55096 cache reads (the compaction pass); the final
     // message_delta reports the answering pass: 181 uncached, no cache reads.
-    expect(finish.usage).toEqual({ inputTokens: 181, outputTokens: 8, totalTokens: 189, cachedInputTokens: 0, cacheWriteInputTokens: 0 });
+    expect(finish.usage).toEqual({
+      inputTokens: 181,
+      outputTokens: 8,
+      totalTokens: 189,
+      cachedInputTokens: 0,
+      cacheWriteInputTokens: 0,
+    });
     const usage = finish.providerMetadata?.['usage'] as JSONObject;
     expect((usage['iterations'] as JSONObject[]).map((iteration) => iteration['type'])).toEqual(['compaction', 'message']);
     expect(usage['inference_geo']).toBe('global');
@@ -267,7 +346,13 @@ describe('chatStream: recorded streams', () => {
     });
     expect(body).toEqual(recordedBody(exchange));
     expect(JSON.parse(textOf(events))).toEqual([12345, 67890]);
-    expect(finishOf(events).usage).toEqual({ inputTokens: 135, outputTokens: 10, totalTokens: 145, cachedInputTokens: 0, cacheWriteInputTokens: 0 });
+    expect(finishOf(events).usage).toEqual({
+      inputTokens: 135,
+      outputTokens: 10,
+      totalTokens: 145,
+      cachedInputTokens: 0,
+      cacheWriteInputTokens: 0,
+    });
   });
 
   it('request-id header on the stream response reaches the start event', async () => {

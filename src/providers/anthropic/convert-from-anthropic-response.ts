@@ -19,7 +19,10 @@ const MAPPED_FIELDS = new Set(['id', 'type', 'role', 'model', 'content', 'stop_r
  * canonical part (server_tool_use, web search results, compaction, ...) are kept, with their
  * position, under `providerMetadata.other_content` instead of being dropped.
  */
-export function convertFromAnthropicResponse(body: AnthropicMessagesResponse, options: ConvertFromAnthropicResponseOptions): ChatResponse {
+export function convertFromAnthropicResponse(
+  body: AnthropicMessagesResponse,
+  options: ConvertFromAnthropicResponseOptions,
+): ChatResponse {
   const content: AssistantContentPart[] = [];
   const toolCalls: ToolCallPart[] = [];
   const otherContent: JSONObject[] = [];

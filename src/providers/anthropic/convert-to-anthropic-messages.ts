@@ -1,19 +1,7 @@
-import type {
-  AssistantContentPart,
-  ImagePart,
-  JSONObject,
-  Message,
-  TextPart,
-  UserContentPart,
-} from '../../spec/chat-request.js';
+import type { AssistantContentPart, ImagePart, JSONObject, Message, TextPart, UserContentPart } from '../../spec/chat-request.js';
 import { InvalidRequestError, type LiterLLMError } from '../../spec/errors.js';
 import type { Warning } from '../../spec/warning.js';
-import type {
-  AnthropicImageBlock,
-  AnthropicMessage,
-  AnthropicRequestBlock,
-  AnthropicTextBlock,
-} from './anthropic-api.js';
+import type { AnthropicImageBlock, AnthropicMessage, AnthropicRequestBlock, AnthropicTextBlock } from './anthropic-api.js';
 
 export interface AnthropicPrompt {
   system: string | AnthropicTextBlock[] | undefined;
@@ -53,13 +41,16 @@ export function convertToAnthropicMessages(messages: readonly Message[], provide
         if (message.name !== undefined) warnName(warnings, index);
         converted = {
           role: 'user',
-          content: typeof message.content === 'string' ? message.content : convertUserParts(message.content, index, provider, warnings),
+          content:
+            typeof message.content === 'string' ? message.content : convertUserParts(message.content, index, provider, warnings),
         };
         break;
       case 'assistant': {
         if (message.name !== undefined) warnName(warnings, index);
         const content =
-          typeof message.content === 'string' ? message.content : convertAssistantParts(message.content, index, provider, warnings);
+          typeof message.content === 'string'
+            ? message.content
+            : convertAssistantParts(message.content, index, provider, warnings);
         // An assistant turn with nothing in it (e.g. only an unsigned reasoning part) would be rejected.
         if (content.length === 0) continue;
         converted = { role: 'assistant', content };
@@ -112,7 +103,12 @@ function toTextBlock(part: TextPart): AnthropicTextBlock {
   return { type: 'text', text: part.text };
 }
 
-function convertUserParts(parts: readonly UserContentPart[], messageIndex: number, provider: string, warnings: Warning[]): AnthropicRequestBlock[] {
+function convertUserParts(
+  parts: readonly UserContentPart[],
+  messageIndex: number,
+  provider: string,
+  warnings: Warning[],
+): AnthropicRequestBlock[] {
   const blocks: AnthropicRequestBlock[] = [];
   for (let partIndex = 0; partIndex < parts.length; partIndex++) {
     const part = parts[partIndex]!;
@@ -141,7 +137,11 @@ const DATA_URL = /^data:([^;,]+)?((?:;[^;,]*)*?);base64,(.*)$/s;
 function convertImage(part: ImagePart, path: string, provider: string): AnthropicImageBlock {
   if (part.data !== undefined) {
     if (part.mediaType === undefined) {
-      throw new InvalidRequestError({ message: `${path} has base64 data but no mediaType`, provider, param: `${path}.mediaType` });
+      throw new InvalidRequestError({
+        message: `${path} has base64 data but no mediaType`,
+        provider,
+        param: `${path}.mediaType`,
+      });
     }
     return { type: 'image', source: { type: 'base64', media_type: part.mediaType, data: part.data } };
   }
@@ -194,7 +194,12 @@ function convertAssistantParts(
         blocks.push({ type: 'redacted_thinking', data: part.data });
         break;
       case 'tool-call':
-        blocks.push({ type: 'tool_use', id: part.id, name: part.name, input: parseToolArguments(part.arguments, path, provider) });
+        blocks.push({
+          type: 'tool_use',
+          id: part.id,
+          name: part.name,
+          input: parseToolArguments(part.arguments, path, provider),
+        });
         break;
       default:
         throw unknownPart(part, path, provider);

@@ -20,7 +20,12 @@ function conversionError(request: Partial<ChatRequest> & { messages: Message[] }
 
 describe('convertToAnthropicRequest: messages', () => {
   it('one string system message becomes the top-level system string', () => {
-    const { body } = convert({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi' }] });
+    const { body } = convert({
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'hi' },
+      ],
+    });
     expect(body.system).toBe('Be brief.');
     expect(body.messages).toEqual([{ role: 'user', content: 'hi' }]);
   });
@@ -30,7 +35,13 @@ describe('convertToAnthropicRequest: messages', () => {
       messages: [
         { role: 'system', content: 'First.' },
         { role: 'user', content: 'hi' },
-        { role: 'system', content: [{ type: 'text', text: 'Second.' }, { type: 'text', text: 'Third.' }] },
+        {
+          role: 'system',
+          content: [
+            { type: 'text', text: 'Second.' },
+            { type: 'text', text: 'Third.' },
+          ],
+        },
         { role: 'assistant', content: 'hello' },
       ],
     });
@@ -55,8 +66,20 @@ describe('convertToAnthropicRequest: messages', () => {
       ],
     });
     expect(body.messages).toEqual([
-      { role: 'user', content: [{ type: 'text', text: 'one' }, { type: 'text', text: 'two' }] },
-      { role: 'assistant', content: [{ type: 'text', text: 'three' }, { type: 'text', text: 'four' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'one' },
+          { type: 'text', text: 'two' },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'three' },
+          { type: 'text', text: 'four' },
+        ],
+      },
     ]);
   });
 
@@ -117,7 +140,11 @@ describe('convertToAnthropicRequest: messages', () => {
       { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
     ]);
     expect(warnings).toEqual([
-      { type: 'unsupported-setting', setting: 'messages[0].content[1].detail', message: 'Anthropic has no image detail setting; it was ignored' },
+      {
+        type: 'unsupported-setting',
+        setting: 'messages[0].content[1].detail',
+        message: 'Anthropic has no image detail setting; it was ignored',
+      },
     ]);
   });
 
@@ -161,17 +188,37 @@ describe('convertToAnthropicRequest: messages', () => {
     const { body } = convert({
       messages: [
         { role: 'user', content: 'a' },
-        { role: 'assistant', content: [{ type: 'reasoning', text: 'unsigned' }, { type: 'text', text: '' }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'reasoning', text: 'unsigned' },
+            { type: 'text', text: '' },
+          ],
+        },
         { role: 'user', content: 'b' },
       ],
     });
-    expect(body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] }]);
+    expect(body.messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'a' },
+          { type: 'text', text: 'b' },
+        ],
+      },
+    ]);
   });
 
   it('tool-call arguments: "" is {}, invalid JSON or a non-object is an InvalidRequestError naming the part', () => {
     const call = (argumentsText: string): Message[] => [
       { role: 'user', content: 'go' },
-      { role: 'assistant', content: [{ type: 'text', text: 'ok' }, { type: 'tool-call', id: 'toolu_1', name: 'f', arguments: argumentsText }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'ok' },
+          { type: 'tool-call', id: 'toolu_1', name: 'f', arguments: argumentsText },
+        ],
+      },
     ];
     expect(convert({ messages: call('') }).body.messages[1]!.content).toEqual([
       { type: 'text', text: 'ok' },
@@ -265,7 +312,9 @@ describe('convertToAnthropicRequest: settings', () => {
 
 describe('mapAnthropicUsage', () => {
   it('inputTokens counts every input token: uncached + cache reads + cache writes', () => {
-    expect(mapAnthropicUsage({ input_tokens: 100, cache_read_input_tokens: 55096, cache_creation_input_tokens: 10, output_tokens: 7 })).toEqual({
+    expect(
+      mapAnthropicUsage({ input_tokens: 100, cache_read_input_tokens: 55096, cache_creation_input_tokens: 10, output_tokens: 7 }),
+    ).toEqual({
       inputTokens: 55206,
       outputTokens: 7,
       totalTokens: 55213,

@@ -16,7 +16,10 @@ export interface AnthropicRequestResult {
 }
 
 /** Canonical ChatRequest → Messages API body, plus warnings for settings Anthropic cannot honour. */
-export function convertToAnthropicRequest(request: ChatRequest, options: ConvertToAnthropicRequestOptions): AnthropicRequestResult {
+export function convertToAnthropicRequest(
+  request: ChatRequest,
+  options: ConvertToAnthropicRequestOptions,
+): AnthropicRequestResult {
   const warnings: Warning[] = [];
   const { system, messages } = convertToAnthropicMessages(request.messages, options.provider, warnings);
   const body: AnthropicMessagesRequest = {

@@ -86,7 +86,9 @@ describe('chat: recorded Messages API exchanges', () => {
       model: 'claude-sonnet-4-0',
       maxTokens: 1000,
       messages: [{ role: 'user', content: 'Use the test_tool with value "test", then provide a final response' }],
-      tools: [{ type: 'function', name: 'test_tool', description: 'A test tool', parameters: TEST_TOOL_SCHEMA('value', 'string') }],
+      tools: [
+        { type: 'function', name: 'test_tool', description: 'A test tool', parameters: TEST_TOOL_SCHEMA('value', 'string') },
+      ],
     });
     expect(sent.method).toBe('POST');
     expect(sent.url).toBe('/v1/messages');
@@ -131,7 +133,9 @@ describe('chat: recorded Messages API exchanges', () => {
       model: 'claude-sonnet-4-0',
       maxTokens: 1000,
       messages: [{ role: 'user', content: 'Use the test_tool with count 1, then use it again with count 2' }],
-      tools: [{ type: 'function', name: 'test_tool', description: 'A test tool', parameters: TEST_TOOL_SCHEMA('count', 'number') }],
+      tools: [
+        { type: 'function', name: 'test_tool', description: 'A test tool', parameters: TEST_TOOL_SCHEMA('count', 'number') },
+      ],
     });
     expect(body).toEqual(withoutSDKDefaults(recordedBody(exchange)));
     expect(response.toolCalls).toEqual([
@@ -141,7 +145,13 @@ describe('chat: recorded Messages API exchanges', () => {
     expect(response.content.map((part) => part.type)).toEqual(['text', 'tool-call', 'tool-call']);
     expect(response.text).toBe("I'll use the test_tool twice as requested - first with count 1, then with count 2.");
     expect(response.finishReason).toBe('tool_calls');
-    expect(response.usage).toEqual({ inputTokens: 418, outputTokens: 113, totalTokens: 531, cachedInputTokens: 0, cacheWriteInputTokens: 0 });
+    expect(response.usage).toEqual({
+      inputTokens: 418,
+      outputTokens: 113,
+      totalTokens: 531,
+      cachedInputTokens: 0,
+      cacheWriteInputTokens: 0,
+    });
     expect(response.requestId).toBe('req_011CVLotoUkyNS4Bi9asSfF8');
   });
 
@@ -160,7 +170,9 @@ describe('chat: recorded Messages API exchanges', () => {
         },
         { role: 'tool', toolCallId: 'toolu_011LF2VkWpAfJnTKJcmh1PNf', content: 'Tool result' },
       ],
-      tools: [{ type: 'function', name: 'test_tool', description: 'A test tool', parameters: TEST_TOOL_SCHEMA('value', 'string') }],
+      tools: [
+        { type: 'function', name: 'test_tool', description: 'A test tool', parameters: TEST_TOOL_SCHEMA('value', 'string') },
+      ],
     });
     expect(body).toEqual(withoutSDKDefaults(recordedBody(exchange)));
     expect(response.text).toMatch(/^I have successfully executed the test_tool with the value "test"\./);
@@ -168,7 +180,13 @@ describe('chat: recorded Messages API exchanges', () => {
     expect(response.toolCalls).toEqual([]);
     expect(response.finishReason).toBe('stop');
     expect(response.rawFinishReason).toBe('end_turn');
-    expect(response.usage).toEqual({ inputTokens: 505, outputTokens: 41, totalTokens: 546, cachedInputTokens: 0, cacheWriteInputTokens: 0 });
+    expect(response.usage).toEqual({
+      inputTokens: 505,
+      outputTokens: 41,
+      totalTokens: 546,
+      cachedInputTokens: 0,
+      cacheWriteInputTokens: 0,
+    });
     expect(response.requestId).toBe('req_011CVLotbAbAUDPV8GEFGjoJ');
   });
 
@@ -177,12 +195,24 @@ describe('chat: recorded Messages API exchanges', () => {
       model: 'claude-sonnet-4-5',
       messages: [{ role: 'user', content: 'Hello, how are you?' }],
     });
-    expect(body).toEqual({ model: 'claude-sonnet-4-5', max_tokens: 4096, messages: [{ role: 'user', content: 'Hello, how are you?' }] });
+    expect(body).toEqual({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 4096,
+      messages: [{ role: 'user', content: 'Hello, how are you?' }],
+    });
     expect(response.id).toBe('msg_01VdEjxAP5ahtHKrrRdNBteQ');
     expect(response.model).toBe('claude-sonnet-4-5-20250929');
-    expect(response.text).toBe("Hello! I'm doing well, thanks for asking. How are you doing today? Is there anything I can help you with?");
+    expect(response.text).toBe(
+      "Hello! I'm doing well, thanks for asking. How are you doing today? Is there anything I can help you with?",
+    );
     expect(response.finishReason).toBe('stop');
-    expect(response.usage).toEqual({ inputTokens: 12, outputTokens: 29, totalTokens: 41, cachedInputTokens: 0, cacheWriteInputTokens: 0 });
+    expect(response.usage).toEqual({
+      inputTokens: 12,
+      outputTokens: 29,
+      totalTokens: 41,
+      cachedInputTokens: 0,
+      cacheWriteInputTokens: 0,
+    });
     expect(response.requestId).toBeUndefined();
     expect((response.providerMetadata?.['usage'] as JSONObject)['inference_geo']).toBe('not_available');
   });
@@ -201,7 +231,13 @@ describe('chat: recorded Messages API exchanges', () => {
       { type: 'text', text: recorded.content[1]!.text },
     ]);
     expect(response.text).toBe(recorded.content[1]!.text);
-    expect(response.usage).toEqual({ inputTokens: 43, outputTokens: 321, totalTokens: 364, cachedInputTokens: 0, cacheWriteInputTokens: 0 });
+    expect(response.usage).toEqual({
+      inputTokens: 43,
+      outputTokens: 321,
+      totalTokens: 364,
+      cachedInputTokens: 0,
+      cacheWriteInputTokens: 0,
+    });
   });
 
   it('messages-redacted-thinking: redacted_thinking becomes redacted-reasoning', async () => {
@@ -258,7 +294,13 @@ describe('chat: recorded Messages API exchanges', () => {
       expires_at: '2026-02-25T20:07:37.475893Z',
     });
     expect(response.finishReason).toBe('tool_calls');
-    expect(response.usage).toEqual({ inputTokens: 3182, outputTokens: 237, totalTokens: 3419, cachedInputTokens: 0, cacheWriteInputTokens: 0 });
+    expect(response.usage).toEqual({
+      inputTokens: 3182,
+      outputTokens: 237,
+      totalTokens: 3419,
+      cachedInputTokens: 0,
+      cacheWriteInputTokens: 0,
+    });
   });
 });
 
@@ -294,7 +336,10 @@ describe('chat: recorded errors', () => {
     // requires alternation), so the text and the tool_result share one user message.
     const recordedMessages = recorded['messages'] as { content: unknown }[];
     expect((server.lastRequest!.json as JSONObject)['messages']).toEqual([
-      { role: 'user', content: [{ type: 'text', text: recordedMessages[0]!.content }, ...(recordedMessages[1]!.content as JSONObject[])] },
+      {
+        role: 'user',
+        content: [{ type: 'text', text: recordedMessages[0]!.content }, ...(recordedMessages[1]!.content as JSONObject[])],
+      },
     ]);
     expect(error.code).toBe('invalid_request');
     expect(error.name).toBe('InvalidRequestError');
@@ -411,7 +456,11 @@ describe('chat: error cases with no recording', () => {
   });
 
   it('429 with retry-after: retryAfterMs', async () => {
-    server.enqueue(anthropicError(429, 'rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit', { 'retry-after': '17' }));
+    server.enqueue(
+      anthropicError(429, 'rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit', {
+        'retry-after': '17',
+      }),
+    );
     const error = await captureError(tracked().chat(hello));
     expect(error.code).toBe('rate_limited');
     expect(error.retryAfterMs).toBe(17_000);

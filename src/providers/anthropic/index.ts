@@ -1,5 +1,10 @@
 export * from './anthropic-api.js';
-export { ANTHROPIC_REQUEST_ID_HEADER, mapAnthropicErrorResponse, mapAnthropicErrorType, mapAnthropicStreamError } from './anthropic-error.js';
+export {
+  ANTHROPIC_REQUEST_ID_HEADER,
+  mapAnthropicErrorResponse,
+  mapAnthropicErrorType,
+  mapAnthropicStreamError,
+} from './anthropic-error.js';
 export { convertAnthropicStream } from './convert-anthropic-stream.js';
 export { convertFromAnthropicResponse } from './convert-from-anthropic-response.js';
 export { convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
