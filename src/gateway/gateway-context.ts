@@ -21,6 +21,9 @@ export class GatewayContext {
   requestedModel = '';
   /** The status that was sent; 499 when the client went away first. */
   status = 0;
+  /** Links in the handler's list of requests in flight (LiveRequestList). */
+  previousLive: GatewayContext | undefined = undefined;
+  nextLive: GatewayContext | undefined = undefined;
   // One per request: the cheap kind (see LightAbortController), aborted when the client leaves.
   private readonly controller = new LightAbortController();
   private aborted = false;
