@@ -12,7 +12,7 @@ import { createMetricsEndpoint } from '../gateway/metrics-endpoint.js';
 import { startGateway } from '../gateway/start-gateway.js';
 import { createTelemetry } from '../telemetry/create-telemetry.js';
 import { capHeapGrowth } from './cap-heap-growth.js';
-import { shutDownTelemetryWithin } from './shut-down-telemetry-within.js';
+import { shutDownTelemetryWithin } from '../host/shut-down-telemetry-within.js';
 import { formatListeningLine } from './format-listening-line.js';
 import { listRestartOnlyChanges } from './list-restart-only-changes.js';
 import { describeOpenGateway } from './describe-open-gateway.js';
