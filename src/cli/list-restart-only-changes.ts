@@ -1,7 +1,7 @@
-import { isDeepStrictEqual } from 'node:util';
-import { convertCamelToSnake } from '../engine/config/convert-key-case.js';
 import type { LiterLLMConfig } from '../engine/config/liter-llm-config.js';
 import { LIVE_SERVER_KEYS } from '../gateway/create-gateway-handler.js';
+import { listChangedKeys } from '../host/list-changed-keys.js';
+import { listEngineRestartOnlyChanges } from '../host/list-engine-restart-only-changes.js';
 
 /**
  * The server keys a running gateway applies on reload (GatewayHandler.updateServerConfig). Every
@@ -17,18 +17,5 @@ const LIVE_KEYS: ReadonlySet<string> = new Set<string>(LIVE_SERVER_KEYS);
  * source, which the engine builds once.
  */
 export function listRestartOnlyChanges(running: LiterLLMConfig, next: LiterLLMConfig): string[] {
-  return [
-    ...listChangedKeys('server', running.server, next.server, LIVE_KEYS),
-    ...listChangedKeys('limits', running.limits, next.limits),
-    ...(isDeepStrictEqual(running.configSource, next.configSource) ? [] : ['config_source']),
-  ];
-}
-
-function listChangedKeys(section: string, running: object, next: object, live: ReadonlySet<string> = new Set()): string[] {
-  const before = running as Record<string, unknown>;
-  const after = next as Record<string, unknown>;
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys]
-    .filter((key) => !live.has(key) && !isDeepStrictEqual(before[key], after[key]))
-    .map((key) => `${section}.${convertCamelToSnake(key)}`);
+  return [...listChangedKeys('server', running.server, next.server, LIVE_KEYS), ...listEngineRestartOnlyChanges(running, next)];
 }

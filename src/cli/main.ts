@@ -89,7 +89,7 @@ function checkEnvironment(): void {
 /**
  * Once a command is done, the process ends within this even if a library still holds a socket: an
  * OTLP exporter whose collector hangs keeps its request open for the SDK's 10 s export timeout,
- * after `serve` has drained and given up on the spans (shut-down-telemetry-within.ts).
+ * after `serve` has drained and given up on the spans (src/host/shut-down-telemetry-within.ts).
  */
 const LINGER_MS = 1_000;
 

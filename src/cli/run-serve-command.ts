@@ -1,29 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { createEngine } from '../create-engine.js';
-import {
-  formatConfigIssue,
-  watchConfigFile,
-  type ConfigIssue,
-  type ConfigWatcher,
-  type LiterLLMConfig,
-} from '../engine/config/index.js';
 import { createMetricsEndpoint } from '../gateway/metrics-endpoint.js';
 import { startGateway } from '../gateway/start-gateway.js';
-import { createTelemetry } from '../telemetry/create-telemetry.js';
+import { createConfigSource } from '../host/create-config-source.js';
+import { startEngineHost } from '../host/start-engine-host.js';
 import { capHeapGrowth } from './cap-heap-growth.js';
-import { shutDownTelemetryWithin } from './shut-down-telemetry-within.js';
 import { formatListeningLine } from './format-listening-line.js';
 import { listRestartOnlyChanges } from './list-restart-only-changes.js';
 import { describeOpenGateway } from './describe-open-gateway.js';
-import { loadCLIConfig } from './load-cli-config.js';
 import { parseCLIArgs, UsageError } from './parse-cli-args.js';
-
-/**
- * How long the last span export may take once the gateway has drained: a collector that hangs or
- * refuses held the exit for the SDK's 10 s and then failed it (exit 1), which outlasts a pod's grace period.
- */
-const FINAL_FLUSH_TIMEOUT_MS = 2_000;
 
 /**
  * `liter-llm serve [--config FILE] [--host H] [--port P]`: the gateway until SIGTERM or SIGINT,
@@ -34,6 +19,8 @@ const FINAL_FLUSH_TIMEOUT_MS = 2_000;
  * so is one that would turn authentication off (see describeAuthenticationRemoval). The config's
  * warnings, and "no authentication" when callers need no key beyond loopback, go to stderr at start.
  * Unless the operator sized the heap, its growth is capped as in a 2 GiB pod (see capHeapGrowth).
+ * The config, engine, telemetry and reloads are the engine host's (startEngineHost); serve adds the
+ * gateway on its engine, applies reloads' live server keys to it, and drains it before the host closes.
  */
 export async function runServeCommand(args: string[]): Promise<number> {
   const { values } = parseCLIArgs(() =>
@@ -51,14 +38,9 @@ export async function runServeCommand(args: string[]): Promise<number> {
   const port = values.port === undefined ? undefined : parsePort(values.port);
   capHeapGrowth();
   const log = (line: string) => process.stderr.write(`liter-llm serve: ${line}\n`);
-  const warn = (warnings: readonly ConfigIssue[]) => {
-    for (const warning of warnings) log(`warning: ${oneLine(formatConfigIssue(warning))}`);
-  };
-  let loadedText: string | undefined;
-  const config = await loadCLIConfig(values.config, { onWarnings: warn, onRead: (text) => (loadedText = text) });
-  const engine = createEngine(config);
-  // Metrics and JSON request logs always; spans only when OTEL_* asks for an exporter.
-  const telemetry = await createTelemetry({ engine });
+  // Metrics and JSON request logs always (the host's default telemetry); spans only when OTEL_* asks for an exporter.
+  const host = await startEngineHost(createConfigSource(values.config), { log, listRestartOnlyChanges });
+  const { engine, telemetry, initialConfig: config } = host;
 
   let gateway;
   try {
@@ -70,8 +52,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
       ...(port !== undefined && { port }),
     });
   } catch (error) {
-    await engine.close();
-    await telemetry.shutdown();
+    await host.close();
     throw error;
   }
   process.stdout.write(`${formatListeningLine(gateway.url, gateway.server.address() as AddressInfo)}\n`);
@@ -83,41 +64,8 @@ export async function runServeCommand(args: string[]): Promise<number> {
     );
   }
 
-  let watcher: ConfigWatcher | undefined;
-  if (values.config !== undefined) {
-    const path = values.config;
-    let applied = config;
-    watcher = watchConfigFile(path, {
-      // What the engine runs on: a save made while the gateway was starting is then still applied.
-      ...(loadedText !== undefined && { baseline: loadedText }),
-      onChange(next: LiterLLMConfig, warnings) {
-        const refusal = describeAuthenticationRemoval(applied.server.apiKeys, next.server.apiKeys);
-        if (refusal !== undefined) {
-          log(`config ${path} not reloaded, keeping the previous one: ${refusal}`);
-          return;
-        }
-        try {
-          engine.reload(next);
-          // New API keys join the redaction list; new limits feed the gauges.
-          telemetry.observeEngine(engine);
-          gateway.handler.updateServerConfig(next.server);
-          log(`config ${path} reloaded${describeRestartOnly(listRestartOnlyChanges(config, next))}`);
-          applied = next;
-          warn(warnings);
-        } catch (error) {
-          log(
-            `config ${path} not reloaded, keeping the previous one: ${oneLine(error instanceof Error ? error.message : String(error))}`,
-          );
-        }
-      },
-      onError(issues) {
-        const first = issues[0];
-        const detail = first === undefined ? 'invalid' : formatConfigIssue(first);
-        const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
-        log(`config ${path} not reloaded, keeping the previous one: ${oneLine(detail)}${more}`);
-      },
-    });
-  }
+  // Reloads from now on: a save made while the gateway was starting is still applied (the source's baseline).
+  host.watchConfig((next) => gateway.handler.updateServerConfig(next.server));
 
   const signal = await waitForSignal();
   const { drainDelayMs, drainTimeoutMs } = config.server;
@@ -136,10 +84,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
   } finally {
     process.off('SIGTERM', onSecondSignal);
     process.off('SIGINT', onSecondSignal);
-    watcher?.close();
-    await engine.close();
-    const failure = await shutDownTelemetryWithin(telemetry, FINAL_FLUSH_TIMEOUT_MS);
-    if (failure !== undefined) log(failure);
+    await host.close();
   }
   return forced ? 1 : 0;
 }
@@ -161,28 +106,4 @@ function parsePort(text: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new UsageError(`--port expects a port number (0-65535), got "${text}"`);
   return port;
-}
-
-/** ` (server.port and server.drain_timeout_ms take effect only on restart)`, or '' when there are none. */
-function describeRestartOnly(keys: string[]): string {
-  if (keys.length === 0) return '';
-  const list = keys.length === 1 ? keys[0] : `${keys.slice(0, -1).join(', ')} and ${keys.at(-1)}`;
-  return ` (${list} ${keys.length === 1 ? 'takes' : 'take'} effect only on restart)`;
-}
-
-/**
- * Why a reload must not turn authentication off: a file truncated or caught half-written (its
- * server section not there yet) looks exactly like one whose keys were removed on purpose, and
- * the safe reading of both is "keep the keys". Turning authentication off takes a restart.
- */
-function describeAuthenticationRemoval(previous: readonly string[], next: readonly string[]): string | undefined {
-  if (previous.length === 0 || next.length > 0) return undefined;
-  return (
-    'server.api_keys is gone or empty, which would turn authentication off; a file caught half-written looks the same, ' +
-    'so turning authentication off takes a restart'
-  );
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, '; ');
 }

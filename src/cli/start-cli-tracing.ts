@@ -1,5 +1,5 @@
 import type { Engine } from '../engine/engine.js';
-import { shutDownTelemetryWithin } from './shut-down-telemetry-within.js';
+import { shutDownTelemetryWithin } from '../host/shut-down-telemetry-within.js';
 
 /**
  * How long a one-shot command waits at exit for the collector to take its spans. The answer is
