@@ -1,5 +1,5 @@
 // Type-aware lint, plus the one architectural rule that matters most: dependencies point one way
-// (spec <- http <- providers; spec <- engine; engine <- gateway, telemetry; cli <- everything).
+// (spec <- http <- providers; spec <- engine; engine <- gateway, protocol, telemetry; cli <- everything).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -46,4 +46,5 @@ export default tseslint.config(
   layer(['src/engine/**/!(*.test).ts'], ['**/providers/**', '**/gateway/**', '**/telemetry/**', '**/cli/**', '**/http/send-request*'], 'the engine gets adapters injected (ProviderFactories) and never imports telemetry.'),
   layer(['src/telemetry/**/!(*.test).ts'], ['**/gateway/**', '**/cli/**', '**/providers/**'], 'telemetry observes the engine through diagnostics channels.'),
   layer(['src/gateway/**/!(*.test).ts'], ['**/cli/**', '**/providers/**'], 'the gateway talks to the engine, not to adapters.'),
+  layer(['src/protocol/**/!(*.test).ts'], ['**/cli/**', '**/gateway/**', '**/providers/**'], 'the stdio protocol talks to the engine, like the gateway: no adapters, no HTTP service.'),
 );

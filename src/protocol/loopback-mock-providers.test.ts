@@ -62,7 +62,9 @@ describe('the protocol against the local provider servers', () => {
 
   it('chat.stream: the text arrives as deltas between start and finish', async () => {
     for (const model of ['openai/gpt-test', 'anthropic/claude-test']) {
-      const events = await collect(client.chatStream({ model, messages: [{ role: 'user', content: 'Stream this text please' }] }));
+      const events = await collect(
+        client.chatStream({ model, messages: [{ role: 'user', content: 'Stream this text please' }] }),
+      );
       expect(events[0]!.type).toBe('start');
       expect(events.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
       const text = events.flatMap((event) => (event.type === 'text-delta' ? [event.text] : [])).join('');
@@ -74,14 +76,22 @@ describe('the protocol against the local provider servers', () => {
     const request = {
       model: 'openai/gpt-test',
       messages: [{ role: 'user' as const, content: 'Weather?' }],
-      tools: [{ type: 'function' as const, name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }],
+      tools: [
+        {
+          type: 'function' as const,
+          name: 'get_weather',
+          parameters: { type: 'object', properties: { city: { type: 'string' } } },
+        },
+      ],
       toolChoice: 'required' as const,
     };
     const response = await client.chat(request);
     expect(response.finishReason).toBe('tool_calls');
     expect(response.toolCalls).toEqual([expect.objectContaining({ type: 'tool-call', name: 'get_weather', arguments: '{}' })]);
     const events = await collect(client.chatStream(request));
-    expect(events).toContainEqual(expect.objectContaining({ type: 'tool-call-end', index: 0, name: 'get_weather', arguments: '{}' }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'tool-call-end', index: 0, name: 'get_weather', arguments: '{}' }),
+    );
   });
 
   it('embed: one vector per input, in order', async () => {
