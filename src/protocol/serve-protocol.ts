@@ -151,19 +151,15 @@ export async function serveProtocol(options: ServeProtocolOptions): Promise<Serv
     if (draining) return sendError(id, new ProviderUnavailableError({ message: 'the engine is shutting down', retryable: true }));
     switch (frame.method) {
       case 'chat':
-        return start(id, async (signal) => ({
-          type: 'result',
-          id,
-          result: await engine.chat(frame.params, requestOptions(frame.options, signal)),
-        }));
+        return start(id, async (signal) =>
+          resultFrame(id, await engine.chat(frame.params, requestOptions(frame.options, signal))),
+        );
       case 'chat.stream':
         return start(id, (signal) => streamChat(frame, signal));
       case 'embed':
-        return start(id, async (signal) => ({
-          type: 'result',
-          id,
-          result: await engine.embed(frame.params, requestOptions(frame.options, signal)),
-        }));
+        return start(id, async (signal) =>
+          resultFrame(id, await engine.embed(frame.params, requestOptions(frame.options, signal))),
+        );
       case 'models':
         return send({ type: 'result', id, result: { models: engine.listModels() } });
       case 'stats':
@@ -253,6 +249,10 @@ export async function serveProtocol(options: ServeProtocolOptions): Promise<Serv
     output.off('close', onOutputGone);
     input.pause();
   }
+}
+
+function resultFrame(id: number, result: Extract<EngineFrame, { type: 'result' }>['result']): EngineFrame {
+  return { type: 'result', id, result };
 }
 
 function requestOptions(options: CallOptions | undefined, signal: AbortSignal): RequestOptions {
