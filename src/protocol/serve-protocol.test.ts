@@ -357,6 +357,48 @@ describe('serveProtocol: output', () => {
     await engine.close();
   });
 
+  it('a cancel stops a stream whose reader stopped reading', async () => {
+    const deltas = Array.from({ length: 50 }, (_, index) => `delta-${index}-${'x'.repeat(200)}`);
+    const a = new ScriptedProvider('a').script({ kind: 'stream', deltas, hang: true });
+    const engine = createEngine(
+      { providers: { a: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:9', maxRetries: 0 } } },
+      { providerFactories: { 'openai-compatible': () => a } },
+    );
+    let writes = 0;
+    // Takes the first write (the initialize answer), then never acknowledges another.
+    const output = new Writable({
+      highWaterMark: 1024,
+      write(_chunk: Buffer, _encoding, callback) {
+        if (++writes === 1) callback();
+      },
+    });
+    const input = new PassThrough();
+    const loop = serveProtocol({ engine, input, output });
+    input.write(encodeFrame({ id: 1, method: 'initialize', params: { protocolVersion: PROTOCOL_VERSION } }));
+    input.write(encodeFrame({ id: 2, method: 'chat.stream', params: { model: 'a/m', messages: USER } }));
+    await until(() => output.writableNeedDrain);
+    input.write(encodeFrame({ id: 3, method: 'cancel', params: { id: 2 } }));
+    await until(() => a.streamsClosed === 1);
+    input.end();
+    await expect(loop).resolves.toBe('input-end');
+    await engine.close();
+  });
+
+  it("a throw while answering models is that call's internal error frame", async () => {
+    const { engine } = setup({ a: new ScriptedProvider('a') });
+    const broken: Engine = Object.assign(Object.create(engine) as Engine, {
+      listModels: () => {
+        throw new Error('models exploded');
+      },
+    });
+    const log: ProtocolLogEntry[] = [];
+    const client = createLoopbackClient(broken, { log: (entry: ProtocolLogEntry) => log.push(entry) });
+    open.push({ client, engine });
+    expect(await failureOf(client.models())).toMatchObject({ code: 'internal' });
+    expect(log).toEqual([expect.objectContaining({ level: 'error', id: 2, error: expect.stringContaining('models exploded') })]);
+    expect(await client.stats()).toHaveLength(1);
+  });
+
   it('debug mirrors every frame both ways with the API keys redacted', async () => {
     const key = 'sk-test-0123456789abcdefghijkl';
     const a = new ScriptedProvider('a').script({ kind: 'reply', text: `the key is ${key}` });

@@ -77,20 +77,29 @@ export async function serveProtocol(options: ServeProtocolOptions): Promise<Serv
   };
   const sendError = (id: number | null, error: unknown) =>
     send({ type: 'error', id, error: toProtocolError(error, scrubber.scrub) });
+  // A call's failure: its error frame, and the engine's log for what is not a typed error.
+  const fail = (id: number, error: unknown) => {
+    if (!isLiterLLMError(error))
+      log({ level: 'error', msg: 'unexpected error in a protocol call', id, error: scrubber.scrub(describe(error)) });
+    sendError(id, error);
+  };
   const invalid = (id: number | null, message: string, param?: string) =>
     sendError(id, new InvalidRequestError({ message, ...(param !== undefined && { param }) }));
 
   // Resolves when the output can take more (or is gone): the back-pressure of a stream's events.
-  const drained = () =>
+  // A cancel ends the wait too: a reader that stopped reading must still be able to stop the call.
+  const drained = (signal: AbortSignal) =>
     new Promise<void>((resolve) => {
-      if (outputClosed || !output.writableNeedDrain) return resolve();
+      if (outputClosed || !output.writableNeedDrain || signal.aborted) return resolve();
       const done = () => {
         output.off('drain', done);
         output.off('close', done);
+        signal.removeEventListener('abort', done);
         resolve();
       };
       output.on('drain', done);
       output.on('close', done);
+      signal.addEventListener('abort', done);
     });
 
   const cancelAll = (message: string) => {
@@ -104,11 +113,7 @@ export async function serveProtocol(options: ServeProtocolOptions): Promise<Serv
     const controller = new AbortController();
     const done = run(controller.signal)
       .then((frame) => frame && send(frame))
-      .catch((error: unknown) => {
-        if (!isLiterLLMError(error))
-          log({ level: 'error', msg: 'unexpected error in a protocol call', id, error: scrubber.scrub(describe(error)) });
-        sendError(id, error);
-      })
+      .catch((error: unknown) => fail(id, error))
       .finally(() => calls.delete(id))
       .then(() => undefined);
     calls.set(id, { controller, done });
@@ -120,7 +125,7 @@ export async function serveProtocol(options: ServeProtocolOptions): Promise<Serv
   ): Promise<EngineFrame> => {
     const stream = engine.chatStream(frame.params, requestOptions(frame.options, signal));
     for await (const event of stream) {
-      if (!send({ type: 'event', id: frame.id, event })) await drained();
+      if (!send({ type: 'event', id: frame.id, event })) await drained(signal);
       // The engine aborts upstream on the signal; leaving the loop (return()) also closes the stream.
       if (signal.aborted) throw signal.reason;
     }
@@ -203,7 +208,12 @@ export async function serveProtocol(options: ServeProtocolOptions): Promise<Serv
       const { param, message } = describeFrameIssue(parsed.error.issues[0]!);
       return invalid(id, message, param);
     }
-    dispatch(parsed.data);
+    try {
+      dispatch(parsed.data);
+    } catch (error) {
+      // models and stats answer synchronously: a throw there is still that call's error frame.
+      fail(id, error);
+    }
   };
 
   const onData = (chunk: Buffer) => {
