@@ -10,6 +10,7 @@ import { createFrameDecoder } from './create-frame-decoder.js';
 import { encodeFrame } from './encode-frame.js';
 import type { ChatStreamResult, EngineFrame, InitializeResult, ProtocolError } from './engine-frame-schema.js';
 import { PROTOCOL_VERSION } from './protocol-version.js';
+import { toProtocolError } from './to-protocol-error.js';
 import { serveProtocol, type ServeProtocolEnd, type ServeProtocolOptions } from './serve-protocol.js';
 
 /** A streamed call over the protocol: iterate it for events; `break` sends `cancel`. */
@@ -18,6 +19,11 @@ export interface LoopbackChatStream extends AsyncIterable<StreamEvent> {
   readonly id: number;
   /** The final `result` frame, once the stream has ended. */
   readonly result: Promise<ChatStreamResult>;
+}
+
+export interface LoopbackClientOptions extends Omit<ServeProtocolOptions, 'engine' | 'input' | 'output'> {
+  /** The version sent in `initialize` (default PROTOCOL_VERSION): tests of a mismatched binding. */
+  protocolVersion?: string;
 }
 
 export interface LoopbackClient {
@@ -50,27 +56,28 @@ export interface LoopbackClient {
  * (Playwright's inprocess.ts does the same for its driver). Errors come back as the LiterLLMError
  * subclass of their code, rebuilt from the error frame like a binding does.
  */
-export function createLoopbackClient(
-  engine: Engine,
-  options: Omit<ServeProtocolOptions, 'engine' | 'input' | 'output'> = {},
-): LoopbackClient {
+export function createLoopbackClient(engine: Engine, options: LoopbackClientOptions = {}): LoopbackClient {
+  const { protocolVersion = PROTOCOL_VERSION, ...serveOptions } = options;
   const toEngine = new PassThrough();
   const fromEngine = new PassThrough();
-  const ended = serveProtocol({ ...options, engine, input: toEngine, output: fromEngine });
+  const ended = serveProtocol({ ...serveOptions, engine, input: toEngine, output: fromEngine });
   const decoder = createFrameDecoder();
   const received: EngineFrame[] = [];
   const waiting = new Map<number | null, ((frame: EngineFrame) => void)[]>();
   const unclaimed = new Map<number | null, EngineFrame[]>();
   let lastId = 0;
 
+  const deliver = (frame: EngineFrame) => {
+    const listener = waiting.get(frame.id)?.shift();
+    if (listener) listener(frame);
+    else unclaimed.set(frame.id, [...(unclaimed.get(frame.id) ?? []), frame]);
+  };
   fromEngine.on('data', (chunk: Buffer) => {
     for (const decoded of decoder.push(chunk)) {
       if (decoded.type !== 'frame') throw new Error(`the engine sent a bad frame: ${decoded.type}`);
       const frame = JSON.parse(decoded.text) as EngineFrame;
       received.push(frame);
-      const listener = waiting.get(frame.id)?.shift();
-      if (listener) listener(frame);
-      else unclaimed.set(frame.id, [...(unclaimed.get(frame.id) ?? []), frame]);
+      deliver(frame);
     }
   });
 
@@ -88,7 +95,7 @@ export function createLoopbackClient(
     return settle<T>(await nextFrame(id));
   };
 
-  const initialized = call<InitializeResult>('initialize', { protocolVersion: PROTOCOL_VERSION, client: { name: 'loopback' } });
+  const initialized = call<InitializeResult>('initialize', { protocolVersion, client: { name: 'loopback' } });
   // A refused handshake surfaces on the first call; never an unhandled rejection on its own.
   initialized.catch(() => undefined);
 
@@ -107,7 +114,8 @@ export function createLoopbackClient(
           started = true;
           void initialized.then(
             () => send({ id, method: 'chat.stream', params: request, ...(callOptions && { options: callOptions }) }),
-            rejectResult,
+            // The refused handshake becomes this stream's error, so iterating it throws, never hangs.
+            (error: unknown) => deliver({ type: 'error', id, error: toProtocolError(error) }),
           );
         }
         let done = false;

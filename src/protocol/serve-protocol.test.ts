@@ -96,6 +96,19 @@ describe('serveProtocol: the handshake', () => {
   });
 });
 
+describe('a client of another major version', () => {
+  it('gets the mismatch as the error of its calls and streams, never a hang', async () => {
+    const engine = createEngine({ providers: {} });
+    const client = createLoopbackClient(engine, { protocolVersion: '2.1.0' });
+    open.push({ client, engine });
+    const error = await failureOf(client.chat({ model: 'a/m', messages: USER }));
+    expect(error).toMatchObject({ code: 'invalid_request', param: 'params.protocolVersion' });
+    expect(error.message).toMatch(/protocol version mismatch: the client speaks 2\.1\.0/);
+    const streamError = await failureOf(collect(client.chatStream({ model: 'a/m', messages: USER })));
+    expect(streamError).toMatchObject({ code: 'invalid_request', message: error.message });
+  });
+});
+
 describe('serveProtocol: calls', () => {
   it('answers chat, embed, models and stats with the canonical types', async () => {
     const a = new ScriptedProvider('a').script({ kind: 'reply', text: 'hello there' });

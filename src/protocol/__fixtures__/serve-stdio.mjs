@@ -6,7 +6,11 @@ import { ScriptedProvider } from '../../../dist/testing/create-scripted-provider
 
 const provider = new ScriptedProvider('a', { kind: 'stream', deltas: ['one'], hang: true });
 const engine = createEngine(
-  { providers: { a: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:9', maxRetries: 0, apiKey: 'sk-stdio-0123456789abcdefgh' } } },
+  {
+    providers: {
+      a: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:9', maxRetries: 0, apiKey: 'sk-stdio-0123456789abcdefgh' },
+    },
+  },
   { providerFactories: { 'openai-compatible': () => provider } },
 );
 const end = await serveProtocol({
