@@ -13,6 +13,7 @@ import { createLoopbackClient, type LoopbackClient } from './create-loopback-cli
 let openai: MockProviderServer;
 let anthropic: MockProviderServer;
 let failing: MockProviderServer;
+let single: MockProviderServer;
 let engine: ReloadableEngine;
 let client: LoopbackClient;
 
@@ -22,11 +23,13 @@ beforeAll(async () => {
   failing = await MockProviderServer.start({
     handler: createFailingHandler(echoOpenAIHandler, openAIFailureFormat, { failRate: 1, status: 429, retryAfterSeconds: 3 }),
   });
+  single = await MockProviderServer.start({ handler: echoOpenAIHandler });
   engine = createEngine({
     providers: {
       openai: { baseURL: `${openai.url}/v1`, apiKey: 'sk-local-0123456789abcdef' },
       anthropic: { baseURL: anthropic.url, apiKey: 'sk-ant-local-0123456789' },
       busy: { type: 'openai-compatible', baseURL: `${failing.url}/v1`, maxRetries: 0 },
+      single: { type: 'openai-compatible', baseURL: `${single.url}/v1`, maxRetries: 0, maxConcurrency: 1 },
     },
   });
   client = createLoopbackClient(engine);
@@ -34,7 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await client.close();
   await engine.close();
-  await Promise.all([openai.close(), anthropic.close(), failing.close()]);
+  await Promise.all([openai.close(), anthropic.close(), failing.close(), single.close()]);
 });
 
 async function collect(stream: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
@@ -104,5 +107,31 @@ describe('the protocol against the local provider servers', () => {
   it('an upstream 429 is a rate_limited error frame with its retry-after and status', async () => {
     const error = await failureOf(client.chat({ model: 'busy/m', messages: [{ role: 'user', content: 'hi' }] }));
     expect(error).toMatchObject({ code: 'rate_limited', provider: 'busy', status: 429, retryable: true, retryAfterMs: 3000 });
+  });
+
+  it('cancel mid-stream closes the upstream connection and frees the permit (max_concurrency 1)', async () => {
+    const chunk = {
+      id: 'c1',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'm',
+      choices: [{ index: 0, delta: { role: 'assistant', content: 'Hel' }, finish_reason: null }],
+    };
+    single.enqueue({
+      status: 200,
+      headers: { 'content-type': 'text/event-stream' },
+      body: [`data: ${JSON.stringify(chunk)}\n\n`, 'data: [DONE]\n\n'],
+      hangAfterChunks: 1,
+    });
+    const stream = client.chatStream({ model: 'single/m', messages: [{ role: 'user', content: 'hi' }] });
+    const iterator = stream[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toMatchObject({ type: 'start' });
+    expect((await iterator.next()).value).toMatchObject({ type: 'text-delta', text: 'Hel' });
+    expect(await client.cancel(stream.id)).toBe(true);
+    expect(await failureOf(iterator.next())).toMatchObject({ code: 'cancelled' });
+    await single.waitForAborts(1);
+    // No queue wait is allowed: this is refused as rate_limited unless the permit came back.
+    const next = await client.chat({ model: 'single/m', messages: [{ role: 'user', content: 'after' }] });
+    expect(next.text).toBe('Echo: after');
   });
 });

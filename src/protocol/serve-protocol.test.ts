@@ -160,6 +160,28 @@ describe('serveProtocol: calls', () => {
     expect(results).toEqual([3, 2]);
   });
 
+  it('keeps 40 calls of every kind in flight at once apart by id', async () => {
+    const a = new ScriptedProvider('a');
+    const { client } = setup({ a }, { maxConcurrency: 100 });
+    await client.initialized;
+    // Each call names its own model, which the scripted provider echoes, and waits a random while.
+    a.script(...Array.from({ length: 40 }, () => ({ kind: 'reply' as const, delayMs: Math.floor(Math.random() * 30) })));
+    const calls = Array.from({ length: 40 }, async (_, index) => {
+      const model = `a/m-${index}`;
+      if (index % 3 === 0) return (await client.embed({ model, input: 'x'.repeat(index + 1) })).embeddings[0]![0];
+      if (index % 3 === 1) return (await client.chat({ model, messages: USER })).text;
+      const events = await collect(client.chatStream({ model, messages: USER }));
+      return events.flatMap((event) => (event.type === 'start' ? [event.model] : [])).join();
+    });
+    const answers = await Promise.all(calls);
+    answers.forEach((answer, index) => {
+      if (index % 3 === 0) expect(answer).toBe(index + 1);
+      if (index % 3 === 1) expect(answer).toBe(`reply from a/m-${index}`);
+      if (index % 3 === 2) expect(answer).toBe(`m-${index}`);
+    });
+    expect(a.maxInFlight).toBeGreaterThan(5);
+  });
+
   it('ends a stream that fails midway with exactly one error frame after its events', async () => {
     const failure = createError('provider_unavailable', { message: 'upstream broke', provider: 'a', status: 502 });
     const a = new ScriptedProvider('a').script({ kind: 'stream', deltas: ['x', 'y', 'z'], failAfter: 2, error: failure });
