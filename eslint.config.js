@@ -1,5 +1,5 @@
 // Type-aware lint, plus the one architectural rule that matters most: dependencies point one way
-// (spec <- http <- providers; spec <- engine; engine <- gateway, telemetry; engine, telemetry <- host;
+// (spec <- http <- providers; spec <- engine; engine <- gateway, protocol, telemetry; engine, telemetry <- host;
 // cli <- everything).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -42,10 +42,11 @@ export default tseslint.config(
     },
   },
   layer(['src/spec/**/*.ts'], ['../*', '!./*'], 'spec/ has no dependencies: it is the contract everything else builds on.'),
-  layer(['src/http/**/*.ts'], ['**/providers/**', '**/engine/**', '**/gateway/**', '**/telemetry/**', '**/host/**', '**/cli/**'], 'http/ depends on spec/ only.'),
-  layer(['src/providers/**/*.ts'], ['**/engine/**', '**/gateway/**', '**/telemetry/**', '**/host/**', '**/cli/**'], 'adapters are a mapping plus one HTTP attempt: no engine, gateway or telemetry.'),
-  layer(['src/engine/**/!(*.test).ts'], ['**/providers/**', '**/gateway/**', '**/telemetry/**', '**/host/**', '**/cli/**', '**/http/send-request*'], 'the engine gets adapters injected (ProviderFactories) and never imports telemetry.'),
-  layer(['src/telemetry/**/!(*.test).ts'], ['**/gateway/**', '**/host/**', '**/cli/**', '**/providers/**'], 'telemetry observes the engine through diagnostics channels.'),
-  layer(['src/gateway/**/!(*.test).ts'], ['**/cli/**', '**/host/**', '**/providers/**'], 'the gateway talks to the engine, not to adapters.'),
+  layer(['src/http/**/*.ts'], ['**/providers/**', '**/engine/**', '**/gateway/**', '**/telemetry/**', '**/host/**', '**/protocol/**', '**/cli/**'], 'http/ depends on spec/ only.'),
+  layer(['src/providers/**/*.ts'], ['**/engine/**', '**/gateway/**', '**/telemetry/**', '**/host/**', '**/protocol/**', '**/cli/**'], 'adapters are a mapping plus one HTTP attempt: no engine, gateway or telemetry.'),
+  layer(['src/engine/**/!(*.test).ts'], ['**/providers/**', '**/gateway/**', '**/telemetry/**', '**/host/**', '**/protocol/**', '**/cli/**', '**/http/send-request*'], 'the engine gets adapters injected (ProviderFactories) and never imports telemetry.'),
+  layer(['src/telemetry/**/!(*.test).ts'], ['**/gateway/**', '**/host/**', '**/protocol/**', '**/cli/**', '**/providers/**'], 'telemetry observes the engine through diagnostics channels.'),
+  layer(['src/gateway/**/!(*.test).ts'], ['**/cli/**', '**/host/**', '**/protocol/**', '**/providers/**'], 'the gateway talks to the engine, not to adapters.'),
   layer(['src/host/**/!(*.test).ts'], ['**/gateway/**', '**/protocol/**', '**/cli/**', '**/providers/**'], 'the host runs the engine, its config and telemetry for every entry point: serve and engine --stdio start on it, not the other way round.'),
+  layer(['src/protocol/**/!(*.test).ts'], ['**/cli/**', '**/gateway/**', '**/host/**', '**/providers/**'], 'the stdio protocol talks to the engine, like the gateway: no adapters, no HTTP service.'),
 );
