@@ -12,6 +12,14 @@ graceful drain). With --config the file is watched and valid changes are applied
       --host H        the address to bind (default server.host, 0.0.0.0)
   -p, --port P        the port to listen on (default server.port, 8080)`,
 
+  engine: `Usage: liter-llm engine --stdio [--config FILE]
+
+The engine process that the Python and Go bindings launch: length-prefixed JSON frames on standard
+input and output (docs/protocol.md), logs on standard error. Ends after a shutdown call, or when
+standard input closes. LITER_LLM_DEBUG_PROTOCOL=1 mirrors every frame to standard error.
+      --stdio         speak the protocol over standard input and output (required)
+  -c, --config FILE   the config; without it, providers come from the environment`,
+
   chat: `Usage: liter-llm chat --model M [--config FILE] [--stream] [--system S] [--max-tokens N] [--temperature T] [PROMPT...]
 
 Prints the model's reply. Without PROMPT (or with "-"), the prompt is read from standard input.

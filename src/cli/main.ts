@@ -14,6 +14,7 @@ const USAGE = `Usage:
   liter-llm chat --model M [--config FILE] [--stream] [--system S] [--max-tokens N] [--temperature T] [PROMPT...]
   liter-llm embed --model M [--config FILE] [--dimensions N] [TEXT...]
   liter-llm check-config FILE
+  liter-llm engine --stdio [--config FILE]                  the engine process of the Python and Go bindings
   liter-llm mock-provider --provider openai|anthropic|huggingface [--port P] [--fail-rate R] [--status N]
                           [--retry-after S] [--latency-ms N] [--fail-mid-stream[=disconnect|error]]
                                                             a local echo server speaking that provider's API
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'check-config': async () => runCheckConfigCommand,
   'mock-provider': async () => runMockProviderCommand,
   serve: async () => (await import('./run-serve-command.js')).runServeCommand,
+  engine: async () => (await import('./run-engine-command.js')).runEngineCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
