@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -198,3 +200,18 @@ def test_no_engine_found_says_how_to_get_one(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(module, "__file__", "/tmp/not/a/checkout/liter_llm/find_engine.py")
     with pytest.raises(InternalError, match="LITER_LLM_ENGINE"):
         module.find_engine(None, {"PATH": "/nonexistent"})
+
+
+def test_interpreter_exit_shuts_the_engine_down(mock_url: Callable[..., str]) -> None:
+    script = (
+        "import sys\n"
+        "from liter_llm import Client\n"
+        f"client = Client(engine={ENGINE!r}, env={{'OPENAI_BASE_URL': {mock_url()!r}}})\n"
+        "client.models()\n"
+        "print(client._process.pid, flush=True)\n"
+    )
+    finished = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
+    assert finished.returncode == 0, finished.stderr
+    pid = int(finished.stdout.split()[0])
+    # Shut down and reaped before the interpreter ended, not left to notice its closed stdin later.
+    assert not Path(f"/proc/{pid}").exists()
