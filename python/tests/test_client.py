@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import threading
@@ -215,3 +216,30 @@ def test_interpreter_exit_shuts_the_engine_down(mock_url: Callable[..., str]) ->
     pid = int(finished.stdout.split()[0])
     # Shut down and reaped before the interpreter ended, not left to notice its closed stdin later.
     assert not Path(f"/proc/{pid}").exists()
+
+
+def test_ctrl_c_during_a_call_cancels_it_upstream_and_raises_keyboard_interrupt(mock_url: Callable[..., str]) -> None:
+    script = (
+        "import time\n"
+        "from liter_llm import Client\n"
+        f"client = Client(engine={ENGINE!r}, env={{'OPENAI_BASE_URL': {mock_url('--latency-ms', '3000')!r}}})\n"
+        "client.models()\n"
+        "print('calling', flush=True)\n"
+        "started = time.monotonic()\n"
+        "try:\n"
+        f"    client.chat(model={MODEL!r}, messages=[{{'role': 'user', 'content': 'Hi'}}])\n"
+        "except KeyboardInterrupt:\n"
+        "    stats = client._call('stats', None, None)\n"
+        "    print('interrupted', round(time.monotonic() - started, 2), [p['inFlight'] for p in stats['providers']])\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "calling"
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=20)
+    words = output.split()
+    assert words[0] == "interrupted", output
+    # Cancelled, not waited for: the provider would answer after 3 s, and nothing is in flight.
+    assert float(words[1]) < 2.0
+    assert output.strip().endswith("[0]")

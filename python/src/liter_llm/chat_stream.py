@@ -12,10 +12,6 @@ from .results import Attempt, StreamEvent, parse_attempts, parse_stream_event
 if TYPE_CHECKING:
     from .engine_process import EngineProcess
 
-# How long leaving a stream early waits for the engine to confirm the cancel.
-_CANCEL_WAIT_SECONDS = 10.0
-
-
 class ChatStream:
     """Iterate for events; leaving the ``with`` block (or ``close()``) before the end cancels the call upstream."""
 
@@ -57,10 +53,4 @@ class ChatStream:
         if self._done:
             return
         self._done = True
-        self._engine.cancel(self._call_id)
-        # Drain to the call's final frame, so its id is freed and the engine has released its permit.
-        try:
-            while self._engine.next_frame(self._call_id, _CANCEL_WAIT_SECONDS).get("type") == "event":
-                pass
-        except LiterLLMError:
-            pass
+        self._engine.abandon(self._call_id)

@@ -105,7 +105,8 @@ class Client:
         try:
             return engine.wait(call_id)
         except KeyboardInterrupt:
-            engine.cancel(call_id)
+            # Ctrl-C: the call is aborted upstream too, then KeyboardInterrupt goes on as usual.
+            engine.abandon(call_id)
             raise
 
     def _running_engine(self) -> EngineProcess:

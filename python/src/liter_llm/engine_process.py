@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import queue
 import subprocess
 import threading
@@ -11,6 +12,8 @@ from typing import Any
 from .errors import InternalError, LiterLLMError, error_from_frame
 from .find_engine import HOW_TO_GET_ONE
 from .frames import encode_frame, read_frame
+
+_log = logging.getLogger("liter_llm")
 
 PROTOCOL_VERSION = "1.0.0"
 CLIENT_INFO = {"name": "liter-llm-python", "version": "0.1.0"}
@@ -86,16 +89,22 @@ class EngineProcess:
         result = frame.get("result")
         return result if isinstance(result, dict) else {}
 
-    def cancel(self, call_id: int) -> None:
-        """Asks the engine to abort a call; its final (cancelled) frame still arrives on its queue."""
-        if call_id not in self._calls or self._dead is not None:
+    def abandon(self, call_id: int, timeout: float = 10.0) -> None:
+        """Cancels a call nobody will read any more (a stream left early, Ctrl-C) and drains it to its
+        final frame, so the engine has aborted it upstream and freed its permit when this returns."""
+        if call_id not in self._calls:
             return
+        if self._dead is None:
+            try:
+                # Nobody waits for the cancel's own answer.
+                self._forget(self.start("cancel", {"id": call_id}))
+            except LiterLLMError:
+                pass
         try:
-            cancel_id = self.start("cancel", {"id": call_id})
+            while self.next_frame(call_id, timeout).get("type") == "event":
+                pass
         except LiterLLMError:
-            return
-        # Nobody waits for the cancel's own answer.
-        self._forget(cancel_id)
+            pass
 
     def close(self, timeout: float = 5.0) -> None:
         """Shutdown (drains calls in flight), then the end of stdin, then terminate and kill if need be."""
@@ -150,6 +159,9 @@ class EngineProcess:
                     target = self._calls.get(call_id) if isinstance(call_id, int) else None
                 if target is not None:
                     target.put(frame)
+                elif frame.get("type") == "error":
+                    # id null: a frame the engine could not read, which means a bug in this binding.
+                    _log.warning("the liter-llm engine rejected a frame: %s", frame.get("error"))
         except (OSError, ValueError) as error:
             reason = f"its output could not be read ({error})"
         code = self._process.wait()
