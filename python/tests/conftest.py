@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from collections.abc import Callable, Iterator
@@ -40,7 +41,7 @@ def start_mock(*flags: str) -> tuple[subprocess.Popen[str], str]:
 
 
 @pytest.fixture
-def mock_url() -> Callable[..., str]:
+def mock_url() -> Iterator[Callable[..., str]]:
     """Starts a mock OpenAI provider with the given flags and returns its base URL (with /v1)."""
     started: list[subprocess.Popen[str]] = []
 
@@ -49,7 +50,7 @@ def mock_url() -> Callable[..., str]:
         started.append(process)
         return f"{url}/v1"
 
-    yield start  # type: ignore[misc]
+    yield start
     for process in started:
         process.terminate()
         process.wait(10)
@@ -72,8 +73,6 @@ def make_client(mock_url: Callable[..., str]) -> Iterator[Callable[..., Client]]
 
 def child_pids() -> set[int]:
     """This process's live children, from the process table."""
-    import os
-
     pids: set[int] = set()
     for task in Path(f"/proc/{os.getpid()}/task").iterdir():
         text = (task / "children").read_text()
@@ -82,7 +81,8 @@ def child_pids() -> set[int]:
 
 
 def engine_pids() -> set[int]:
-    found = set()
+    """The live engines among this process's children."""
+    found: set[int] = set()
     for pid in child_pids():
         try:
             command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")

@@ -45,14 +45,16 @@ _CAMEL_TO_SNAKE: dict[str, str] = {camel: snake for snake, camel in _SNAKE_TO_CA
 _OPAQUE = frozenset({"parameters", "schema", "providerOptions", "provider_options", "providerMetadata", "provider_metadata"})
 
 
-def to_wire(value: Any) -> Any:
-    """A request value with snake_case field names renamed to the protocol's camelCase."""
-    return _rename(value, _SNAKE_TO_CAMEL)
+def to_wire(value: dict[str, Any]) -> dict[str, Any]:
+    """A request object with snake_case field names renamed to the protocol's camelCase."""
+    renamed: dict[str, Any] = _rename(value, _SNAKE_TO_CAMEL)
+    return renamed
 
 
-def from_wire(value: Any) -> Any:
-    """A frame's value with the protocol's camelCase field names renamed to snake_case."""
-    return _rename(value, _CAMEL_TO_SNAKE)
+def from_wire(value: dict[str, Any]) -> dict[str, Any]:
+    """A frame's object with the protocol's camelCase field names renamed to snake_case."""
+    renamed: dict[str, Any] = _rename(value, _CAMEL_TO_SNAKE)
+    return renamed
 
 
 def _rename(value: Any, table: dict[str, str]) -> Any:
