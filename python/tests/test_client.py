@@ -102,13 +102,13 @@ def test_timeout_error_is_also_the_builtin_timeout_error() -> None:
 
 
 def test_leaving_a_stream_early_cancels_it_upstream(make_client: Callable[..., Client]) -> None:
-    client = make_client("--latency-ms", "1500")
+    client = make_client("--latency-ms", "3000")
     client.models()  # the engine is up, so the timing below is the stream's alone
     started = time.monotonic()
     with client.chat_stream(model=MODEL, messages=HI):
         pass
-    # Cancelled: the engine ended the call without waiting for the provider's 1.5 s answer.
-    assert time.monotonic() - started < 1.0
+    # Cancelled: the engine ended the call without waiting for the provider's 3 s answer.
+    assert time.monotonic() - started < 1.5
     assert client._process is not None and client._process._calls == {}
 
 
@@ -123,7 +123,7 @@ def test_breaking_out_of_a_stream_frees_the_call_and_the_client_goes_on(make_cli
 
 
 def test_concurrent_calls_from_threads_share_one_engine(make_client: Callable[..., Client]) -> None:
-    client = make_client("--latency-ms", "100")
+    client = make_client("--latency-ms", "250")
     results: list[str] = []
     errors: list[BaseException] = []
 
@@ -142,8 +142,8 @@ def test_concurrent_calls_from_threads_share_one_engine(make_client: Callable[..
         thread.join(30)
     assert errors == []
     assert len(results) == 16
-    # Multiplexed, not serialised: 16 calls of 100 ms each take far less than 1.6 s.
-    assert time.monotonic() - started < 1.5
+    # Multiplexed, not serialised: one after the other, 16 calls of 250 ms each would take 4 s.
+    assert time.monotonic() - started < 2.5
     assert len(engine_pids()) == 1
 
 
