@@ -38,11 +38,13 @@ read -r v_passed v_failed v_skipped < <(node --input-type=module -e '
 ' "$results/vitest.json")
 passed=$((passed + v_passed)); failed=$((failed + v_failed)); skipped=$((skipped + v_skipped))
 
-if [ -f scripts/test-python.sh ]; then
-  echo "== python"
-  PYTEST_JUNIT="$results/pytest.xml" bash scripts/test-python.sh
-  python_status=$?
-  if [ -f "$results/pytest.xml" ]; then
+# A pytest suite run by its script with PYTEST_JUNIT; its JUnit report's counts join the summary.
+pytest_suite() { # name, script
+  local name=$1 script=$2 report="$results/$1.xml"
+  echo "== $name"
+  PYTEST_JUNIT="$report" bash "$script"
+  local status=$?
+  if [ -f "$report" ]; then
     read -r p_passed p_failed p_skipped < <(python3 -c '
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
@@ -50,13 +52,17 @@ suites = [root] if root.tag == "testsuite" else list(root)
 tests = sum(int(s.get("tests", 0)) for s in suites)
 bad = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
 skip = sum(int(s.get("skipped", 0)) for s in suites)
-print(tests - bad - skip, bad, skip)' "$results/pytest.xml")
+print(tests - bad - skip, bad, skip)' "$report")
     passed=$((passed + p_passed)); failed=$((failed + p_failed)); skipped=$((skipped + p_skipped))
-    [ "$python_status" -ne 0 ] && [ "$p_failed" -eq 0 ] && failed=$((failed + 1))
+    [ "$status" -ne 0 ] && [ "$p_failed" -eq 0 ] && failed=$((failed + 1))
   else
-    failed=$((failed + 1)); echo "!! python tests produced no report"
+    failed=$((failed + 1)); echo "!! $name tests produced no report"
   fi
-fi
+}
+
+# The gateway through the openai SDK (tests/python), then the Python binding over stdio (python/).
+[ -f scripts/test-python.sh ] && pytest_suite python scripts/test-python.sh
+[ -f scripts/test-python-binding.sh ] && pytest_suite python-binding scripts/test-python-binding.sh
 
 # Go programs (the benchmark's mock upstream and load generator): `go test -json`, one count per test.
 for module in bench/mock-upstream bench/load-generator; do
