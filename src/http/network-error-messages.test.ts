@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InternalError, isLiterLLMError, type LiterLLMError } from '../spec/errors.js';
+import { InternalError, type LiterLLMError } from '../spec/errors.js';
+import { failureOf } from '../testing/failure-of.js';
 import { HTTPTransport } from './http-transport.js';
 import { sendJSONRequest, sendSSERequest, type SendRequestOptions } from './send-request.js';
 
@@ -32,21 +33,13 @@ function options(url: string): SendRequestOptions {
   };
 }
 
-async function failure(run: () => Promise<unknown>): Promise<LiterLLMError> {
-  try {
-    await run();
-  } catch (error) {
-    if (isLiterLLMError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
-
 async function streamFailure(url: string): Promise<LiterLLMError> {
-  return failure(async () => {
-    const { events } = await sendSSERequest(options(url));
-    for await (const event of events) void event;
-  });
+  return failureOf(
+    (async () => {
+      const { events } = await sendSSERequest(options(url));
+      for await (const event of events) void event;
+    })(),
+  );
 }
 
 const stream = (cut: (response: ServerResponse) => void) => (_request: IncomingMessage, response: ServerResponse) => {
@@ -77,7 +70,7 @@ describe('network failures say what happened', () => {
 
   it('an upstream that closes the connection before it answers', async () => {
     const url = await serve((request) => request.socket.destroy());
-    const error = await failure(() => sendJSONRequest(options(url)));
+    const error = await failureOf(sendJSONRequest(options(url)));
     expect(error).toMatchObject({ code: 'provider_unavailable', retryable: true });
     expect(error.message).toMatch(/^local: the upstream closed the connection before the answer was complete \(/);
   });
@@ -86,7 +79,7 @@ describe('network failures say what happened', () => {
     const url = await serve(() => undefined);
     const port = new URL(url).port;
     await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
-    const error = await failure(() => sendJSONRequest(options(url)));
+    const error = await failureOf(sendJSONRequest(options(url)));
     expect(error).toMatchObject({ code: 'provider_unavailable', retryable: true });
     expect(error.message).toMatch(
       new RegExp(`^could not reach local: the connection to 127\\.0\\.0\\.1:${port} was refused \\(`),
@@ -101,10 +94,12 @@ describe('network failures say what happened', () => {
     });
     const transport = new HTTPTransport({ bodyTimeoutMs: 100 });
     transports.push(transport);
-    const error = await failure(async () => {
-      const { events } = await sendSSERequest({ ...options(url), transport });
-      for await (const event of events) void event;
-    });
+    const error = await failureOf(
+      (async () => {
+        const { events } = await sendSSERequest({ ...options(url), transport });
+        for await (const event of events) void event;
+      })(),
+    );
     expect(error).toMatchObject({ code: 'timeout', provider: 'local' });
     expect(error.message).toMatch(
       /^local timed out: the stream sent nothing for longer than stream_idle_timeout_ms \(UND_ERR_BODY_TIMEOUT/,
@@ -115,7 +110,7 @@ describe('network failures say what happened', () => {
     const url = await serve(() => undefined);
     const transport = new HTTPTransport({ headersTimeoutMs: 100 });
     transports.push(transport);
-    const error = await failure(() => sendJSONRequest({ ...options(url), transport }));
+    const error = await failureOf(sendJSONRequest({ ...options(url), transport }));
     expect(error).toMatchObject({ code: 'timeout', provider: 'local' });
     expect(error.message).toMatch(/^local timed out: no response headers within first_byte_timeout_ms \(UND_ERR_HEADERS_TIMEOUT/);
   });

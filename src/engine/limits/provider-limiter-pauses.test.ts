@@ -1,20 +1,11 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LiterLLMError } from '../../spec/errors.js';
+import { failureOf } from '../../testing/failure-of.js';
 import { parseRateLimitHeaders } from './parse-rate-limit-headers.js';
 import { DEFAULT_MAX_RATE_LIMIT_PAUSE_MS, ProviderLimiter, type ProviderLimiterOptions } from './provider-limiter.js';
 
 function createLimiter(options: Omit<ProviderLimiterOptions, 'provider'> = {}): ProviderLimiter {
   return new ProviderLimiter({ provider: 'openai', now: () => Date.now(), maxQueueWaitMs: 0, ...options });
-}
-
-async function refusal(promise: Promise<unknown>): Promise<LiterLLMError> {
-  return promise.then(
-    () => {
-      throw new Error('expected a refusal');
-    },
-    (error: LiterLLMError) => error,
-  );
 }
 
 // An upstream 429 pauses the (provider, model) pair it was about, or the whole provider when the
@@ -31,7 +22,7 @@ describe('ProviderLimiter pauses after a 429', () => {
     expect(DEFAULT_MAX_RATE_LIMIT_PAUSE_MS).toBe(60_000);
     const limiter = createLimiter();
     limiter.applyFeedback({ retryAfterMs: 3_600_000 }, { model: 'gpt-4o' });
-    const error = await refusal(limiter.acquire({ model: 'gpt-4o' }));
+    const error = await failureOf(limiter.acquire({ model: 'gpt-4o' }));
     expect(error.code).toBe('rate_limited');
     expect(error.retryAfterMs).toBe(60_000);
     expect(error.message).toContain('gpt-4o');
@@ -44,8 +35,8 @@ describe('ProviderLimiter pauses after a 429', () => {
   it('a provider-wide 429 pauses every model, capped too', async () => {
     const limiter = createLimiter({ maxRateLimitPauseMs: 5000 });
     limiter.applyFeedback({ retryAfterMs: 3_600_000 }, { model: 'gpt-4o', scope: 'provider' });
-    expect((await refusal(limiter.acquire({ model: 'gpt-4o-mini' }))).retryAfterMs).toBe(5000);
-    expect((await refusal(limiter.acquire())).retryAfterMs).toBe(5000);
+    expect((await failureOf(limiter.acquire({ model: 'gpt-4o-mini' }))).retryAfterMs).toBe(5000);
+    expect((await failureOf(limiter.acquire())).retryAfterMs).toBe(5000);
     await vi.advanceTimersByTimeAsync(5000);
     await expect(limiter.acquire({ model: 'gpt-4o-mini' })).resolves.toBeDefined();
   });
@@ -55,7 +46,7 @@ describe('ProviderLimiter pauses after a 429', () => {
     limiter.applyFeedback({ retryAfterMs: 3_600_000 }, { model: 'gpt-4o' });
     await vi.advanceTimersByTimeAsync(1000);
     const probe = await limiter.acquire({ model: 'gpt-4o' });
-    const held = await refusal(limiter.acquire({ model: 'gpt-4o' }));
+    const held = await failureOf(limiter.acquire({ model: 'gpt-4o' }));
     expect(held.message).toMatch(/probe/);
     expect(held.retryAfterMs).toBeGreaterThanOrEqual(1);
     expect(limiter.tryAcquire(undefined, 'gpt-4o')).toBeUndefined();
@@ -73,7 +64,7 @@ describe('ProviderLimiter pauses after a 429', () => {
     const probe = await limiter.acquire({ model: 'gpt-4o' });
     limiter.applyFeedback({ retryAfterMs: 3_600_000 }, { model: 'gpt-4o' });
     probe.release();
-    expect((await refusal(limiter.acquire({ model: 'gpt-4o' }))).retryAfterMs).toBe(1000);
+    expect((await failureOf(limiter.acquire({ model: 'gpt-4o' }))).retryAfterMs).toBe(1000);
     await vi.advanceTimersByTimeAsync(1000);
     await expect(limiter.acquire({ model: 'gpt-4o' })).resolves.toBeDefined();
   });
@@ -147,14 +138,14 @@ describe('ProviderLimiter pauses after a 429', () => {
     expect(admitted).toBeDefined();
     // Longer than the queue wait: refused at once.
     limiter.applyFeedback({ retryAfterMs: 9000 }, { model: 'c' });
-    expect((await refusal(limiter.acquire({ model: 'c' }))).retryAfterMs).toBe(9000);
+    expect((await failureOf(limiter.acquire({ model: 'c' }))).retryAfterMs).toBe(9000);
   });
 
   it('aborting a call that waits for a model pause rejects it', async () => {
     const limiter = createLimiter({ maxQueueWaitMs: 5000 });
     limiter.applyFeedback({ retryAfterMs: 3000 }, { model: 'a' });
     const controller = new AbortController();
-    const pending = refusal(limiter.acquire({ model: 'a', signal: controller.signal }));
+    const pending = failureOf(limiter.acquire({ model: 'a', signal: controller.signal }));
     controller.abort();
     expect((await pending).code).toBe('cancelled');
   });
@@ -163,7 +154,7 @@ describe('ProviderLimiter pauses after a 429', () => {
     const limiter = createLimiter({ maxRateLimitPauseMs: 2000, rateLimitPerMinute: 600 });
     const headers = { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '24h0m0s' };
     limiter.applyFeedback(parseRateLimitHeaders(headers), { model: 'gpt-4o' });
-    const error = await refusal(limiter.acquire({ model: 'gpt-4o' }));
+    const error = await failureOf(limiter.acquire({ model: 'gpt-4o' }));
     expect(error.retryAfterMs).toBe(2000);
     expect(error.message).toMatch(/requests/);
     await expect(limiter.acquire({ model: 'gpt-4o-mini' })).resolves.toBeDefined();
@@ -172,7 +163,7 @@ describe('ProviderLimiter pauses after a 429', () => {
   it('without a model the pause is the whole provider (and its buckets), capped', async () => {
     const limiter = createLimiter({ maxRateLimitPauseMs: 2000, rateLimitPerMinute: 600 });
     limiter.applyFeedback({ retryAfterMs: 1e12 });
-    const error = await refusal(limiter.acquire({ model: 'x' }));
+    const error = await failureOf(limiter.acquire({ model: 'x' }));
     expect(error.retryAfterMs).toBeLessThanOrEqual(2100);
     expect(error.retryAfterMs).toBeGreaterThanOrEqual(2000);
   });
@@ -181,7 +172,7 @@ describe('ProviderLimiter pauses after a 429', () => {
     const limiter = createLimiter();
     limiter.resize({ maxQueueWaitMs: 0, maxRateLimitPauseMs: 500 });
     limiter.applyFeedback({ retryAfterMs: 3_600_000 }, { model: 'm' });
-    expect((await refusal(limiter.acquire({ model: 'm' }))).retryAfterMs).toBe(500);
+    expect((await failureOf(limiter.acquire({ model: 'm' }))).retryAfterMs).toBe(500);
     expect(() => limiter.resize({ maxRateLimitPauseMs: 0 })).toThrow(RangeError);
   });
 
@@ -208,7 +199,7 @@ describe('ProviderLimiter pauses after a 429', () => {
           );
           const refused = limiter.tryAcquire(undefined, 'm');
           if (refused === undefined) {
-            const error = await refusal(limiter.acquire({ model: 'm' }));
+            const error = await failureOf(limiter.acquire({ model: 'm' }));
             expect(error.retryAfterMs).toBeLessThanOrEqual(capMs);
           }
           vi.setSystemTime(capMs);

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatRequest, JSONObject, Message } from '../../spec/chat-request.js';
-import { isLiterLLMError, type LiterLLMError } from '../../spec/errors.js';
 import { type FixtureExchange, loadFixture } from '../../testing/load-fixture.js';
+import { failureOf } from '../../testing/failure-of.js';
 import { MockProviderServer } from '../../testing/mock-provider-server.js';
 import { createAnthropicProvider } from './create-anthropic-provider.js';
 
@@ -38,16 +38,6 @@ async function replay(name: string, request: ChatRequest) {
   const response = await tracked().chat(request);
   const sent = server.lastRequest!;
   return { exchange, response, sent, body: sent.json as JSONObject };
-}
-
-async function captureError(promise: Promise<unknown>): Promise<LiterLLMError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isLiterLLMError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 function recordedBody(exchange: FixtureExchange): JSONObject {
@@ -310,7 +300,7 @@ describe('chat: recorded errors', () => {
     server.enqueue(exchange.response);
     const recorded = recordedBody(exchange);
     const recordedTool = (recorded['tools'] as JSONObject[])[0]!;
-    const error = await captureError(
+    const error = await failureOf(
       tracked().chat({
         model: 'claude-haiku-4-5',
         maxTokens: 1024,
@@ -354,7 +344,7 @@ describe('chat: recorded errors', () => {
   it('error-400-unsupported-effort: providerOptions output_config is sent; invalid_request', async () => {
     const exchange = fixture('error-400-unsupported-effort.json');
     server.enqueue(exchange.response);
-    const error = await captureError(
+    const error = await failureOf(
       tracked().chat({
         model: 'claude-opus-4-6',
         messages: [{ role: 'user', content: [{ type: 'text', text: 'What is 2+2?' }] }],
@@ -372,7 +362,7 @@ describe('chat: recorded errors', () => {
   it('error-404-not-found: not_found', async () => {
     const exchange = fixture('error-404-not-found.json');
     server.enqueue(exchange.response);
-    const error = await captureError(
+    const error = await failureOf(
       tracked().chat({ model: 'claude-sonet-4-5', messages: [{ role: 'user', content: [{ type: 'text', text: 'hello' }] }] }),
     );
     expect(server.lastRequest!.json).toEqual(withoutSDKDefaults(recordedBody(exchange)));
@@ -389,7 +379,7 @@ describe('chat: recorded errors', () => {
     server.enqueue(exchange.response);
     const recorded = recordedBody(exchange);
     const schema = ((recorded['output_config'] as JSONObject)['format'] as JSONObject)['schema'] as JSONObject;
-    const error = await captureError(
+    const error = await failureOf(
       tracked().chat({
         model: 'claude-sonnet-4-5',
         maxTokens: 1024,
@@ -409,7 +399,7 @@ describe('chat: recorded errors', () => {
 
   it('error-529-overloaded (SDK test body): provider_unavailable, retryable', async () => {
     server.enqueue(fixture('error-529-overloaded.sdk-test.json').response);
-    const error = await captureError(tracked().chat({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] }));
+    const error = await failureOf(tracked().chat({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] }));
     expect(error.code).toBe('provider_unavailable');
     expect(error.status).toBe(529);
     expect(error.retryable).toBe(true);
@@ -446,7 +436,7 @@ describe('chat: error cases with no recording', () => {
     [529, 'overloaded_error', 'Overloaded', 'provider_unavailable', true],
   ])('%i %s → %s', async (status, type, message, code, retryable) => {
     server.enqueue(anthropicError(status, type, message));
-    const error = await captureError(tracked().chat(hello));
+    const error = await failureOf(tracked().chat(hello));
     expect(error.code).toBe(code);
     expect(error.status).toBe(status);
     expect(error.retryable).toBe(retryable);
@@ -461,7 +451,7 @@ describe('chat: error cases with no recording', () => {
         'retry-after': '17',
       }),
     );
-    const error = await captureError(tracked().chat(hello));
+    const error = await failureOf(tracked().chat(hello));
     expect(error.code).toBe('rate_limited');
     expect(error.retryAfterMs).toBe(17_000);
     expect(error.retryable).toBe(true);
@@ -469,14 +459,14 @@ describe('chat: error cases with no recording', () => {
 
   it('x-should-retry: false wins over a retryable status', async () => {
     server.enqueue(anthropicError(529, 'overloaded_error', 'Overloaded', { 'x-should-retry': 'false' }));
-    const error = await captureError(tracked().chat(hello));
+    const error = await failureOf(tracked().chat(hello));
     expect(error.code).toBe('provider_unavailable');
     expect(error.retryable).toBe(false);
   });
 
   it('a non-JSON error body (proxy page) falls back to the status and shows the body', async () => {
     server.enqueue({ status: 502, headers: { 'content-type': 'text/html' }, body: '<html><body>Bad gateway</body></html>' });
-    const error = await captureError(tracked().chat(hello));
+    const error = await failureOf(tracked().chat(hello));
     expect(error.code).toBe('provider_unavailable');
     expect(error.status).toBe(502);
     expect(error.retryable).toBe(true);
@@ -485,7 +475,7 @@ describe('chat: error cases with no recording', () => {
 
   it('never puts the API key in an error message', async () => {
     server.enqueue(anthropicError(401, 'authentication_error', `invalid x-api-key: ${API_KEY}`));
-    const error = await captureError(tracked().chat(hello));
+    const error = await failureOf(tracked().chat(hello));
     expect(error.code).toBe('authentication');
     expect(error.message).not.toContain(API_KEY);
     expect(error.message).toContain('[REDACTED]');
@@ -541,7 +531,7 @@ describe('provider settings and call options', () => {
       { role: 'user', content: 'hi' },
       { role: 'assistant', content: [{ type: 'tool-call', id: 'toolu_1', name: 'f', arguments: '{"a":' }] },
     ];
-    const error = await captureError(tracked().chat({ ...hello, messages }));
+    const error = await failureOf(tracked().chat({ ...hello, messages }));
     expect(error.code).toBe('invalid_request');
     expect(error.param).toBe('messages[1].content[0].arguments');
     expect(error.message).toContain('messages[1].content[0]');
@@ -550,7 +540,7 @@ describe('provider settings and call options', () => {
 
   it('embed: Anthropic has no embeddings API, no HTTP call', async () => {
     const before = server.requests.length;
-    const error = await captureError(tracked().embed({ model: 'claude-haiku-4-5', input: 'text' }));
+    const error = await failureOf(tracked().embed({ model: 'claude-haiku-4-5', input: 'text' }));
     expect(error.code).toBe('invalid_request');
     expect(error.message).toBe('Anthropic has no embeddings API; route embeddings to another provider');
     expect(server.requests.length).toBe(before);
@@ -562,7 +552,7 @@ describe('provider settings and call options', () => {
     const controller = new AbortController();
     const pending = tracked().chat(hello, { signal: controller.signal });
     setTimeout(() => controller.abort(), 30);
-    const error = await captureError(pending);
+    const error = await failureOf(pending);
     expect(error.code).toBe('cancelled');
     expect(error.name).toBe('CancelledError');
     // The upstream request is really gone, not just abandoned.
@@ -573,7 +563,7 @@ describe('provider settings and call options', () => {
     const closed = await MockProviderServer.start();
     const url = closed.url;
     await closed.close();
-    const error = await captureError(tracked({ baseURL: url }).chat(hello));
+    const error = await failureOf(tracked({ baseURL: url }).chat(hello));
     expect(error.code).toBe('provider_unavailable');
     expect(error.retryable).toBe(true);
     expect(error.message).toContain('ECONNREFUSED');
