@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { LiterLLMConfig } from '../engine/config/liter-llm-config.js';
-import { collectSecrets } from '../http/collect-secrets.js';
+import { collectConfigSecrets } from '../http/collect-config-secrets.js';
 import { createConfigSource } from '../host/create-config-source.js';
 import { startEngineHost } from '../host/start-engine-host.js';
 import { serveProtocol } from '../protocol/serve-protocol.js';
@@ -39,18 +38,10 @@ export async function runEngineCommand(args: string[]): Promise<number> {
       input: process.stdin,
       output: process.stdout,
       debug: process.env['LITER_LLM_DEBUG_PROTOCOL'] === '1',
-      secrets: configSecrets(host.initialConfig),
+      secrets: collectConfigSecrets(host.initialConfig),
     });
   } finally {
     await host.close();
   }
   return 0;
-}
-
-/** The API keys and header values of the config, kept out of mirrored frames and error messages. */
-function configSecrets(config: LiterLLMConfig): string[] {
-  return [
-    ...Object.values(config.providers).flatMap((provider) => collectSecrets(provider.apiKey, provider.headers)),
-    ...config.server.apiKeys,
-  ];
 }

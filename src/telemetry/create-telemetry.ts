@@ -1,17 +1,14 @@
 import type { Logger } from 'pino';
 import { createMetrics, type Metrics, type MetricsOptions, type ObservedEngine } from './create-metrics.js';
 import { createRequestLogger, type RequestLogger, type RequestLoggerOptions } from './create-request-logger.js';
-import { collectSecrets } from '../http/collect-secrets.js';
+import { collectConfigSecrets, type SecretBearingConfig } from '../http/collect-config-secrets.js';
 import { createSecretScrubber } from './create-secret-scrubber.js';
 import { createTracing, type Tracing, type TracingOptions } from './create-tracing.js';
 import { type OTLPExport, type OTLPExportOptions, setupOTLPExportFromEnv } from './setup-otlp-export-from-env.js';
 
 /** An engine as telemetry reads it: limits for the gauges, model names for labels, keys to redact. */
 export interface TelemetryEngine extends ObservedEngine {
-  readonly config?: {
-    providers: Record<string, { apiKey?: string | undefined; headers?: Record<string, string> | undefined }>;
-    server?: { apiKeys?: readonly string[] | undefined };
-  };
+  readonly config?: SecretBearingConfig;
 }
 
 export interface TelemetryOptions {
@@ -70,13 +67,7 @@ export async function createTelemetry(options: TelemetryOptions = {}): Promise<T
 
   const observeEngine = (engine: TelemetryEngine) => {
     metrics?.observeEngine(engine);
-    const config = engine.config;
-    if (config) {
-      for (const provider of Object.values(config.providers)) {
-        scrubber.addSecrets(collectSecrets(provider.apiKey, provider.headers));
-      }
-      scrubber.addSecrets(config.server?.apiKeys ?? []);
-    }
+    if (engine.config) scrubber.addSecrets(collectConfigSecrets(engine.config));
   };
   if (options.engine) observeEngine(options.engine);
 
