@@ -51,8 +51,9 @@ export class GatewayContext {
     response.on('close', this.onClose);
   }
 
-  readBody(): Promise<unknown> {
-    return readJSONBody(this.request, this.maxBodyBytes);
+  /** `maxDepth`: how deep the body may nest (default MAX_JSON_DEPTH; an envelope around a request allows more). */
+  readBody(maxDepth?: number): Promise<unknown> {
+    return readJSONBody(this.request, this.maxBodyBytes, maxDepth);
   }
 
   /**

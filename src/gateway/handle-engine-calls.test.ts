@@ -218,6 +218,30 @@ describe('POST /v1/engine/chat', () => {
     expect(params[4]).toBe('maxTokens');
   });
 
+  it('nesting: the body may nest as deep as a stdio frame may (the envelope adds levels), and past it both refuse', async () => {
+    // A tool schema 60 levels deep: within the engine's limit for free-form JSON, but the body around
+    // it (params.tools[0].parameters) nests deeper than a bare request body may.
+    const nest = (levels: number): Record<string, unknown> => (levels === 0 ? { type: 'string' } : { a: nest(levels - 1) });
+    const tools = (levels: number) => [{ type: 'function', name: 'deep', parameters: nest(levels) }];
+    for (const [levels, accepted] of [
+      [60, true],
+      [80, false],
+    ] as const) {
+      const body = { params: { model: 'echo/m', messages: [HELLO], tools: tools(levels) } };
+      const response = await call('/v1/engine/chat', body);
+      const answer = (await response.json()) as { type: string; error?: { code: string; param: string } };
+      loopback.send({ id: 9200 + levels, method: 'chat', ...body });
+      const frame = await loopback.nextFrame(9200 + levels);
+      expect(answer.type, `${levels} levels`).toBe(frame.type);
+      expect(response.status, `${levels} levels`).toBe(accepted ? 200 : 400);
+      if (!accepted)
+        expect(answer.error).toMatchObject({
+          code: 'invalid_request',
+          param: (frame as { error: { param: string } }).error.param,
+        });
+    }
+  });
+
   it('the HTTP layer faults are protocol error frames too: not JSON, wrong method, unknown path, too large', async () => {
     const notJSON = await call('/v1/engine/chat', '{"params":');
     expect(notJSON.status).toBe(400);

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { describeFrameIssue } from '../protocol/describe-frame-issue.js';
+import { MAX_FRAME_DEPTH } from '../protocol/serve-protocol.js';
 import { InvalidRequestError } from '../spec/errors.js';
 import { createEngineStreamEncoder } from './create-engine-stream-encoder.js';
 import { engineChatBodySchema, engineEmbedBodySchema } from './engine-call-body-schemas.js';
@@ -58,7 +59,8 @@ async function readEngineBody<Schema extends typeof engineChatBodySchema | typeo
   context: GatewayContext,
   schema: Schema,
 ): Promise<z.infer<Schema>> {
-  const body = await context.readBody();
+  // As deep as a stdio frame may nest: the same call is accepted or refused on both transports.
+  const body = await context.readBody(MAX_FRAME_DEPTH);
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const { param, message } = describeFrameIssue(parsed.error.issues[0]!);

@@ -13,7 +13,7 @@ import type { GatewayRequest } from './gateway-http.js';
  * (up to MAX_DISCARDED_BYTES): clients such as Python's httpx read the answer only after sending
  * everything, and closing on unread data would reset the connection before they see it.
  */
-export function readJSONBody(request: GatewayRequest, maxBytes: number): Promise<unknown> {
+export function readJSONBody(request: GatewayRequest, maxBytes: number, maxDepth = MAX_JSON_DEPTH): Promise<unknown> {
   try {
     checkJSONContentType(request.headers['content-type']);
   } catch (error) {
@@ -51,7 +51,7 @@ export function readJSONBody(request: GatewayRequest, maxBytes: number): Promise
       const text = chunks ? Buffer.concat(chunks, total).toString('utf8') : (first?.toString('utf8') ?? '');
       let value: unknown;
       try {
-        value = parseJSON(text);
+        value = parseJSON(text, maxDepth);
       } catch (error) {
         reject(error instanceof Error ? error : new Error(String(error)));
         return;
@@ -89,7 +89,7 @@ function discardRest(request: GatewayRequest): void {
   request.resume();
 }
 
-function parseJSON(text: string): unknown {
+function parseJSON(text: string, maxDepth: number): unknown {
   if (text.trim() === '') throw new InvalidRequestError({ message: 'the request body is empty; expected a JSON object' });
   let value: unknown;
   try {
@@ -99,13 +99,13 @@ function parseJSON(text: string): unknown {
   }
   // JSON.parse does not recurse, but what comes after does (validation, serialising it upstream).
   // The path holds the caller's own keys: sent as is, not through the engine's camelCase mapping.
-  const path = findDeepNestingInJSON(text, value, MAX_JSON_DEPTH);
+  const path = findDeepNestingInJSON(text, value, maxDepth);
   if (path !== undefined) {
     throw new GatewayHTTPError({
       status: 400,
       type: 'invalid_request_error',
       code: 'invalid_request',
-      message: `${path}: the request body is nested deeper than ${MAX_JSON_DEPTH} levels`,
+      message: `${path}: the request body is nested deeper than ${maxDepth} levels`,
       param: path,
       retryable: false,
     });

@@ -48,7 +48,7 @@ interface Call {
 
 // Frames nest a few levels above the request itself (frame.params.tools[0].parameters): the engine
 // checks the request's own depth precisely; this bound only keeps zod's recursion off a hostile frame.
-const MAX_FRAME_DEPTH = MAX_JSON_DEPTH + 8;
+export const MAX_FRAME_DEPTH = MAX_JSON_DEPTH + 8;
 
 /**
  * Serves the stdio protocol (docs/protocol.md) over a pair of byte streams: decodes frames from
