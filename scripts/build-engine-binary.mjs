@@ -13,6 +13,7 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -30,7 +31,6 @@ const entry = join(root, 'dist/cli/main.js');
 const binDir = join(root, 'dist/bin');
 const target = join(binDir, 'liter-llm');
 const stampFile = join(binDir, '.liter-llm.sha256');
-const workDir = join(binDir, '.build');
 
 /** The name of the fuse Node 20's binary checks to know a blob was injected (Node's docs on SEA). */
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -121,24 +121,28 @@ async function injectQuietly(file, blob) {
 }
 
 async function buildBinary() {
-  rmSync(workDir, { recursive: true, force: true });
-  mkdirSync(workDir, { recursive: true });
-  const bundleFile = join(workDir, 'liter-llm.cjs');
-  const blobFile = join(workDir, 'liter-llm.blob');
-  const configFile = join(workDir, 'sea-config.json');
-  await bundle(bundleFile);
-  writeFileSync(
-    configFile,
-    JSON.stringify({ main: bundleFile, output: blobFile, disableExperimentalSEAWarning: true, useCodeCache: true }),
-  );
-  execFileSync(process.execPath, ['--experimental-sea-config', configFile], { stdio: 'pipe' });
-  const partial = join(workDir, 'liter-llm');
-  copyFileSync(process.execPath, partial);
-  chmodSync(partial, 0o755);
-  stripDebugInfo(partial);
-  await injectQuietly(partial, readFileSync(blobFile));
-  renameSync(partial, target);
-  rmSync(workDir, { recursive: true, force: true });
+  // A directory of its own, and a rename at the end: two builds at once (make -j, parallel tests) each
+  // finish with a whole binary in place.
+  const workDir = mkdtempSync(join(binDir, '.build-'));
+  try {
+    const bundleFile = join(workDir, 'liter-llm.cjs');
+    const blobFile = join(workDir, 'liter-llm.blob');
+    const configFile = join(workDir, 'sea-config.json');
+    await bundle(bundleFile);
+    writeFileSync(
+      configFile,
+      JSON.stringify({ main: bundleFile, output: blobFile, disableExperimentalSEAWarning: true, useCodeCache: true }),
+    );
+    execFileSync(process.execPath, ['--experimental-sea-config', configFile], { stdio: 'pipe' });
+    const partial = join(workDir, 'liter-llm');
+    copyFileSync(process.execPath, partial);
+    chmodSync(partial, 0o755);
+    stripDebugInfo(partial);
+    await injectQuietly(partial, readFileSync(blobFile));
+    renameSync(partial, target);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
 }
 
 if (!existsSync(entry)) {
