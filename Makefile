@@ -1,6 +1,6 @@
 # The two commands a new machine needs: `make serve` (the gateway on embedded defaults) and
 # `make test` (every test suite). Both install what they need first.
-.PHONY: install build serve test lint clean bench
+.PHONY: install build engine-binary python-wheel serve test lint clean bench
 
 NODE_MODULES_STAMP := node_modules/.install-stamp
 
@@ -12,6 +12,14 @@ install: $(NODE_MODULES_STAMP)
 
 build: install
 	npx tsc -b
+
+# dist/bin/liter-llm: the CLI as one executable that runs without Node.js (docs/decisions/engine-binary.md).
+engine-binary: build
+	node scripts/build-engine-binary.mjs
+
+# dist/wheels/*.whl: the Python binding with that executable inside it.
+python-wheel: engine-binary
+	bash scripts/build-python-wheel.sh
 
 serve: build
 	node dist/cli/main.js serve $(ARGS)

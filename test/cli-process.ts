@@ -8,6 +8,10 @@ import { afterAll, beforeAll } from 'vitest';
 
 export const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
 
+/** How a test starts the CLI: node and the built main.js, or the standalone executable (dist/bin/liter-llm). */
+export type CLILauncher = readonly [command: string, ...args: string[]];
+export const NODE_CLI: CLILauncher = [process.execPath, CLI];
+
 export interface CLIResult {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -23,11 +27,16 @@ export interface CLIRunOptions {
   stdin?: string;
   /** Kill the child after this long (default 15 s); the result then has `signal`. */
   timeoutMs?: number;
+  launcher?: CLILauncher;
 }
 
-/** Spawns the CLI with a clean environment (PATH plus `env`). */
-export function spawnCLI(args: string[], env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' });
+/** Spawns the CLI with a clean environment (PATH plus `env`; `env` may replace PATH). */
+export function spawnCLI(
+  args: string[],
+  env: Record<string, string> = {},
+  [command, ...launcherArgs]: CLILauncher = NODE_CLI,
+): ChildProcessWithoutNullStreams {
+  return spawn(command, [...launcherArgs, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' });
 }
 
 /** Resolves when the child exits, with everything it printed. */
@@ -47,7 +56,7 @@ export function collectCLI(child: ChildProcessWithoutNullStreams, timeoutMs = 15
 }
 
 export function runCLI(args: string[], options: CLIRunOptions = {}): Promise<CLIResult> {
-  const child = spawnCLI(args, options.env);
+  const child = spawnCLI(args, options.env, options.launcher);
   const result = collectCLI(child, options.timeoutMs);
   child.stdin.end(options.stdin ?? '');
   return result;
@@ -59,8 +68,10 @@ export function runCLI(args: string[], options: CLIRunOptions = {}): Promise<CLI
  */
 export async function startMockProvider(
   args: string[],
+  launcher: CLILauncher = NODE_CLI,
+  env: Record<string, string> = {},
 ): Promise<{ child: ChildProcessWithoutNullStreams; url: string; banner: string }> {
-  const child = spawnCLI(['mock-provider', '--port', '0', ...args]);
+  const child = spawnCLI(['mock-provider', '--port', '0', ...args], env, launcher);
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {

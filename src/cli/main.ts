@@ -7,6 +7,7 @@ import { runCheckConfigCommand } from './run-check-config-command.js';
 import { runEmbedCommand } from './run-embed-command.js';
 import { runMockProviderCommand } from './run-mock-provider-command.js';
 import { toleratePipeClose } from './watch-stdout.js';
+import { readPackageVersion } from '../read-package-version.js';
 import { resolveLogLevel } from '../telemetry/resolve-log-level.js';
 
 const USAGE = `Usage:
@@ -43,9 +44,7 @@ async function main(argv: string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   if (name === '--version') {
-    const { readFileSync } = await import('node:fs');
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    process.stdout.write(`${pkg.version}\n`);
+    process.stdout.write(`${readPackageVersion()}\n`);
     return 0;
   }
   const load = COMMANDS[name];

@@ -1,5 +1,6 @@
-import { createRequire } from 'node:module';
 import type { Dispatcher, Pool as UndiciPool } from 'undici';
+import undiciRequestFunction from 'undici/lib/api/api-request.js';
+import UndiciPoolClass from 'undici/lib/dispatcher/pool.js';
 
 /**
  * The two parts of undici the transport uses, loaded from their own files instead of `undici`'s
@@ -10,12 +11,13 @@ import type { Dispatcher, Pool as UndiciPool } from 'undici';
  *
  * These paths are undici's files, not its documented entry point; `package.json` pins undici to one
  * version, and `undici-parts.test.ts` checks that they are the very objects the index exports, so
- * an upgrade that moves them fails that test rather than a user.
+ * an upgrade that moves them fails that test rather than a user. They are static imports (typed in
+ * undici-lib-modules.d.ts) rather than `createRequire` calls so that esbuild bundles them into the
+ * standalone engine (scripts/build-engine-binary.mjs), which has no node_modules to require from.
  */
-const require = createRequire(import.meta.url);
 
 /** undici's `Pool`: the same class as `import { Pool } from 'undici'`. */
-export const Pool = require('undici/lib/dispatcher/pool.js') as typeof UndiciPool;
+export const Pool = UndiciPoolClass as typeof UndiciPool;
 export type Pool = UndiciPool;
 export type PoolOptions = UndiciPool.Options;
 
@@ -25,7 +27,7 @@ type RequestFunction = (this: Dispatcher, options: Dispatcher.RequestOptions) =>
  * undici's `dispatcher.request(options)` as a plain function. The index grafts it onto every
  * dispatcher's prototype when it loads; without the index, it is called on the dispatcher.
  */
-export const undiciRequest = require('undici/lib/api/api-request.js') as RequestFunction;
+export const undiciRequest = undiciRequestFunction as RequestFunction;
 
 export function sendUndiciRequest(dispatcher: Dispatcher, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData> {
   return undiciRequest.call(dispatcher, options);

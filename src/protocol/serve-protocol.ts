@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { Engine, RequestOptions } from '../engine/engine.js';
+import { readPackageVersion } from '../read-package-version.js';
 import { CancelledError, InvalidRequestError, isLiterLLMError, ProviderUnavailableError } from '../spec/errors.js';
 import { findDeepNestingInJSON } from '../spec/find-deep-nesting-in-json.js';
 import { MAX_JSON_DEPTH } from '../spec/find-deep-nesting.js';
@@ -271,14 +271,6 @@ function requestOptions(options: CallOptions | undefined, signal: AbortSignal): 
 
 function describe(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
-}
-
-let packageVersion: string | undefined;
-function readPackageVersion(): string {
-  // src/protocol/ and dist/protocol/ both sit two levels below the package root.
-  packageVersion ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
-    .version;
-  return packageVersion;
 }
 
 function writeStderrLine(entry: ProtocolLogEntry): void {
