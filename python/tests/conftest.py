@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from liter_llm import Client
+from liter_llm.engine_process import EngineProcess
+from liter_llm.stdio_transport import StdioTransport
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MAIN_JS = REPO_ROOT / "dist" / "cli" / "main.js"
@@ -91,3 +93,10 @@ def engine_pids() -> set[int]:
         if b"engine" in command and b"--stdio" in command:
             found.add(pid)
     return found
+
+
+def engine_of(client: Client) -> EngineProcess:
+    """The running engine of a stdio client (tests look at its calls and its pid)."""
+    transport = client._transport
+    assert isinstance(transport, StdioTransport) and transport.supervisor.process is not None
+    return transport.supervisor.process

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ENGINE, MODEL, engine_pids
+from conftest import ENGINE, MODEL, engine_of, engine_pids
 from liter_llm import Client, InternalError, InvalidRequestError, LiterLLMError, RateLimitedError
 
 HI = [{"role": "user", "content": "Hi"}]
@@ -109,7 +109,7 @@ def test_leaving_a_stream_early_cancels_it_upstream(make_client: Callable[..., C
         pass
     # Cancelled: the engine ended the call without waiting for the provider's 3 s answer.
     assert time.monotonic() - started < 1.5
-    assert client._process is not None and client._process._calls == {}
+    assert engine_of(client)._calls == {}
 
 
 def test_breaking_out_of_a_stream_frees_the_call_and_the_client_goes_on(make_client: Callable[..., Client]) -> None:
@@ -118,7 +118,7 @@ def test_breaking_out_of_a_stream_frees_the_call_and_the_client_goes_on(make_cli
         for event in stream:
             assert event.type == "start"
             break
-    assert client._process is not None and client._process._calls == {}
+    assert engine_of(client)._calls == {}
     assert client.chat(model=MODEL, messages=HI).text
 
 
@@ -150,8 +150,7 @@ def test_concurrent_calls_from_threads_share_one_engine(make_client: Callable[..
 def test_engine_killed_mid_call_fails_the_call_and_the_next_call_restarts(make_client: Callable[..., Client]) -> None:
     client = make_client("--latency-ms", "3000")
     client.models()
-    assert client._process is not None
-    first_pid = client._process.pid
+    first_pid = engine_of(client).pid
     outcome: list[BaseException] = []
 
     def call() -> None:
@@ -164,14 +163,14 @@ def test_engine_killed_mid_call_fails_the_call_and_the_next_call_restarts(make_c
     thread.start()
     time.sleep(0.5)
     killed_at = time.monotonic()
-    client._process._process.kill()
+    engine_of(client)._process.kill()
     thread.join(10)
     assert not thread.is_alive()
     assert time.monotonic() - killed_at < 2.0, "the call fails at once, not after the provider's latency"
     assert len(outcome) == 1 and isinstance(outcome[0], InternalError)
     assert "exited" in str(outcome[0])
     assert client.models() == [], "a fresh engine answers (no models are configured)"
-    assert client._process is not None and client._process.pid != first_pid
+    assert engine_of(client).pid != first_pid
     assert first_pid not in engine_pids()
 
 
@@ -209,7 +208,7 @@ def test_interpreter_exit_shuts_the_engine_down(mock_url: Callable[..., str]) ->
         "from liter_llm import Client\n"
         f"client = Client(engine={ENGINE!r}, env={{'OPENAI_BASE_URL': {mock_url()!r}}})\n"
         "client.models()\n"
-        "print(client._process.pid, flush=True)\n"
+        "print(client._transport.supervisor.process.pid, flush=True)\n"
     )
     finished = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
     assert finished.returncode == 0, finished.stderr
@@ -229,8 +228,8 @@ def test_ctrl_c_during_a_call_cancels_it_upstream_and_raises_keyboard_interrupt(
         "try:\n"
         f"    client.chat(model={MODEL!r}, messages=[{{'role': 'user', 'content': 'Hi'}}])\n"
         "except KeyboardInterrupt:\n"
-        "    stats = client._call('stats', None, None)\n"
-        "    print('interrupted', round(time.monotonic() - started, 2), [p['inFlight'] for p in stats['providers']])\n"
+        "    stats = client.stats()\n"
+        "    print('interrupted', round(time.monotonic() - started, 2), [p.in_flight for p in stats.providers])\n"
     )
     process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
