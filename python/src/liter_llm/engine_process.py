@@ -26,10 +26,6 @@ Delivery = dict[str, Any] | LiterLLMError
 Deliver = Callable[[Delivery], None]
 
 
-def _discard(_: Delivery) -> None:
-    pass
-
-
 class EngineProcess:
     def __init__(self, command: Sequence[str], env: dict[str, str]) -> None:
         try:
@@ -61,16 +57,18 @@ class EngineProcess:
         return result
 
     def send(
-        self, method: str, params: dict[str, Any] | None, options: dict[str, Any] | None, deliver: Deliver
+        self, method: str, params: dict[str, Any] | None, options: dict[str, Any] | None, deliver: Deliver | None
     ) -> int:
         """Sends a call and returns its id. Its frames go to ``deliver`` in order; after its final frame
-        (result or error) the call is forgotten, before that frame is delivered."""
+        (result or error) the call is forgotten, before that frame is delivered. Without ``deliver``
+        the answer is dropped (its id is still unique, so it never reaches another call)."""
         with self._lock:
             if self._dead is not None:
                 raise self._dead
             call_id = self._next_id
             self._next_id += 1
-            self._calls[call_id] = deliver
+            if deliver is not None:
+                self._calls[call_id] = deliver
             frame: dict[str, Any] = {"id": call_id, "method": method}
             if params is not None:
                 frame["params"] = params
@@ -79,7 +77,7 @@ class EngineProcess:
             try:
                 self._write(encode_frame(frame))
             except LiterLLMError:
-                del self._calls[call_id]
+                self._calls.pop(call_id, None)
                 raise
         return call_id
 
@@ -90,7 +88,7 @@ class EngineProcess:
         if pending:
             try:
                 # Nobody waits for the cancel's own answer.
-                self.send("cancel", {"id": call_id}, None, _discard)
+                self.send("cancel", {"id": call_id}, None, None)
             except LiterLLMError:
                 pass
 

@@ -1,0 +1,167 @@
+"""The gateway's engine endpoints over blocking HTTP (http.client), with a pool of keep-alive connections.
+
+Each call has a connection to itself for as long as it runs, so any number of threads share one
+client; a finished call hands its connection back for the next one. Closing a call's connection
+before its answer ended (a stream left early, Ctrl-C) is how the gateway learns to cancel it upstream.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ssl
+import threading
+from collections import deque
+from typing import Any
+
+from .errors import InternalError
+from .http_exchange import (
+    EngineRequest,
+    SSEFrameDecoder,
+    broken_stream_frame,
+    build_request,
+    connection_error,
+    frame_of_answer,
+    parse_base_url,
+    socket_timeout,
+)
+
+_CONNECT_TIMEOUT_SECONDS = 10.0
+# Idle connections kept for later calls; more than that many threads at once still work, each extra
+# connection is closed after its call.
+_MAX_IDLE_CONNECTIONS = 64
+_READ_SIZE = 65536
+
+
+class HTTPTransport:
+    def __init__(self, base_url: str, api_key: str | None) -> None:
+        self.gateway = parse_base_url(base_url, api_key)
+        self._lock = threading.Lock()
+        self._idle: list[http.client.HTTPConnection] = []
+        # close() bumps it: connections of calls that were in flight then are not pooled again.
+        self._generation = 0
+        self._tls: ssl.SSLContext | None = None
+
+    def start(self, method: str, params: dict[str, Any] | None, options: dict[str, Any] | None) -> HTTPCall:
+        return HTTPCall(self, build_request(self.gateway, method, params, options), socket_timeout(options))
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+            self._generation += 1
+        for connection in idle:
+            connection.close()
+
+    def exchange(
+        self, request: EngineRequest, timeout: float | None
+    ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse, int]:
+        """Sends the request and reads the answer's head, on an idle connection if there is one. A
+        pooled connection the gateway closed meanwhile (its keep-alive timeout) is retried once on a
+        fresh one: the gateway had not read the request, so sending it again is safe."""
+        for attempt in range(2):
+            connection, reused, generation = self._checkout()
+            if connection.sock is None:
+                try:
+                    connection.timeout = _CONNECT_TIMEOUT_SECONDS
+                    connection.connect()
+                except OSError as error:
+                    connection.close()
+                    raise connection_error(self.gateway, error, connecting=True) from None
+                except BaseException:
+                    connection.close()
+                    raise
+            try:
+                connection.sock.settimeout(timeout)
+                connection.request(request.verb, request.path, body=request.body, headers=request.headers)
+                return connection, connection.getresponse(), generation
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as error:
+                connection.close()
+                if reused and attempt == 0:
+                    continue
+                raise connection_error(self.gateway, error) from None
+            except (OSError, http.client.HTTPException) as error:
+                connection.close()
+                raise connection_error(self.gateway, error) from None
+            except BaseException:
+                connection.close()
+                raise
+        raise AssertionError("unreachable")
+
+    def release(self, connection: http.client.HTTPConnection, generation: int, reusable: bool) -> None:
+        with self._lock:
+            if reusable and generation == self._generation and len(self._idle) < _MAX_IDLE_CONNECTIONS:
+                self._idle.append(connection)
+                return
+        connection.close()
+
+    def _checkout(self) -> tuple[http.client.HTTPConnection, bool, int]:
+        with self._lock:
+            generation = self._generation
+            if self._idle:
+                return self._idle.pop(), True, generation
+        gateway = self.gateway
+        if gateway.scheme == "https":
+            if self._tls is None:
+                self._tls = ssl.create_default_context()
+            return http.client.HTTPSConnection(gateway.host, gateway.port, context=self._tls), False, generation
+        return http.client.HTTPConnection(gateway.host, gateway.port), False, generation
+
+
+class HTTPCall:
+    """One call: the request goes out on the first ``next_frame``; a stream's frames are read as they come."""
+
+    def __init__(self, transport: HTTPTransport, request: EngineRequest, timeout: float | None) -> None:
+        self._transport = transport
+        self._request = request
+        self._timeout = timeout
+        self._connection: http.client.HTTPConnection | None = None
+        self._response: http.client.HTTPResponse | None = None
+        self._generation = 0
+        self._decoder: SSEFrameDecoder | None = None
+        self._pending: deque[dict[str, Any]] = deque()
+        self._ended = False
+
+    def next_frame(self) -> dict[str, Any]:
+        if self._ended:
+            raise InternalError("this call has already ended")
+        gateway = self._transport.gateway
+        try:
+            if self._response is None:
+                self._connection, self._response, self._generation = self._transport.exchange(self._request, self._timeout)
+                headers = {name.lower(): value for name, value in self._response.getheaders()}
+                streaming = self._request.stream and self._response.status == 200
+                if not (streaming and headers.get("content-type", "").startswith("text/event-stream")):
+                    body = self._response.read()
+                    self._end(reusable=True)
+                    return frame_of_answer(gateway, self._response.status, headers, body)
+                self._decoder = SSEFrameDecoder(gateway)
+            assert self._decoder is not None
+            while not self._pending:
+                chunk = self._response.read1(_READ_SIZE)
+                if not chunk:
+                    self._end(reusable=False)
+                    return broken_stream_frame(gateway, "the connection closed")
+                self._pending.extend(self._decoder.feed(chunk))
+            frame = self._pending.popleft()
+            if frame.get("type") != "event":
+                # The final frame: the body ends right after it, and the connection serves the next call.
+                self._response.read()
+                self._end(reusable=True)
+            return frame
+        except (OSError, http.client.HTTPException) as error:
+            self._end(reusable=False)
+            raise connection_error(gateway, error) from None
+        except BaseException:
+            # Ctrl-C: closing the connection is what cancels the call at the gateway.
+            self._end(reusable=False)
+            raise
+
+    def cancel(self) -> None:
+        if not self._ended:
+            self._end(reusable=False)
+
+    def _end(self, reusable: bool) -> None:
+        self._ended = True
+        if self._connection is not None:
+            reusable = reusable and self._response is not None and not self._response.will_close
+            self._transport.release(self._connection, self._generation, reusable)
+            self._connection = None
