@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import http.server
 import socket
 import threading
@@ -11,6 +12,7 @@ import pytest
 
 from conftest import MODEL
 from liter_llm import (
+    AsyncClient,
     Client,
     InvalidRequestError,
     NotFoundError,
@@ -137,3 +139,20 @@ def test_a_pooled_connection_the_server_closed_is_retried_on_a_fresh_one(fake_se
     client = Client(base_url=url)
     for _ in range(3):
         assert client.models() == []
+
+def test_async_http_mode_reads_answers_and_errors_the_same_way(fake_server: Callable[..., str]) -> None:
+    refused = f"http://127.0.0.1:{free_port()}"
+    proxy = fake_server(502, "text/html", b"<html>502 Bad Gateway</html>")
+    flaky = fake_server(200, "application/json", b'{"type":"result","result":{"models":[]}}', one_per_connection=True)
+
+    async def scenario() -> None:
+        with pytest.raises(ProviderUnavailableError, match=refused):
+            await AsyncClient(base_url=refused).models()
+        with pytest.raises(ProviderUnavailableError) as caught:
+            await AsyncClient(base_url=proxy).chat(model=MODEL, messages=HI)
+        assert caught.value.status_code == 502 and "text/html" in str(caught.value)
+        async with AsyncClient(base_url=flaky) as client:
+            for _ in range(3):
+                assert await client.models() == []
+
+    asyncio.run(scenario())

@@ -44,3 +44,17 @@ class StreamProgress:
         self.request_id = request_id if isinstance(request_id, str) else None
         self.attempts = parse_attempts(result)
         return None
+
+
+class StreamOutcome:
+    """``request_id`` and ``attempts`` of a stream (sync or async), set once it ended normally."""
+
+    _progress: StreamProgress
+
+    @property
+    def request_id(self) -> str | None:
+        return self._progress.request_id
+
+    @property
+    def attempts(self) -> list[Attempt]:
+        return self._progress.attempts

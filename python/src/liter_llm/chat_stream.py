@@ -6,15 +6,15 @@ from collections.abc import Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from .call_frames import StreamProgress
+from .call_frames import StreamOutcome, StreamProgress
 from .errors import LiterLLMError
-from .results import Attempt, StreamEvent
+from .results import StreamEvent
 
 if TYPE_CHECKING:
     from .transport import Call
 
 
-class ChatStream:
+class ChatStream(StreamOutcome):
     """Iterate for events; leaving the ``with`` block (or ``close()``) before the end cancels the call upstream.
 
     ``attempts`` and ``request_id`` are set once the stream ended normally."""
@@ -22,14 +22,6 @@ class ChatStream:
     def __init__(self, call: Call) -> None:
         self._call = call
         self._progress = StreamProgress()
-
-    @property
-    def request_id(self) -> str | None:
-        return self._progress.request_id
-
-    @property
-    def attempts(self) -> list[Attempt]:
-        return self._progress.attempts
 
     def __enter__(self) -> ChatStream:
         return self

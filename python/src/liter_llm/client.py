@@ -134,27 +134,39 @@ def open_transport(
     base_url: str | None,
     api_key: str | None,
 ) -> Transport:
-    if base_url is None:
-        if api_key is not None:
-            raise_mixed_modes("api_key")
+    if not check_mode(config, engine, env, base_url, api_key):
         return StdioTransport(EngineSupervisor(config, engine, env))
-    for name, value in (("config", config), ("engine", engine), ("env", env)):
-        if value is not None:
-            raise_mixed_modes(name)
     # Imported here: a program that only runs the engine over stdio does not pay for http.client.
     from .http_transport import HTTPTransport
 
+    assert base_url is not None
     return HTTPTransport(base_url, api_key)
 
 
-def raise_mixed_modes(name: str) -> None:
+def check_mode(
+    config: str | os.PathLike[str] | None,
+    engine: str | Sequence[str] | None,
+    env: dict[str, str] | None,
+    base_url: str | None,
+    api_key: str | None,
+) -> bool:
+    """True for HTTP mode (``base_url``), False for stdio; arguments of both modes at once are an error."""
     from .errors import InvalidRequestError
 
-    if name == "api_key":
-        message = "Client: api_key is for a gateway; pass base_url too (without base_url the client runs the engine itself)"
-    else:
-        message = f"Client: {name} configures an engine run over stdio and cannot be combined with base_url (a gateway)"
-    raise InvalidRequestError(message, param=name)
+    if base_url is None:
+        if api_key is not None:
+            raise InvalidRequestError(
+                "Client: api_key is for a gateway; pass base_url too (without base_url the client runs the engine itself)",
+                param="api_key",
+            )
+        return False
+    for name, value in (("config", config), ("engine", engine), ("env", env)):
+        if value is not None:
+            raise InvalidRequestError(
+                f"Client: {name} configures an engine run over stdio and cannot be combined with base_url (a gateway)",
+                param=name,
+            )
+    return True
 
 
 def _close_at_exit(reference: weakref.WeakMethod[Any]) -> None:

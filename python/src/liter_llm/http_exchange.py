@@ -222,3 +222,8 @@ _SOCKET_GRACE_SECONDS = 5.0
 def socket_timeout(options: dict[str, Any] | None) -> float | None:
     timeout_ms = (options or {}).get("timeoutMs")
     return timeout_ms / 1000 + _SOCKET_GRACE_SECONDS if isinstance(timeout_ms, (int, float)) else None
+
+
+def is_event_stream(request: EngineRequest, status: int, headers: dict[str, str]) -> bool:
+    """Whether the answer is a stream of frames (else one whole body: a result or an error)."""
+    return request.stream and status == 200 and headers.get("content-type", "").startswith("text/event-stream")

@@ -13,7 +13,7 @@ import threading
 from collections import deque
 from typing import Any
 
-from .errors import InternalError
+from .errors import InternalError, LiterLLMError
 from .http_exchange import (
     EngineRequest,
     SSEFrameDecoder,
@@ -21,6 +21,7 @@ from .http_exchange import (
     build_request,
     connection_error,
     frame_of_answer,
+    is_event_stream,
     parse_base_url,
     socket_timeout,
 )
@@ -128,8 +129,7 @@ class HTTPCall:
             if self._response is None:
                 self._connection, self._response, self._generation = self._transport.exchange(self._request, self._timeout)
                 headers = {name.lower(): value for name, value in self._response.getheaders()}
-                streaming = self._request.stream and self._response.status == 200
-                if not (streaming and headers.get("content-type", "").startswith("text/event-stream")):
+                if not is_event_stream(self._request, self._response.status, headers):
                     body = self._response.read()
                     self._end(reusable=True)
                     return frame_of_answer(gateway, self._response.status, headers, body)
@@ -147,6 +147,9 @@ class HTTPCall:
                 self._response.read()
                 self._end(reusable=True)
             return frame
+        except LiterLLMError:
+            self._end(reusable=False)
+            raise
         except (OSError, http.client.HTTPException) as error:
             self._end(reusable=False)
             raise connection_error(gateway, error) from None

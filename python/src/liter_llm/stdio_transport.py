@@ -14,7 +14,7 @@ from .find_engine import find_engine
 
 _INITIALIZE_TIMEOUT_SECONDS = 30.0
 # How long cancelling waits for the engine to confirm the call ended (it answers in milliseconds).
-_CANCEL_TIMEOUT_SECONDS = 10.0
+CANCEL_TIMEOUT_SECONDS = 10.0
 
 
 class EngineSupervisor:
@@ -76,12 +76,10 @@ class StdioCall:
             delivery = self._queue.get(timeout=timeout)
         except queue.Empty:
             raise InternalError(f"the engine did not answer call {self.id} within {timeout} s") from None
-        if isinstance(delivery, LiterLLMError):
-            self._ended = True
-            raise delivery
-        if delivery.get("type") != "event":
-            self._ended = True
-        return delivery
+        self._ended = True  # until the frame says otherwise: the engine's death ends the call too
+        frame = frame_of(delivery)
+        self._ended = frame.get("type") != "event"
+        return frame
 
     def cancel(self) -> None:
         """Cancels the call and reads it to its final frame, so that when this returns the engine has
@@ -90,10 +88,17 @@ class StdioCall:
             return
         self._engine.cancel(self.id)
         try:
-            while self.next_frame(_CANCEL_TIMEOUT_SECONDS).get("type") == "event":
+            while self.next_frame(CANCEL_TIMEOUT_SECONDS).get("type") == "event":
                 pass
         except LiterLLMError:
             pass
+
+
+def frame_of(delivery: Delivery) -> dict[str, Any]:
+    """The frame delivered, or the engine's death raised."""
+    if isinstance(delivery, LiterLLMError):
+        raise delivery
+    return delivery
 
 
 class StdioTransport:
