@@ -23,7 +23,7 @@ MAIN_JS = REPO_ROOT / "dist" / "cli" / "main.js"
 ENGINE = ["node", str(MAIN_JS)]
 MODEL = "openai/gpt-6-luna"
 GATEWAY_KEY = "python-binding-test-key"
-MODES = ["stdio"]
+MODES = ["stdio", "http"]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -113,17 +113,19 @@ class Servers:
             self._configs[key] = write_config(path, self.mock(*flags), extra)
         return self._configs[key]
 
-    def gateway(self, *flags: str, extra: str = "") -> str:
+    def gateway(self, *flags: str, extra: str = "", fresh: bool = False) -> str:
+        """A gateway in front of that mock; ``fresh``: its own, for a test that changes the engine's
+        state (an upstream 429 pauses the model for the next calls too)."""
         key = (extra, flags)
-        if key not in self._gateways:
+        if fresh or key not in self._gateways:
             process, url = start_gateway(self.config(*flags, extra=extra))
             self.processes.append(process)
             self._gateways[key] = url
         return self._gateways[key]
 
-    def client(self, mode: str, *flags: str, extra: str = "") -> Client:
+    def client(self, mode: str, *flags: str, extra: str = "", fresh: bool = False) -> Client:
         if mode == "http":
-            return Client(base_url=self.gateway(*flags, extra=extra), api_key=GATEWAY_KEY)
+            return Client(base_url=self.gateway(*flags, extra=extra, fresh=fresh), api_key=GATEWAY_KEY)
         return Client(config=self.config(*flags, extra=extra), engine=ENGINE)
 
     def client_source(self, mode: str, *flags: str) -> str:
@@ -182,8 +184,8 @@ def make_any_client(servers: Servers, mode: str) -> Iterator[Callable[..., Clien
     """Like make_client, in each mode: a stdio engine, or a gateway in front of the mock."""
     clients: list[Client] = []
 
-    def make(*flags: str, extra: str = "") -> Client:
-        client = servers.client(mode, *flags, extra=extra)
+    def make(*flags: str, extra: str = "", fresh: bool = False) -> Client:
+        client = servers.client(mode, *flags, extra=extra, fresh=fresh)
         clients.append(client)
         return client
 

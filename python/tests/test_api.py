@@ -89,7 +89,7 @@ def test_stats_names_each_provider_and_its_load(make_any_client: Callable[..., C
 
 
 def test_429_with_retry_after_is_rate_limited(make_any_client: Callable[..., Client]) -> None:
-    client = make_any_client("--status", "429", "--retry-after", "2")
+    client = make_any_client("--status", "429", "--retry-after", "2", fresh=True)
     with pytest.raises(RateLimitedError) as caught:
         client.chat(model=MODEL, messages=HI, max_retries=0)
     error = caught.value
@@ -101,7 +101,7 @@ def test_429_with_retry_after_is_rate_limited(make_any_client: Callable[..., Cli
 
 
 def test_a_failed_stream_raises_the_same_error(make_any_client: Callable[..., Client]) -> None:
-    client = make_any_client("--status", "429", "--retry-after", "2")
+    client = make_any_client("--status", "429", "--retry-after", "2", fresh=True)
     with pytest.raises(RateLimitedError) as caught:
         with client.chat_stream(model=MODEL, messages=HI, max_retries=0) as stream:
             list(stream)

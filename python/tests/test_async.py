@@ -25,9 +25,9 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
 def make_async_client(servers: Servers, mode: str) -> Iterator[Callable[..., AsyncClient]]:
     clients: list[AsyncClient] = []
 
-    def make(*flags: str) -> AsyncClient:
+    def make(*flags: str, fresh: bool = False) -> AsyncClient:
         if mode == "http":
-            client = AsyncClient(base_url=servers.gateway(*flags), api_key=GATEWAY_KEY)
+            client = AsyncClient(base_url=servers.gateway(*flags, fresh=fresh), api_key=GATEWAY_KEY)
         else:
             client = AsyncClient(config=servers.config(*flags), engine=ENGINE)
         clients.append(client)
@@ -75,7 +75,7 @@ def test_chat_stream_embed_models_and_stats_are_awaited(make_async_client: Calla
 
 def test_errors_are_the_same_exceptions(make_async_client: Callable[..., AsyncClient]) -> None:
     async def scenario() -> None:
-        client = make_async_client("--status", "429", "--retry-after", "2")
+        client = make_async_client("--status", "429", "--retry-after", "2", fresh=True)
         with pytest.raises(RateLimitedError) as caught:
             await client.chat(model=MODEL, messages=HI, max_retries=0)
         assert (caught.value.retry_after, caught.value.status_code, caught.value.provider) == (2.0, 429, "openai")

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from .errors import InternalError, LiterLLMError
 from .http_exchange import (
@@ -32,10 +33,15 @@ _MAX_IDLE_CONNECTIONS = 64
 _READ_SIZE = 65536
 # StreamReader's longest line (a header, a chunk size); the bodies are read by size, not by line.
 _LINE_LIMIT = 1 << 20
+T = TypeVar("T")
 
 
 class _Closed(ConnectionResetError):
     """The gateway closed the connection where the answer was not finished (or not begun)."""
+
+
+# What a pooled connection the gateway closed meanwhile (its keep-alive timeout) fails with.
+_STALE = (ConnectionResetError, BrokenPipeError)
 
 
 class _Connection:
@@ -44,7 +50,10 @@ class _Connection:
         self.writer = writer
 
     def close(self) -> None:
-        self.writer.close()
+        try:
+            self.writer.close()
+        except RuntimeError:
+            pass  # its event loop is closed already, and the socket goes with the transport
 
 
 class _Body:
@@ -120,7 +129,9 @@ class AsyncHTTPTransport:
         self._tls: ssl.SSLContext | None = None
 
     async def start(self, method: str, params: dict[str, Any] | None, options: dict[str, Any] | None) -> AsyncHTTPCall:
-        return AsyncHTTPCall(self, build_request(self.gateway, method, params, options), socket_timeout(options))
+        call = AsyncHTTPCall(self, build_request(self.gateway, method, params, options), socket_timeout(options))
+        await call.send()
+        return call
 
     async def close(self) -> None:
         idle, self._idle = self._idle, []
@@ -128,42 +139,13 @@ class AsyncHTTPTransport:
         for connection in idle:
             connection.close()
 
-    async def exchange(self, request: EngineRequest) -> tuple[_Connection, int, dict[str, str], _Body, int]:
-        """Sends the request and reads the answer's head; a pooled connection the gateway closed
-        meanwhile is retried once on a fresh one (the gateway never read the request)."""
-        head = _encode_head(self.gateway, request)
-        for attempt in range(2):
-            connection, reused, generation = await self._checkout()
-            try:
-                connection.writer.write(head + (request.body or b""))
-                await connection.writer.drain()
-                version, status, headers = await _read_head(connection.reader)
-                return connection, status, headers, _Body(connection.reader, version, headers), generation
-            except (_Closed, ConnectionResetError, BrokenPipeError, asyncio.IncompleteReadError) as error:
-                connection.close()
-                if reused and attempt == 0:
-                    continue
-                raise connection_error(self.gateway, error) from None
-            except (OSError, ValueError) as error:
-                connection.close()
-                raise connection_error(self.gateway, error) from None
-            except BaseException:
-                connection.close()
-                raise
-        raise AssertionError("unreachable")
-
-    def release(self, connection: _Connection, generation: int, reusable: bool) -> None:
-        if reusable and generation == self._generation and len(self._idle) < _MAX_IDLE_CONNECTIONS:
-            self._idle.append(connection)
-        else:
-            connection.close()
-
-    async def _checkout(self) -> tuple[_Connection, bool, int]:
+    async def checkout(self, fresh: bool) -> tuple[_Connection, bool, int]:
+        """An idle connection (reused: True), or a new one."""
         loop = asyncio.get_running_loop()
         if self._loop is not loop:
             # A new event loop (another asyncio.run): the old loop's connections cannot serve it.
             self._idle, self._loop = [], loop
-        if self._idle:
+        if self._idle and not fresh:
             return self._idle.pop(), True, self._generation
         gateway = self.gateway
         tls: ssl.SSLContext | None = None
@@ -177,40 +159,88 @@ class AsyncHTTPTransport:
             raise connection_error(gateway, error, connecting=True) from None
         return _Connection(reader, writer), False, self._generation
 
+    def release(self, connection: _Connection, generation: int, reusable: bool) -> None:
+        if reusable and generation == self._generation and len(self._idle) < _MAX_IDLE_CONNECTIONS:
+            self._idle.append(connection)
+        else:
+            connection.close()
+
 
 class AsyncHTTPCall:
+    """One call: ``send`` writes the request when the call starts; ``next_frame`` reads the answer."""
+
     def __init__(self, transport: AsyncHTTPTransport, request: EngineRequest, timeout: float | None) -> None:
         self._transport = transport
         self._request = request
         self._timeout = timeout
         self._connection: _Connection | None = None
-        self._body: _Body | None = None
+        self._reused = False
         self._generation = 0
+        self._body: _Body | None = None
         self._decoder: SSEFrameDecoder | None = None
         self._pending: list[dict[str, Any]] = []
         self._ended = False
 
+    async def send(self) -> None:
+        await self._guard(self._send)
+
     async def next_frame(self) -> dict[str, Any]:
         if self._ended:
             raise InternalError("this call has already ended")
-        gateway = self._transport.gateway
+        return await self._guard(self._next_frame)
+
+    async def cancel(self) -> None:
+        if not self._ended:
+            self._end(reusable=False)
+
+    async def _guard(self, step: Callable[[], Awaitable[T]]) -> T:
+        """Runs a step of the exchange within the call's deadline; any failure ends the call and
+        closes its connection (a cancelled task too: that is what cancels the call at the gateway)."""
         try:
             async with asyncio.timeout(self._timeout):
-                return await self._next_frame(gateway)
+                return await step()
         except LiterLLMError:
             self._end(reusable=False)
             raise
         except (OSError, ValueError, asyncio.IncompleteReadError) as error:
             self._end(reusable=False)
-            raise connection_error(gateway, error) from None
+            raise connection_error(self._transport.gateway, error) from None
         except BaseException:
-            # A cancelled task: closing the connection is what cancels the call at the gateway.
             self._end(reusable=False)
             raise
 
-    async def _next_frame(self, gateway: Gateway) -> dict[str, Any]:
+    async def _send(self, fresh: bool = False) -> None:
+        self._connection, self._reused, self._generation = await self._transport.checkout(fresh)
+        try:
+            self._connection.writer.write(_encode_head(self._transport.gateway, self._request) + (self._request.body or b""))
+            await self._connection.writer.drain()
+        except _STALE:
+            await self._resend_if_stale()
+
+    async def _resend_if_stale(self) -> None:
+        """A pooled connection the gateway had closed: it never read the request, so sending it again
+        on a fresh connection is safe (once; a fresh connection failing is a real failure)."""
+        if not self._reused:
+            raise
+        assert self._connection is not None
+        self._connection.close()
+        await self._send(fresh=True)
+
+    async def _head(self) -> tuple[int, dict[str, str]]:
+        assert self._connection is not None
+        try:
+            version, status, headers = await _read_head(self._connection.reader)
+        except _STALE:
+            await self._resend_if_stale()
+            version, status, headers = await _read_head(self._connection.reader)
+        self._body = _Body(self._connection.reader, version, headers)
+        return status, headers
+
+    async def _next_frame(self) -> dict[str, Any]:
+        gateway = self._transport.gateway
         if self._body is None:
-            self._connection, status, headers, self._body, self._generation = await self._transport.exchange(self._request)
+            status, headers = await self._head()
+            assert self._body is not None
             if not is_event_stream(self._request, status, headers):
                 body = await self._body.read_all()
                 self._end(reusable=True)
@@ -229,10 +259,6 @@ class AsyncHTTPCall:
             await self._body.read_all()
             self._end(reusable=True)
         return frame
-
-    async def cancel(self) -> None:
-        if not self._ended:
-            self._end(reusable=False)
 
     def _end(self, reusable: bool) -> None:
         self._ended = True

@@ -11,7 +11,8 @@ import http.client
 import ssl
 import threading
 from collections import deque
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from .errors import InternalError, LiterLLMError
 from .http_exchange import (
@@ -26,11 +27,14 @@ from .http_exchange import (
     socket_timeout,
 )
 
+T = TypeVar("T")
 _CONNECT_TIMEOUT_SECONDS = 10.0
-# Idle connections kept for later calls; more than that many threads at once still work, each extra
+# Idle connections kept for later calls; more threads than that at once still work, each extra
 # connection is closed after its call.
 _MAX_IDLE_CONNECTIONS = 64
 _READ_SIZE = 65536
+# What a pooled connection the gateway closed meanwhile (its keep-alive timeout) fails with.
+_STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 
 
 class HTTPTransport:
@@ -52,52 +56,11 @@ class HTTPTransport:
         for connection in idle:
             connection.close()
 
-    def exchange(
-        self, request: EngineRequest, timeout: float | None
-    ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse, int]:
-        """Sends the request and reads the answer's head, on an idle connection if there is one. A
-        pooled connection the gateway closed meanwhile (its keep-alive timeout) is retried once on a
-        fresh one: the gateway had not read the request, so sending it again is safe."""
-        for attempt in range(2):
-            connection, reused, generation = self._checkout()
-            if connection.sock is None:
-                try:
-                    connection.timeout = _CONNECT_TIMEOUT_SECONDS
-                    connection.connect()
-                except OSError as error:
-                    connection.close()
-                    raise connection_error(self.gateway, error, connecting=True) from None
-                except BaseException:
-                    connection.close()
-                    raise
-            try:
-                connection.sock.settimeout(timeout)
-                connection.request(request.verb, request.path, body=request.body, headers=request.headers)
-                return connection, connection.getresponse(), generation
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as error:
-                connection.close()
-                if reused and attempt == 0:
-                    continue
-                raise connection_error(self.gateway, error) from None
-            except (OSError, http.client.HTTPException) as error:
-                connection.close()
-                raise connection_error(self.gateway, error) from None
-            except BaseException:
-                connection.close()
-                raise
-        raise AssertionError("unreachable")
-
-    def release(self, connection: http.client.HTTPConnection, generation: int, reusable: bool) -> None:
-        with self._lock:
-            if reusable and generation == self._generation and len(self._idle) < _MAX_IDLE_CONNECTIONS:
-                self._idle.append(connection)
-                return
-        connection.close()
-
-    def _checkout(self) -> tuple[http.client.HTTPConnection, bool, int]:
+    def checkout(self, fresh: bool) -> tuple[http.client.HTTPConnection, bool, int]:
+        """An idle connection (reused: True), or a new one, not yet connected."""
         with self._lock:
             generation = self._generation
-            if self._idle:
+            if self._idle and not fresh:
                 return self._idle.pop(), True, generation
         gateway = self.gateway
         if gateway.scheme == "https":
@@ -106,61 +69,107 @@ class HTTPTransport:
             return http.client.HTTPSConnection(gateway.host, gateway.port, context=self._tls), False, generation
         return http.client.HTTPConnection(gateway.host, gateway.port), False, generation
 
+    def release(self, connection: http.client.HTTPConnection, generation: int, reusable: bool) -> None:
+        with self._lock:
+            if reusable and generation == self._generation and len(self._idle) < _MAX_IDLE_CONNECTIONS:
+                self._idle.append(connection)
+                return
+        connection.close()
+
 
 class HTTPCall:
-    """One call: the request goes out on the first ``next_frame``; a stream's frames are read as they come."""
+    """One call: the request goes out when the call starts; the answer is read by ``next_frame``,
+    a stream's frames as they come."""
 
     def __init__(self, transport: HTTPTransport, request: EngineRequest, timeout: float | None) -> None:
         self._transport = transport
         self._request = request
         self._timeout = timeout
         self._connection: http.client.HTTPConnection | None = None
-        self._response: http.client.HTTPResponse | None = None
+        self._reused = False
+        self._connecting = False
         self._generation = 0
+        self._response: http.client.HTTPResponse | None = None
         self._decoder: SSEFrameDecoder | None = None
         self._pending: deque[dict[str, Any]] = deque()
         self._ended = False
+        self._guard(self._send)
 
     def next_frame(self) -> dict[str, Any]:
         if self._ended:
             raise InternalError("this call has already ended")
-        gateway = self._transport.gateway
+        return self._guard(self._next_frame)
+
+    def cancel(self) -> None:
+        if not self._ended:
+            self._end(reusable=False)
+
+    def _guard(self, step: Callable[[], T]) -> T:
+        """Runs a step of the exchange; any failure ends the call and closes its connection (which
+        cancels the call at the gateway: Ctrl-C does that too)."""
         try:
-            if self._response is None:
-                self._connection, self._response, self._generation = self._transport.exchange(self._request, self._timeout)
-                headers = {name.lower(): value for name, value in self._response.getheaders()}
-                if not is_event_stream(self._request, self._response.status, headers):
-                    body = self._response.read()
-                    self._end(reusable=True)
-                    return frame_of_answer(gateway, self._response.status, headers, body)
-                self._decoder = SSEFrameDecoder(gateway)
-            assert self._decoder is not None
-            while not self._pending:
-                chunk = self._response.read1(_READ_SIZE)
-                if not chunk:
-                    self._end(reusable=False)
-                    return broken_stream_frame(gateway, "the connection closed")
-                self._pending.extend(self._decoder.feed(chunk))
-            frame = self._pending.popleft()
-            if frame.get("type") != "event":
-                # The final frame: the body ends right after it, and the connection serves the next call.
-                self._response.read()
-                self._end(reusable=True)
-            return frame
+            return step()
         except LiterLLMError:
             self._end(reusable=False)
             raise
         except (OSError, http.client.HTTPException) as error:
             self._end(reusable=False)
-            raise connection_error(gateway, error) from None
+            raise connection_error(self._transport.gateway, error, connecting=self._connecting) from None
         except BaseException:
-            # Ctrl-C: closing the connection is what cancels the call at the gateway.
             self._end(reusable=False)
             raise
 
-    def cancel(self) -> None:
-        if not self._ended:
-            self._end(reusable=False)
+    def _send(self, fresh: bool = False) -> None:
+        self._connection, self._reused, self._generation = self._transport.checkout(fresh)
+        connection = self._connection
+        if connection.sock is None:
+            self._connecting = True
+            connection.timeout = _CONNECT_TIMEOUT_SECONDS
+            connection.connect()
+            self._connecting = False
+        connection.sock.settimeout(self._timeout)
+        try:
+            connection.request(self._request.verb, self._request.path, body=self._request.body, headers=self._request.headers)
+        except _STALE:
+            self._resend_if_stale()
+
+    def _resend_if_stale(self) -> None:
+        """A pooled connection the gateway had closed: it never read the request, so sending it again
+        on a fresh connection is safe (once; a fresh connection failing is a real failure)."""
+        if not self._reused:
+            raise
+        assert self._connection is not None
+        self._connection.close()
+        self._send(fresh=True)
+
+    def _next_frame(self) -> dict[str, Any]:
+        gateway = self._transport.gateway
+        assert self._connection is not None
+        if self._response is None:
+            try:
+                self._response = self._connection.getresponse()
+            except _STALE:
+                self._resend_if_stale()
+                self._response = self._connection.getresponse()
+            headers = {name.lower(): value for name, value in self._response.getheaders()}
+            if not is_event_stream(self._request, self._response.status, headers):
+                body = self._response.read()
+                self._end(reusable=True)
+                return frame_of_answer(gateway, self._response.status, headers, body)
+            self._decoder = SSEFrameDecoder(gateway)
+        assert self._decoder is not None
+        while not self._pending:
+            chunk = self._response.read1(_READ_SIZE)
+            if not chunk:
+                self._end(reusable=False)
+                return broken_stream_frame(gateway, "the connection closed")
+            self._pending.extend(self._decoder.feed(chunk))
+        frame = self._pending.popleft()
+        if frame.get("type") != "event":
+            # The final frame: the body ends right after it, and the connection serves the next call.
+            self._response.read()
+            self._end(reusable=True)
+        return frame
 
     def _end(self, reusable: bool) -> None:
         self._ended = True
