@@ -58,6 +58,27 @@ def test_stream_yields_typed_events_in_order(make_any_client: Callable[..., Clie
     assert stream.request_id
 
 
+WEATHER_TOOL = {
+    "type": "function",
+    "name": "get_weather",
+    "description": "The weather in a city",
+    "parameters": {"type": "object", "properties": {"city_name": {"type": "string"}}, "required": ["city_name"]},
+}
+
+
+def test_tools_give_typed_tool_calls_in_chat_and_stream(make_any_client: Callable[..., Client]) -> None:
+    client = make_any_client()
+    response = client.chat(model=MODEL, messages=HI, tools=[WEATHER_TOOL], tool_choice="required")
+    assert response.finish_reason == "tool_calls"
+    assert [(call.name, call.arguments) for call in response.tool_calls] == [("get_weather", "{}")]
+    assert response.tool_calls[0].id
+    with client.chat_stream(model=MODEL, messages=HI, tools=[WEATHER_TOOL], tool_choice="required") as stream:
+        events = list(stream)
+    ends = [event for event in events if event.type == "tool-call-end"]
+    assert [(event.name, event.arguments) for event in ends] == [("get_weather", "{}")]
+    assert events[-1].finish_reason == "tool_calls"
+
+
 def test_embed_returns_one_float_vector_per_input(make_any_client: Callable[..., Client]) -> None:
     response = make_any_client().embed(model="openai/text-embedding-3-small", input=["a", "b"])
     assert len(response.embeddings) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -85,3 +86,20 @@ def test_interpreter_exit_shuts_the_engine_down(mock_url: Callable[..., str]) ->
     pid = int(finished.stdout.split()[0])
     # Shut down and reaped before the interpreter ended, not left to notice its closed stdin later.
     assert not Path(f"/proc/{pid}").exists()
+
+
+@pytest.mark.parametrize("level", [None, "info"])
+def test_the_engine_logs_warnings_only_unless_asked_for_more(mock_url: Callable[..., str], level: str | None) -> None:
+    script = (
+        "from liter_llm import Client\n"
+        f"with Client(engine={ENGINE!r}) as client:\n"
+        f"    print(client.chat(model={MODEL!r}, messages=[{{'role': 'user', 'content': 'Hi'}}]).text)\n"
+    )
+    env = {**os.environ, "OPENAI_BASE_URL": mock_url()}
+    env.pop("LITER_LLM_LOG_LEVEL", None)
+    if level is not None:
+        env["LITER_LLM_LOG_LEVEL"] = level
+    finished = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=30)
+    assert finished.returncode == 0, finished.stderr
+    # A library stays quiet on the program's stderr: the engine's per-request info lines only on request.
+    assert ('"msg":"request"' in finished.stderr) == (level == "info"), finished.stderr

@@ -29,6 +29,9 @@ class EngineSupervisor:
         self._config = os.fspath(config) if config is not None else None
         self._engine_argument = engine
         self._env = {**os.environ, **(env or {})}
+        # The engine shares this program's stderr: as a library it keeps to warnings and errors there,
+        # unless the user asks for its per-request lines (LITER_LLM_LOG_LEVEL=info).
+        self._env.setdefault("LITER_LLM_LOG_LEVEL", "warn")
         self._lock = threading.Lock()
         self.process: EngineProcess | None = None
 
