@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .call_frames import StreamOutcome, StreamProgress
 from .errors import LiterLLMError
-from .results import Attempt, StreamEvent, parse_attempts, parse_stream_event
+from .results import StreamEvent
 
 if TYPE_CHECKING:
-    from .engine_process import EngineProcess
+    from .transport import Call
 
-class ChatStream:
-    """Iterate for events; leaving the ``with`` block (or ``close()``) before the end cancels the call upstream."""
 
-    def __init__(self, engine: EngineProcess, call_id: int) -> None:
-        self._engine = engine
-        self._call_id = call_id
-        self._done = False
-        self.request_id: str | None = None
-        self.attempts: list[Attempt] = []
+class ChatStream(StreamOutcome):
+    """Iterate for events; leaving the ``with`` block (or ``close()``) before the end cancels the call upstream.
+
+    ``attempts`` and ``request_id`` are set once the stream ended normally."""
+
+    def __init__(self, call: Call) -> None:
+        self._call = call
+        self._progress = StreamProgress()
 
     def __enter__(self) -> ChatStream:
         return self
@@ -31,26 +32,26 @@ class ChatStream:
         self.close()
 
     def __iter__(self) -> Iterator[StreamEvent]:
-        while not self._done:
+        while not self._progress.done:
             try:
-                frame = self._engine.next_frame(self._call_id)
+                event = self._progress.take(self._call.next_frame())
             except LiterLLMError:
-                self._done = True
+                self._progress.done = True
                 raise
             except BaseException:
                 # Ctrl-C while waiting: cancel upstream, then let KeyboardInterrupt through.
                 self.close()
                 raise
-            if frame.get("type") == "event":
-                yield parse_stream_event(frame.get("event") or {})
-                continue
-            self._done = True
-            result: dict[str, Any] = frame.get("result") or {}
-            self.request_id = result.get("requestId")
-            self.attempts = parse_attempts(result)
+            if event is not None:
+                try:
+                    yield event
+                except GeneratorExit:
+                    # The loop was left (break, or the iterator dropped) without the with block: still cancel.
+                    self.close()
+                    raise
 
     def close(self) -> None:
-        if self._done:
+        if self._progress.done:
             return
-        self._done = True
-        self._engine.abandon(self._call_id)
+        self._progress.done = True
+        self._call.cancel()

@@ -1,39 +1,50 @@
-"""``Client``: the engine as a lazily started child process, shared safely by many threads."""
+"""``Client``: the engine as a lazily started child process, or a gateway over HTTP; safe to share across threads."""
 
 from __future__ import annotations
 
 import atexit
 import os
-import threading
 import weakref
 from collections.abc import Sequence
 from types import TracebackType
 from typing import Any
 
+from .call_frames import result_of
+from .call_params import call_options, chat_params, embed_params
 from .chat_stream import ChatStream
-from .engine_process import EngineProcess
-from .find_engine import find_engine
-from .results import ChatResponse, EmbedResponse, ModelInfo, parse_chat_response, parse_embed_response, parse_models
-from .wire_names import to_wire
-
-_INITIALIZE_TIMEOUT_SECONDS = 30.0
+from .results import (
+    ChatResponse,
+    EmbedResponse,
+    EngineStats,
+    ModelInfo,
+    parse_chat_response,
+    parse_embed_response,
+    parse_models,
+    parse_stats,
+)
+from .stdio_transport import EngineSupervisor, StdioTransport
+from .transport import Transport
 
 
 class Client:
-    """The engine over stdio. ``env`` is added to this process's environment for the engine."""
+    """The engine over stdio (``config``, ``engine``, ``env``), or a gateway over HTTP (``base_url``, ``api_key``).
+
+    Over stdio, ``env`` is added to this process's environment for the engine; without ``config`` the
+    engine configures itself from the environment (OPENAI_API_KEY, ANTHROPIC_API_KEY, ...) as the CLI
+    does. Over HTTP the calls go to the gateway's ``/v1/engine`` endpoints, which run them on the
+    gateway's engine: the same results, stream events and exceptions as over stdio.
+    """
 
     def __init__(
         self,
         config: str | os.PathLike[str] | None = None,
         engine: str | Sequence[str] | None = None,
         env: dict[str, str] | None = None,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
     ) -> None:
-        self._config = os.fspath(config) if config is not None else None
-        self._engine_argument = engine
-        self._env = {**os.environ, **(env or {})}
-        self._lock = threading.Lock()
-        self._process: EngineProcess | None = None
-        self._closed = False
+        self._transport: Transport = open_transport(config, engine, env, base_url, api_key)
         # Interpreter exit shuts the engine down; the weak reference lets an unused client be collected.
         self._atexit = weakref.WeakMethod(self.close)
         atexit.register(_close_at_exit, self._atexit)
@@ -56,11 +67,13 @@ class Client:
         tools: Sequence[dict[str, Any]] | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        request_id: str | None = None,
         **settings: Any,
     ) -> ChatResponse:
-        """``settings`` takes the other ChatRequest fields in snake_case (top_p, stop, tool_choice, ...)."""
-        params = _chat_params(model, messages, max_tokens, temperature, tools, settings)
-        return parse_chat_response(self._call("chat", params, _options(timeout, max_retries)))
+        """``settings`` takes the other ChatRequest fields in snake_case (top_p, stop, tool_choice, ...).
+        ``timeout`` (seconds) bounds the whole call, retries and fallbacks included."""
+        params = chat_params(model, messages, max_tokens, temperature, tools, settings)
+        return parse_chat_response(self._call("chat", params, call_options(timeout, max_retries, request_id)))
 
     def chat_stream(
         self,
@@ -72,11 +85,11 @@ class Client:
         tools: Sequence[dict[str, Any]] | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        request_id: str | None = None,
         **settings: Any,
     ) -> ChatStream:
-        params = _chat_params(model, messages, max_tokens, temperature, tools, settings)
-        engine = self._running_engine()
-        return ChatStream(engine, engine.start("chat.stream", params, _options(timeout, max_retries)))
+        params = chat_params(model, messages, max_tokens, temperature, tools, settings)
+        return ChatStream(self._transport.start("chat.stream", params, call_options(timeout, max_retries, request_id)))
 
     def embed(
         self,
@@ -85,76 +98,75 @@ class Client:
         input: str | Sequence[str],  # noqa: A002 - the canonical field name
         timeout: float | None = None,
         max_retries: int | None = None,
+        request_id: str | None = None,
+        **settings: Any,
     ) -> EmbedResponse:
-        params = {"model": model, "input": input if isinstance(input, str) else list(input)}
-        return parse_embed_response(self._call("embed", params, _options(timeout, max_retries)))
+        params = embed_params(model, input, settings)
+        return parse_embed_response(self._call("embed", params, call_options(timeout, max_retries, request_id)))
 
     def models(self) -> list[ModelInfo]:
         return parse_models(self._call("models", None, None))
 
+    def stats(self) -> EngineStats:
+        """Each provider's calls in flight, calls queued for a permit, and its concurrency limit."""
+        return parse_stats(self._call("stats", None, None))
+
     def close(self) -> None:
-        """Shuts the engine down (calls in flight drain first). The client can start a new one later."""
-        with self._lock:
-            process, self._process = self._process, None
-        if process is not None:
-            process.close()
+        """Shuts the engine down (calls in flight drain first), or closes the idle HTTP connections.
+        The client can still be used: a later call starts a new engine (or connection)."""
+        self._transport.close()
 
     def _call(self, method: str, params: dict[str, Any] | None, options: dict[str, Any] | None) -> dict[str, Any]:
-        engine = self._running_engine()
-        call_id = engine.start(method, params, options)
+        call = self._transport.start(method, params, options)
         try:
-            return engine.wait(call_id)
-        except KeyboardInterrupt:
+            frame = call.next_frame()
+        except BaseException:
             # Ctrl-C: the call is aborted upstream too, then KeyboardInterrupt goes on as usual.
-            engine.abandon(call_id)
+            call.cancel()
             raise
-
-    def _running_engine(self) -> EngineProcess:
-        with self._lock:
-            if self._process is not None and self._process.alive:
-                return self._process
-            if self._process is not None:
-                # It died: reap it; the next engine starts fresh.
-                self._process.close(timeout=1.0)
-            command = [*find_engine(self._engine_argument, self._env), "engine", "--stdio"]
-            if self._config is not None:
-                command += ["--config", self._config]
-            process = EngineProcess(command, self._env)
-            try:
-                process.initialize(_INITIALIZE_TIMEOUT_SECONDS)
-            except BaseException:
-                process.close(timeout=1.0)
-                raise
-            self._process = process
-            return process
+        return result_of(frame)
 
 
-def _chat_params(
-    model: str,
-    messages: Sequence[dict[str, Any]],
-    max_tokens: int | None,
-    temperature: float | None,
-    tools: Sequence[dict[str, Any]] | None,
-    settings: dict[str, Any],
-) -> dict[str, Any]:
-    params: dict[str, Any] = {"model": model, "messages": list(messages), **settings}
-    if max_tokens is not None:
-        params["max_tokens"] = max_tokens
-    if temperature is not None:
-        params["temperature"] = temperature
-    if tools is not None:
-        params["tools"] = list(tools)
-    return to_wire(params)
+def open_transport(
+    config: str | os.PathLike[str] | None,
+    engine: str | Sequence[str] | None,
+    env: dict[str, str] | None,
+    base_url: str | None,
+    api_key: str | None,
+) -> Transport:
+    if not check_mode(config, engine, env, base_url, api_key):
+        return StdioTransport(EngineSupervisor(config, engine, env))
+    # Imported here: a program that only runs the engine over stdio does not pay for http.client.
+    from .http_transport import HTTPTransport
+
+    assert base_url is not None
+    return HTTPTransport(base_url, api_key)
 
 
-def _options(timeout: float | None, max_retries: int | None) -> dict[str, Any] | None:
-    """The call's options: ``timeout`` in seconds bounds the whole call, retries and fallbacks included."""
-    options: dict[str, Any] = {}
-    if timeout is not None:
-        options["timeoutMs"] = round(timeout * 1000)
-    if max_retries is not None:
-        options["maxRetries"] = max_retries
-    return options or None
+def check_mode(
+    config: str | os.PathLike[str] | None,
+    engine: str | Sequence[str] | None,
+    env: dict[str, str] | None,
+    base_url: str | None,
+    api_key: str | None,
+) -> bool:
+    """True for HTTP mode (``base_url``), False for stdio; arguments of both modes at once are an error."""
+    from .errors import InvalidRequestError
+
+    if base_url is None:
+        if api_key is not None:
+            raise InvalidRequestError(
+                "Client: api_key is for a gateway; pass base_url too (without base_url the client runs the engine itself)",
+                param="api_key",
+            )
+        return False
+    for name, value in (("config", config), ("engine", engine), ("env", env)):
+        if value is not None:
+            raise InvalidRequestError(
+                f"Client: {name} configures an engine run over stdio and cannot be combined with base_url (a gateway)",
+                param=name,
+            )
+    return True
 
 
 def _close_at_exit(reference: weakref.WeakMethod[Any]) -> None:

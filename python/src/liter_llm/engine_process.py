@@ -6,10 +6,11 @@ import logging
 import queue
 import subprocess
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from .errors import InternalError, LiterLLMError, error_from_frame
+from .call_frames import result_of
+from .errors import InternalError, LiterLLMError
 from .find_engine import HOW_TO_GET_ONE
 from .frames import encode_frame, read_frame
 
@@ -18,8 +19,11 @@ _log = logging.getLogger("liter_llm")
 PROTOCOL_VERSION = "1.0.0"
 CLIENT_INFO = {"name": "liter-llm-python", "version": "0.1.0"}
 
-# What a call's queue receives: an engine frame, or the exception that ended the engine.
+# What a call receives: an engine frame, or the exception that ended the engine.
 Delivery = dict[str, Any] | LiterLLMError
+# Where a call's deliveries go: a queue for a thread, an asyncio queue for a coroutine. Called on
+# the reader thread, so it must not block.
+Deliver = Callable[[Delivery], None]
 
 
 class EngineProcess:
@@ -32,7 +36,7 @@ class EngineProcess:
             raise InternalError(f"could not start the liter-llm engine {command[0]!r}: {error}; {HOW_TO_GET_ONE}") from None
         self.pid = self._process.pid
         self._lock = threading.Lock()
-        self._calls: dict[int, queue.Queue[Delivery]] = {}
+        self._calls: dict[int, Deliver] = {}
         self._next_id = 1
         self._dead: LiterLLMError | None = None
         self._reader = threading.Thread(target=self._read, name=f"liter-llm-engine-{self.pid}", daemon=True)
@@ -43,7 +47,7 @@ class EngineProcess:
         return self._dead is None
 
     def initialize(self, timeout: float) -> dict[str, Any]:
-        result = self.wait(self.start("initialize", {"protocolVersion": PROTOCOL_VERSION, "client": CLIENT_INFO}), timeout)
+        result = self._request("initialize", {"protocolVersion": PROTOCOL_VERSION, "client": CLIENT_INFO}, timeout)
         major = str(result.get("protocolVersion", "")).split(".")[0]
         if major != PROTOCOL_VERSION.split(".")[0]:
             raise InternalError(
@@ -52,65 +56,47 @@ class EngineProcess:
             )
         return result
 
-    def start(self, method: str, params: dict[str, Any] | None = None, options: dict[str, Any] | None = None) -> int:
-        """Sends a call and returns its id; its frames arrive through ``next_frame``."""
+    def send(
+        self, method: str, params: dict[str, Any] | None, options: dict[str, Any] | None, deliver: Deliver | None
+    ) -> int:
+        """Sends a call and returns its id. Its frames go to ``deliver`` in order; after its final frame
+        (result or error) the call is forgotten, before that frame is delivered. Without ``deliver``
+        the answer is dropped (its id is still unique, so it never reaches another call)."""
         with self._lock:
             if self._dead is not None:
                 raise self._dead
             call_id = self._next_id
             self._next_id += 1
-            self._calls[call_id] = queue.Queue()
+            if deliver is not None:
+                self._calls[call_id] = deliver
             frame: dict[str, Any] = {"id": call_id, "method": method}
             if params is not None:
                 frame["params"] = params
             if options:
                 frame["options"] = options
-            self._write(encode_frame(frame))
+            try:
+                self._write(encode_frame(frame))
+            except LiterLLMError:
+                self._calls.pop(call_id, None)
+                raise
         return call_id
 
-    def next_frame(self, call_id: int, timeout: float | None = None) -> dict[str, Any]:
-        """The call's next frame; an error frame is raised, and a final frame forgets the call."""
-        try:
-            delivery = self._calls[call_id].get(timeout=timeout)
-        except queue.Empty:
-            raise InternalError(f"the engine did not answer call {call_id} within {timeout} s") from None
-        if isinstance(delivery, LiterLLMError):
-            self._forget(call_id)
-            raise delivery
-        if delivery.get("type") != "event":
-            self._forget(call_id)
-        if delivery.get("type") == "error":
-            raise error_from_frame(delivery.get("error") or {})
-        return delivery
-
-    def wait(self, call_id: int, timeout: float | None = None) -> dict[str, Any]:
-        """The result of a call that sends no events."""
-        frame = self.next_frame(call_id, timeout)
-        result = frame.get("result")
-        return result if isinstance(result, dict) else {}
-
-    def abandon(self, call_id: int, timeout: float = 10.0) -> None:
-        """Cancels a call nobody will read any more (a stream left early, Ctrl-C) and drains it to its
-        final frame, so the engine has aborted it upstream and freed its permit when this returns."""
-        if call_id not in self._calls:
-            return
-        if self._dead is None:
+    def cancel(self, call_id: int) -> None:
+        """Asks the engine to abort a call (upstream too); the call still ends with its own final frame."""
+        with self._lock:
+            pending = call_id in self._calls and self._dead is None
+        if pending:
             try:
                 # Nobody waits for the cancel's own answer.
-                self._forget(self.start("cancel", {"id": call_id}))
+                self.send("cancel", {"id": call_id}, None, None)
             except LiterLLMError:
                 pass
-        try:
-            while self.next_frame(call_id, timeout).get("type") == "event":
-                pass
-        except LiterLLMError:
-            pass
 
     def close(self, timeout: float = 5.0) -> None:
         """Shutdown (drains calls in flight), then the end of stdin, then terminate and kill if need be."""
         if self._dead is None:
             try:
-                self.wait(self.start("shutdown"), timeout)
+                self._request("shutdown", None, timeout)
             except LiterLLMError:
                 pass
         try:
@@ -131,6 +117,18 @@ class EngineProcess:
         if self._process.stdout:
             self._process.stdout.close()
 
+    def _request(self, method: str, params: dict[str, Any] | None, timeout: float) -> dict[str, Any]:
+        """A call of the engine's own (initialize, shutdown), answered by one frame."""
+        answers: queue.Queue[Delivery] = queue.Queue()
+        self.send(method, params, None, answers.put)
+        try:
+            delivery = answers.get(timeout=timeout)
+        except queue.Empty:
+            raise InternalError(f"the liter-llm engine (pid {self.pid}) did not answer {method} within {timeout} s") from None
+        if isinstance(delivery, LiterLLMError):
+            raise delivery
+        return result_of(delivery)
+
     def _write(self, data: bytes) -> None:
         # Called with the lock held, so frames from many threads never interleave.
         stdin = self._process.stdin
@@ -140,10 +138,6 @@ class EngineProcess:
             stdin.flush()
         except (OSError, ValueError) as error:
             raise InternalError(f"the liter-llm engine (pid {self.pid}) is not reading its input: {error}") from None
-
-    def _forget(self, call_id: int) -> None:
-        with self._lock:
-            self._calls.pop(call_id, None)
 
     def _read(self) -> None:
         stdout = self._process.stdout
@@ -155,10 +149,16 @@ class EngineProcess:
                 if frame is None:
                     break
                 call_id = frame.get("id")
+                final = frame.get("type") != "event"
                 with self._lock:
-                    target = self._calls.get(call_id) if isinstance(call_id, int) else None
+                    if not isinstance(call_id, int):
+                        target = None
+                    elif final:
+                        target = self._calls.pop(call_id, None)
+                    else:
+                        target = self._calls.get(call_id)
                 if target is not None:
-                    target.put(frame)
+                    target(frame)
                 elif frame.get("type") == "error":
                     # id null: a frame the engine could not read, which means a bug in this binding.
                     _log.warning("the liter-llm engine rejected a frame: %s", frame.get("error"))
@@ -172,5 +172,6 @@ class EngineProcess:
         with self._lock:
             self._dead = dead
             waiting = list(self._calls.values())
+            self._calls.clear()
         for target in waiting:
-            target.put(dead)
+            target(dead)

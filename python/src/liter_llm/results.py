@@ -128,3 +128,23 @@ def parse_embed_response(result: dict[str, Any]) -> EmbedResponse:
 
 def parse_models(result: dict[str, Any]) -> list[ModelInfo]:
     return [_build(ModelInfo, model) for model in from_wire(result).get("models") or []]
+
+
+@dataclass(frozen=True)
+class ProviderStats:
+    """One provider's load: calls running upstream, calls waiting for a permit, and the permit count."""
+
+    name: str
+    in_flight: int = 0
+    queued: int = 0
+    max_concurrency: int = 0
+
+
+@dataclass(frozen=True)
+class EngineStats:
+    providers: list[ProviderStats] = field(default_factory=list)
+
+
+def parse_stats(result: dict[str, Any]) -> EngineStats:
+    providers = from_wire(result).get("providers") or []
+    return EngineStats(providers=[_build(ProviderStats, provider) for provider in providers])
