@@ -58,46 +58,48 @@ func TestAnEngineThatDiesFailsTheCallsInFlightAndTheNextCallRestartsIt(t *testin
 }
 
 func TestManyGoroutinesShareOneClient(t *testing.T) {
-	client := mockClient(t)
-	ctx := withTimeout(t, 60*time.Second)
-	const goroutines = 32
-	var wait sync.WaitGroup
-	failures := make(chan string, goroutines*2)
-	for i := 0; i < goroutines; i++ {
-		wait.Add(1)
-		go func(i int) {
-			defer wait.Done()
-			prompt := "call " + strings.Repeat("x", i)
-			if i%2 == 0 {
-				response, err := client.Chat(ctx, ChatRequest{Model: testModel, Messages: []Message{UserMessage(prompt)}})
-				if err != nil || response.Text != "Echo: "+prompt {
-					failures <- "chat " + prompt + ": " + describe(response, err)
+	forEachMode(t, func(t *testing.T, connect connector) {
+		client := connect(t, providerConfig(startMockProvider(t)))
+		ctx := withTimeout(t, 60*time.Second)
+		const goroutines = 32
+		var wait sync.WaitGroup
+		failures := make(chan string, goroutines*2)
+		for i := 0; i < goroutines; i++ {
+			wait.Add(1)
+			go func(i int) {
+				defer wait.Done()
+				prompt := "call " + strings.Repeat("x", i)
+				if i%2 == 0 {
+					response, err := client.Chat(ctx, ChatRequest{Model: testModel, Messages: []Message{UserMessage(prompt)}})
+					if err != nil || response.Text != "Echo: "+prompt {
+						failures <- "chat " + prompt + ": " + describe(response, err)
+					}
+					return
 				}
-				return
-			}
-			stream, err := client.ChatStream(ctx, ChatRequest{Model: testModel, Messages: []Message{UserMessage(prompt)}})
-			if err != nil {
-				failures <- err.Error()
-				return
-			}
-			defer stream.Close()
-			var text strings.Builder
-			for stream.Next() {
-				text.WriteString(stream.Current().Text)
-			}
-			if stream.Err() != nil || text.String() != "Echo: "+prompt {
-				failures <- "stream " + prompt + ": got " + text.String()
-			}
-		}(i)
-	}
-	wait.Wait()
-	close(failures)
-	for failure := range failures {
-		t.Error(failure)
-	}
-	if engines := childEngines(t); len(engines) != 1 {
-		t.Errorf("%d engines for one client: %v", len(engines), engines)
-	}
+				stream, err := client.ChatStream(ctx, ChatRequest{Model: testModel, Messages: []Message{UserMessage(prompt)}})
+				if err != nil {
+					failures <- err.Error()
+					return
+				}
+				defer stream.Close()
+				var text strings.Builder
+				for stream.Next() {
+					text.WriteString(stream.Current().Text)
+				}
+				if stream.Err() != nil || text.String() != "Echo: "+prompt {
+					failures <- "stream " + prompt + ": got " + text.String()
+				}
+			}(i)
+		}
+		wait.Wait()
+		close(failures)
+		for failure := range failures {
+			t.Error(failure)
+		}
+		if engines := childEngines(t); enginePID(client) != 0 && len(engines) != 1 {
+			t.Errorf("%d engines for one client: %v", len(engines), engines)
+		}
+	})
 }
 
 func describe(response *ChatResponse, err error) string {

@@ -268,3 +268,40 @@ func withTimeout(t testing.TB, timeout time.Duration) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// gatewayKey is the key the tests' gateways require (server.api_keys).
+const gatewayKey = "sk-gateway-test"
+
+// connector makes a client whose engine runs on the config text: embedded, or a gateway's.
+type connector func(t *testing.T, config string) *Client
+
+// forEachMode runs test once over stdio and once against a gateway over HTTP: the same calls
+// must give the same results and errors both ways.
+func forEachMode(t *testing.T, test func(t *testing.T, connect connector)) {
+	t.Run("stdio", func(t *testing.T) { test(t, connectStdio) })
+	t.Run("http", func(t *testing.T) { test(t, connectHTTP) })
+}
+
+func connectStdio(t *testing.T, config string) *Client {
+	return newEngineClient(t, WithConfigFile(writeConfig(t, config)))
+}
+
+func connectHTTP(t *testing.T, config string) *Client {
+	t.Helper()
+	baseURL := startGateway(t, writeConfig(t, config+"server:\n  api_keys: [ "+gatewayKey+" ]\n"))
+	client, err := New(context.Background(), WithBaseURL(baseURL), WithAPIKey(gatewayKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	return client
+}
+
+// providerConfig is a config whose openai provider is at baseURL, with extra provider settings.
+func providerConfig(baseURL string, settings ...string) string {
+	text := "providers:\n  openai:\n    base_url: " + baseURL + "\n    api_key: sk-test\n"
+	for _, setting := range settings {
+		text += "    " + setting + "\n"
+	}
+	return text
+}

@@ -60,21 +60,15 @@ func (t *httpTransport) call(ctx context.Context, method string, params any, opt
 	return nil, gatewayError(response, body)
 }
 
+// stream sends the request in the background and returns at once, as over stdio: the answer's
+// status, and any error before the first event, arrive through the stream's first Next.
 func (t *httpTransport) stream(ctx context.Context, params any, options *wireOptions) (frameSource, error) {
-	response, err := t.send(ctx, "chat.stream", params, options)
-	if err != nil {
-		return nil, err
+	if ctx.Err() != nil {
+		return nil, contextError(ctx)
 	}
-	if response.StatusCode != http.StatusOK || !strings.HasPrefix(response.Header.Get("content-type"), "text/event-stream") {
-		defer response.Body.Close()
-		body, _ := io.ReadAll(io.LimitReader(response.Body, maxHTTPBodyBytes))
-		var frame engineFrame
-		if json.Unmarshal(body, &frame) == nil && frame.Type == frameError && frame.Error != nil {
-			return nil, withRetryAfterHeader(frame.Error.toError(), response.Header)
-		}
-		return nil, gatewayError(response, body)
-	}
-	return &httpStream{ctx: ctx, transport: t, body: response.Body, reader: bufio.NewReaderSize(response.Body, 64<<10)}, nil
+	stream := &httpStream{ctx: ctx, transport: t, responded: make(chan struct{})}
+	go stream.open(params, options)
+	return stream, nil
 }
 
 func (t *httpTransport) close() error {
@@ -143,13 +137,42 @@ func unwrapURLError(err error) error {
 type httpStream struct {
 	ctx       context.Context
 	transport *httpTransport
+
+	// responded is closed once the answer's head has arrived (body, reader) or the request failed (failed).
+	responded chan struct{}
 	body      io.ReadCloser
 	reader    *bufio.Reader
+	failed    error
 
 	closeOnce sync.Once
 }
 
+func (s *httpStream) open(params any, options *wireOptions) {
+	defer close(s.responded)
+	response, err := s.transport.send(s.ctx, "chat.stream", params, options)
+	if err != nil {
+		s.failed = err
+		return
+	}
+	if response.StatusCode == http.StatusOK && strings.HasPrefix(response.Header.Get("content-type"), "text/event-stream") {
+		s.body, s.reader = response.Body, bufio.NewReaderSize(response.Body, 64<<10)
+		return
+	}
+	defer response.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(response.Body, maxHTTPBodyBytes))
+	var frame engineFrame
+	if json.Unmarshal(body, &frame) == nil && frame.Type == frameError && frame.Error != nil {
+		s.failed = withRetryAfterHeader(frame.Error.toError(), response.Header)
+		return
+	}
+	s.failed = gatewayError(response, body)
+}
+
 func (s *httpStream) next(context.Context) (*engineFrame, error) {
+	<-s.responded
+	if s.failed != nil {
+		return nil, s.failed
+	}
 	data, err := s.readEvent()
 	if err != nil {
 		s.release()
@@ -206,7 +229,18 @@ func (s *httpStream) readEvent() ([]byte, error) {
 	}
 }
 
-func (s *httpStream) release() { s.closeOnce.Do(func() { s.body.Close() }) }
+func (s *httpStream) release() {
+	s.closeOnce.Do(func() {
+		if s.body != nil {
+			s.body.Close()
+		}
+	})
+}
 
-// abandon closes the connection: the gateway aborts the call upstream and frees its permit.
-func (s *httpStream) abandon(bool) { s.release() }
+// abandon closes the connection: the gateway aborts the call upstream and frees its permit. The
+// stream's context has ended by then (Close, or the caller's), so a request still waiting for
+// its answer's head gives up at once.
+func (s *httpStream) abandon(bool) {
+	<-s.responded
+	s.release()
+}
