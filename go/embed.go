@@ -2,7 +2,8 @@ package literllm
 
 import "encoding/json"
 
-// EmbedRequest asks for one embedding per input text, in input order.
+// EmbedRequest asks for one embedding per input text, in input order. Its JSON is the canonical
+// EmbedRequest and round-trips: a request read from JSON whose input was one string sends one string.
 type EmbedRequest struct {
 	Model string
 	Input []string
@@ -12,6 +13,9 @@ type EmbedRequest struct {
 	ProviderOptions map[string]map[string]any
 
 	CallOptions
+
+	// inputIsText: the request was read from JSON whose input was one string, not a list.
+	inputIsText bool
 }
 
 type wireEmbedRequest struct {
@@ -24,9 +28,11 @@ type wireEmbedRequest struct {
 
 // MarshalJSON writes the canonical EmbedRequest (input always a list).
 func (r EmbedRequest) MarshalJSON() ([]byte, error) {
-	input := r.Input
-	if input == nil {
+	var input any = r.Input
+	if r.Input == nil {
 		input = []string{}
+	} else if r.inputIsText && len(r.Input) == 1 {
+		input = r.Input[0]
 	}
 	raw, err := json.Marshal(input)
 	if err != nil {
@@ -47,7 +53,7 @@ func (r *EmbedRequest) UnmarshalJSON(data []byte) error {
 		if err := json.Unmarshal(wire.Input, &one); err != nil {
 			return err
 		}
-		r.Input = []string{one}
+		r.Input, r.inputIsText = []string{one}, true
 		return nil
 	}
 	if len(wire.Input) > 0 {
@@ -64,6 +70,7 @@ type EmbedResponse struct {
 	Usage      EmbedUsage  `json:"usage"`
 	Warnings   []Warning   `json:"warnings"`
 	RequestID  string      `json:"requestId,omitempty"`
+	Attempts   []Attempt   `json:"attempts,omitempty"`
 }
 
 // EmbedUsage counts the input's tokens.

@@ -28,6 +28,8 @@ type Error struct {
 	Retryable bool
 	// RetryAfter is how long the provider (or the engine's limits) asked to wait; 0 when unknown.
 	RetryAfter time.Duration
+	// HasRetryAfter says whether a wait was named at all: with it, a RetryAfter of 0 means "retry now".
+	HasRetryAfter bool
 	// Param names the field at fault for CodeInvalidRequest, e.g. "params.messages[0].role".
 	Param string
 
@@ -120,8 +122,8 @@ func (p *protocolError) toError() *Error {
 	if err.Message == "" {
 		err.Message = "the engine reported an error without a message"
 	}
-	if p.RetryAfterMs != nil && *p.RetryAfterMs > 0 {
-		err.RetryAfter = time.Duration(*p.RetryAfterMs * float64(time.Millisecond))
+	if p.RetryAfterMs != nil && *p.RetryAfterMs >= 0 {
+		err.RetryAfter, err.HasRetryAfter = time.Duration(*p.RetryAfterMs*float64(time.Millisecond)), true
 	}
 	return err
 }

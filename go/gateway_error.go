@@ -36,8 +36,8 @@ func gatewayError(response *http.Response, body []byte) error {
 		} else {
 			err.Retryable = retryableStatus(response.StatusCode)
 		}
-		if fields.RetryAfterMs != nil && *fields.RetryAfterMs > 0 {
-			err.RetryAfter = time.Duration(*fields.RetryAfterMs * float64(time.Millisecond))
+		if fields.RetryAfterMs != nil && *fields.RetryAfterMs >= 0 {
+			err.RetryAfter, err.HasRetryAfter = time.Duration(*fields.RetryAfterMs*float64(time.Millisecond)), true
 		}
 	} else {
 		err.Retryable = retryableStatus(response.StatusCode)
@@ -50,11 +50,11 @@ func gatewayError(response *http.Response, body []byte) error {
 
 // withRetryAfterHeader fills RetryAfter from the `retry-after` header (whole seconds) when the body had no wait.
 func withRetryAfterHeader(err *Error, header http.Header) *Error {
-	if err.RetryAfter > 0 {
+	if err.HasRetryAfter {
 		return err
 	}
-	if seconds, parseErr := strconv.ParseFloat(strings.TrimSpace(header.Get("retry-after")), 64); parseErr == nil && seconds > 0 {
-		err.RetryAfter = time.Duration(seconds * float64(time.Second))
+	if seconds, parseErr := strconv.ParseFloat(strings.TrimSpace(header.Get("retry-after")), 64); parseErr == nil && seconds >= 0 {
+		err.RetryAfter, err.HasRetryAfter = time.Duration(seconds*float64(time.Second)), true
 	}
 	return err
 }
