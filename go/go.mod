@@ -1,0 +1,3 @@
+module github.com/liter-llm/liter-llm/go
+
+go 1.22
