@@ -340,6 +340,7 @@ async function main() {
   }
   mkdirSync(RESULTS_DIR, { recursive: true });
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'liter-llm-bench-bindings-'));
+  temporaryDirs.push(workDir);
   const venvs = preparePython();
   const upstream = await startMockUpstream();
   const configFile = writeEngineConfig(workDir, upstream.port);
@@ -374,7 +375,6 @@ async function main() {
     startup,
   };
   writeFileSync(path.join(RESULTS_DIR, 'bindings-latest.json'), `${JSON.stringify(recorded, null, 2)}\n`);
-  rmSync(workDir, { recursive: true, force: true });
   finish(recorded);
 }
 
@@ -392,10 +392,13 @@ function finish(recorded) {
   }
 }
 
-// Nothing started here may outlive this process: an error, Ctrl-C or a closed pipe stops it all.
+// Nothing started here may outlive this process: an error, Ctrl-C or a closed pipe stops it all,
+// and the work directory (configs, logs) goes too.
+const temporaryDirs = [];
 function stopEverything() {
   killAllBenchWorkers();
   killAllStarted();
+  for (const directory of temporaryDirs) rmSync(directory, { recursive: true, force: true });
 }
 process.on('exit', stopEverything);
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {

@@ -50,14 +50,20 @@ export async function startBenchWorker(name, command, args, { env, cwd, stderrFi
 
 /**
  * One closed-loop run at `concurrency` for `durationMs`: the worker's answer plus `cpuMicros`, the
- * CPU the worker and its descendants spent meanwhile.
+ * CPU the worker and its descendants spent meanwhile, and `childCPUMicros`, the descendants' share
+ * (a stdio binding's engine).
  */
 export async function runBenchWorker(worker, concurrency, durationMs) {
   const before = readTreeCPU(worker);
   worker.child.stdin.write(`${JSON.stringify({ op: 'run', concurrency, durationMs })}\n`);
   const answer = JSON.parse(await nextLine(worker, durationMs + 60_000));
   const after = readTreeCPU(worker);
-  return { ...answer, cpuMicros: before !== null && after !== null ? after - before : null };
+  const known = before !== null && after !== null;
+  return {
+    ...answer,
+    cpuMicros: known ? after.total - before.total : null,
+    childCPUMicros: known ? after.children - before.children : null,
+  };
 }
 
 /** Closes the worker's stdin (it closes its client and exits), then SIGKILLs whatever is left. */
@@ -111,10 +117,11 @@ function failWaiters(worker, error) {
 
 function readTreeCPU(worker) {
   collectDescendants(worker);
-  let total = readCPUMicros(worker.pid);
-  if (total === null) return null;
-  for (const pid of worker.descendants.keys()) total += readCPUMicros(pid) ?? 0;
-  return total;
+  const own = readCPUMicros(worker.pid);
+  if (own === null) return null;
+  let children = 0;
+  for (const pid of worker.descendants.keys()) children += readCPUMicros(pid) ?? 0;
+  return { total: own + children, children };
 }
 
 /**
