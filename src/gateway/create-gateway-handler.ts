@@ -5,12 +5,20 @@ import { AuthenticationError, isLiterLLMError, ProviderUnavailableError } from '
 import { checkHostHeader } from './check-host-header.js';
 import { createAPIKeyCheck, type APIKeyCheck } from './create-api-key-check.js';
 import { formatAnthropicError } from './format-anthropic-error.js';
+import { formatEngineError } from './format-engine-error.js';
 import { formatOpenAIError } from './format-openai-error.js';
 import { GatewayContext, type ErrorFormat } from './gateway-context.js';
 import { GatewayHTTPError } from './gateway-http-error.js';
 import type { GatewayRequest, GatewayResponse } from './gateway-http.js';
 import { handleChatCompletions } from './handle-chat-completions.js';
 import { handleEmbeddings } from './handle-embeddings.js';
+import {
+  handleEngineChat,
+  handleEngineChatStream,
+  handleEngineEmbed,
+  handleEngineModels,
+  handleEngineStats,
+} from './handle-engine-calls.js';
 import { handleMessages } from './handle-messages.js';
 import { LiveRequestList } from './live-request-list.js';
 import { handleListModels, handleRetrieveModel } from './handle-models.js';
@@ -78,6 +86,8 @@ interface Route {
 }
 
 const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+// An unknown path under it is still answered as the protocol's error frame (a binding's parser reads it).
+const ENGINE_PATH_PREFIX = '/v1/engine/';
 const MAX_REQUEST_ID_LENGTH = 200;
 const MAX_LOGGED_ERROR_LENGTH = 8 * 1024;
 const VALID_REQUEST_ID = /^[\x21-\x7e]+$/;
@@ -90,7 +100,8 @@ const DRAIN_CUT_MESSAGE =
  *
  * Every response carries `x-request-id` (the caller's, else a new UUID), which is also the engine
  * call's request id. Errors are answered in the endpoint's own format (Anthropic's for
- * /v1/messages, OpenAI's elsewhere) with the status from mapErrorToHTTP; nothing the caller sends
+ * /v1/messages, the stdio protocol's error frame for /v1/engine/*, OpenAI's elsewhere) with the
+ * status from mapErrorToHTTP; nothing the caller sends
  * can produce a 500.
  */
 export function createGatewayHandler(engine: Engine, options: GatewayHandlerOptions = {}): GatewayHandler {
@@ -139,6 +150,12 @@ export function createGatewayHandler(engine: Engine, options: GatewayHandlerOpti
     ['/v1/messages', api('POST', handleMessages, '/v1/messages', 'anthropic')],
     ['/v1/models', models],
     ['/models', models],
+    // The stdio protocol's calls over HTTP, for the bindings' HTTP mode (docs/protocol.md).
+    ['/v1/engine/chat', api('POST', handleEngineChat, '/v1/engine/chat', 'engine')],
+    ['/v1/engine/chat.stream', api('POST', handleEngineChatStream, '/v1/engine/chat.stream', 'engine')],
+    ['/v1/engine/embed', api('POST', handleEngineEmbed, '/v1/engine/embed', 'engine')],
+    ['/v1/engine/models', api('GET', handleEngineModels, '/v1/engine/models', 'engine')],
+    ['/v1/engine/stats', api('GET', handleEngineStats, '/v1/engine/stats', 'engine')],
     ['/healthz', probe(async (context) => context.sendJSON(200, '{"status":"ok"}'))],
     [
       '/readyz',
@@ -192,7 +209,7 @@ export function createGatewayHandler(engine: Engine, options: GatewayHandlerOpti
           status: 404,
           type: 'not_found_error',
           code: 'not_found',
-          message: `no route for ${method} ${path}; the gateway serves POST /v1/chat/completions, POST /v1/embeddings, POST /v1/messages, GET /v1/models, /healthz, /readyz and /metrics`,
+          message: `no route for ${method} ${path}; the gateway serves POST /v1/chat/completions, POST /v1/embeddings, POST /v1/messages, GET /v1/models, /v1/engine/{chat,chat.stream,embed,models,stats}, /healthz, /readyz and /metrics`,
           retryable: false,
         });
       }
@@ -222,7 +239,7 @@ export function createGatewayHandler(engine: Engine, options: GatewayHandlerOpti
       await run(context, pathParam);
     } catch (error) {
       try {
-        sendError(context, route?.format ?? 'openai', error);
+        sendError(context, route?.format ?? (path.startsWith(ENGINE_PATH_PREFIX) ? 'engine' : 'openai'), error);
       } catch (failure) {
         // Even the error could not be written (writeHead threw): close the connection rather than
         // reject, which the server would see as an unhandled rejection.
@@ -265,7 +282,12 @@ export function createGatewayHandler(engine: Engine, options: GatewayHandlerOpti
     const headers: Record<string, string> = { ...info.headers };
     if (info.retryAfterMs !== undefined) headers['retry-after'] = formatRetryAfterSeconds(info.retryAfterMs);
     if (info.closeConnection) headers['connection'] = 'close';
-    const body = format === 'anthropic' ? formatAnthropicError(info, context.requestId) : formatOpenAIError(info);
+    const body =
+      format === 'anthropic'
+        ? formatAnthropicError(info, context.requestId)
+        : format === 'engine'
+          ? formatEngineError(error)
+          : formatOpenAIError(info);
     context.sendJSON(info.status, body, headers);
   }
 

@@ -8,7 +8,10 @@ import { readJSONBody } from './read-json-body.js';
 import { toHeaderValue } from './to-header-value.js';
 import type { Warning } from '../spec/warning.js';
 
-export type ErrorFormat = 'openai' | 'anthropic';
+/** The error body an endpoint's clients understand: OpenAI's, Anthropic's, or the stdio protocol's error frame (/v1/engine/*). */
+export type ErrorFormat = 'openai' | 'anthropic' | 'engine';
+
+const HEADER_SAFE_REQUEST_ID = /^[\x21-\x7e]+$/;
 
 /** Everything one request's handler needs, created by the gateway handler per request. */
 export class GatewayContext {
@@ -32,7 +35,8 @@ export class GatewayContext {
     readonly engine: Engine,
     readonly request: GatewayRequest,
     readonly response: GatewayResponse,
-    readonly requestId: string,
+    /** The caller's x-request-id, else a new UUID; a /v1/engine call's `options.requestId` replaces it (applyCallOptions). */
+    public requestId: string,
     readonly maxBodyBytes: number,
     /** The gateway is draining: ask the client to close the connection after this response. */
     private closeConnection = false,
@@ -49,6 +53,23 @@ export class GatewayContext {
 
   readBody(): Promise<unknown> {
     return readJSONBody(this.request, this.maxBodyBytes);
+  }
+
+  /**
+   * Per-call options from the body (/v1/engine/*: the stdio protocol's CallOptions), over those the
+   * headers gave. A request id given there is the engine call's, as on stdio, and the response's
+   * x-request-id when it can be a header value.
+   */
+  applyCallOptions(options: Pick<RequestOptions, 'timeoutMs' | 'maxRetries' | 'requestId' | 'traceparent' | 'tracestate'>): void {
+    if (options.timeoutMs !== undefined) this.callOptions.timeoutMs = options.timeoutMs;
+    if (options.maxRetries !== undefined) this.callOptions.maxRetries = options.maxRetries;
+    if (options.traceparent !== undefined) this.callOptions.traceparent = options.traceparent;
+    if (options.tracestate !== undefined) this.callOptions.tracestate = options.tracestate;
+    if (options.requestId !== undefined) {
+      this.callOptions.requestId = options.requestId;
+      // The header only takes what the gateway accepts as an x-request-id (visible ASCII).
+      if (HEADER_SAFE_REQUEST_ID.test(options.requestId)) this.requestId = options.requestId;
+    }
   }
 
   /** True once the client went away before the response was complete. */

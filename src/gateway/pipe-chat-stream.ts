@@ -73,7 +73,7 @@ export async function pipeChatStream(options: PipeChatStreamOptions): Promise<St
   } catch (error) {
     if (closed) return DISCONNECTED;
     const info = mapErrorToHTTP(error);
-    response.end(encoder.error(info));
+    response.end(encoder.error(info, error));
     return { type: 'failed', errorStatus: info.status };
   } finally {
     response.off('close', onClose);

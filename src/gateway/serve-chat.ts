@@ -1,3 +1,4 @@
+import type { ChatStream } from '../engine/engine.js';
 import type { ChatRequest } from '../spec/chat-request.js';
 import type { ChatResponse } from '../spec/chat-response.js';
 import type { StreamEvent } from '../spec/stream-event.js';
@@ -10,8 +11,16 @@ import type { StreamEncoder } from './stream-encoder.js';
 export interface ChatWireFormat {
   /** The whole JSON answer for a non-streamed call. */
   toJSON(response: ChatResponse, requestId: string, requestedModel: string): unknown;
-  /** The SSE encoder for a streamed call, once its first event is known. */
-  createStreamEncoder(start: Extract<StreamEvent, { type: 'start' }>, requestedModel: string, requestId: string): StreamEncoder;
+  /**
+   * The SSE encoder for a streamed call, once its first event is known. `stream` is the engine's
+   * stream being served (its request id and attempts, for a format that reports them).
+   */
+  createStreamEncoder(
+    start: Extract<StreamEvent, { type: 'start' }>,
+    requestedModel: string,
+    requestId: string,
+    stream: ChatStream,
+  ): StreamEncoder;
 }
 
 /**
@@ -32,7 +41,8 @@ export async function serveChat(
     context.sendJSON(200, JSON.stringify(body), context.servedHeaders(response.provider, response.model, response.warnings));
     return;
   }
-  const { iterator, start } = await openEngineStream(context.engine.chatStream(request, context.callOptions));
+  const engineStream = context.engine.chatStream(request, context.callOptions);
+  const { iterator, start } = await openEngineStream(engineStream);
   // From here until pipeChatStream owns the iterator, anything that throws must return it: an
   // iterator left suspended holds its provider permit and its upstream request forever.
   let piped = false;
@@ -43,7 +53,7 @@ export async function serveChat(
       return;
     }
     // Built before the status line, so a failure here still gets an error status of its own.
-    const encoder = format.createStreamEncoder(start, request.model, context.requestId);
+    const encoder = format.createStreamEncoder(start, request.model, context.requestId, engineStream);
     context.startSSE(context.servedHeaders(start.provider, start.model, start.warnings));
     piped = true;
     const outcome = await pipeChatStream({ iterator, first: start, response: context.response, encoder, abort: context.abort });

@@ -7,6 +7,9 @@ export interface StreamEncoder {
   encode(event: StreamEvent): string;
   /** What ends a complete stream (`data: [DONE]`, or nothing). */
   end(): string;
-  /** An error event for a failure after the stream began (the status line is long gone). */
-  error(info: HTTPErrorInfo): string;
+  /**
+   * An error event for a failure after the stream began (the status line is long gone): `info` is
+   * the gateway's mapping of `error`, the value the engine threw.
+   */
+  error(info: HTTPErrorInfo, error: unknown): string;
 }

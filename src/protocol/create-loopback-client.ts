@@ -1,177 +1,46 @@
 import { PassThrough } from 'node:stream';
-import type { Engine, ModelInfo, ProviderStats } from '../engine/engine.js';
-import type { ChatRequest } from '../spec/chat-request.js';
-import type { ChatResponse } from '../spec/chat-response.js';
-import type { EmbedRequest, EmbedResponse } from '../spec/embed.js';
-import { createError, type LiterLLMError } from '../spec/errors.js';
-import type { StreamEvent } from '../spec/stream-event.js';
-import type { CallOptions } from './client-frame-schema.js';
-import { createFrameDecoder } from './create-frame-decoder.js';
-import { encodeFrame } from './encode-frame.js';
-import type { ChatStreamResult, EngineFrame, InitializeResult, ProtocolError } from './engine-frame-schema.js';
-import { PROTOCOL_VERSION } from './protocol-version.js';
-import { toProtocolError } from './to-protocol-error.js';
+import type { Engine } from '../engine/engine.js';
+import {
+  createProtocolClient,
+  type ProtocolChatStream,
+  type ProtocolClient,
+  type ProtocolClientOptions,
+} from './create-protocol-client.js';
 import { serveProtocol, type ServeProtocolEnd, type ServeProtocolOptions } from './serve-protocol.js';
 
 /** A streamed call over the protocol: iterate it for events; `break` sends `cancel`. */
-export interface LoopbackChatStream extends AsyncIterable<StreamEvent> {
-  /** The call's protocol id (for `cancel`). */
-  readonly id: number;
-  /** The final `result` frame, once the stream has ended. */
-  readonly result: Promise<ChatStreamResult>;
-}
+export type LoopbackChatStream = ProtocolChatStream;
 
-export interface LoopbackClientOptions extends Omit<ServeProtocolOptions, 'engine' | 'input' | 'output'> {
-  /** The version sent in `initialize` (default PROTOCOL_VERSION): tests of a mismatched binding. */
-  protocolVersion?: string;
-}
+export interface LoopbackClientOptions
+  extends Omit<ServeProtocolOptions, 'engine' | 'input' | 'output'>, Pick<ProtocolClientOptions, 'protocolVersion'> {}
 
-export interface LoopbackClient {
-  /** The engine's answer to `initialize` (sent when the client is created). */
-  readonly initialized: Promise<InitializeResult>;
-  chat(request: ChatRequest, options?: CallOptions): Promise<ChatResponse>;
-  chatStream(request: ChatRequest, options?: CallOptions): LoopbackChatStream;
-  embed(request: EmbedRequest, options?: CallOptions): Promise<EmbedResponse>;
-  models(): Promise<ModelInfo[]>;
-  stats(): Promise<ProviderStats[]>;
-  /** Cancels the call with that protocol id; true when it was in flight. */
-  cancel(id: number): Promise<boolean>;
+export interface LoopbackClient extends ProtocolClient {
   /** Sends `shutdown` (the engine drains its calls in flight) and waits for the loop to end. */
   shutdown(): Promise<ServeProtocolEnd>;
   /** Closes the input, as a dying parent does: the engine cancels its calls in flight. */
   close(): Promise<ServeProtocolEnd>;
-  /** Any frame, for tests of what a client may get wrong: an object is encoded, bytes are sent as they are. */
-  send(frame: object | Uint8Array): void;
-  /** Every frame the engine sent, decoded, in order. */
-  readonly received: readonly EngineFrame[];
-  /** The next frame for that id (null: frames about no readable id). */
-  nextFrame(id: number | null): Promise<EngineFrame>;
-  /** The id the next call will use. */
-  nextId(): number;
 }
 
 /**
  * The stdio protocol in process: serveProtocol over in-memory pipes, every frame encoded and
  * decoded both ways exactly as over stdin/stdout, so the main test suite drives the real protocol
- * (Playwright's inprocess.ts does the same for its driver). Errors come back as the LiterLLMError
- * subclass of their code, rebuilt from the error frame like a binding does.
+ * (Playwright's inprocess.ts does the same for its driver). The client side is createProtocolClient,
+ * the one a real engine process is driven with too (spawnEngineClient).
  */
 export function createLoopbackClient(engine: Engine, options: LoopbackClientOptions = {}): LoopbackClient {
-  const { protocolVersion = PROTOCOL_VERSION, ...serveOptions } = options;
+  const { protocolVersion, ...serveOptions } = options;
   const toEngine = new PassThrough();
   const fromEngine = new PassThrough();
   const ended = serveProtocol({ ...serveOptions, engine, input: toEngine, output: fromEngine });
-  const decoder = createFrameDecoder();
-  const received: EngineFrame[] = [];
-  const waiting = new Map<number | null, ((frame: EngineFrame) => void)[]>();
-  const unclaimed = new Map<number | null, EngineFrame[]>();
-  let lastId = 0;
-
-  const deliver = (frame: EngineFrame) => {
-    const listener = waiting.get(frame.id)?.shift();
-    if (listener) listener(frame);
-    else unclaimed.set(frame.id, [...(unclaimed.get(frame.id) ?? []), frame]);
-  };
-  fromEngine.on('data', (chunk: Buffer) => {
-    for (const decoded of decoder.push(chunk)) {
-      if (decoded.type !== 'frame') throw new Error(`the engine sent a bad frame: ${decoded.type}`);
-      const frame = JSON.parse(decoded.text) as EngineFrame;
-      received.push(frame);
-      deliver(frame);
-    }
+  const client = createProtocolClient({
+    input: fromEngine,
+    output: toEngine,
+    clientName: 'loopback',
+    ...(protocolVersion !== undefined && { protocolVersion }),
   });
-
-  const nextFrame = (id: number | null): Promise<EngineFrame> => {
-    const queued = unclaimed.get(id)?.shift();
-    if (queued) return Promise.resolve(queued);
-    return new Promise((resolve) => waiting.set(id, [...(waiting.get(id) ?? []), resolve]));
-  };
-  const send = (frame: object | Uint8Array) => {
-    toEngine.write(frame instanceof Uint8Array ? frame : encodeFrame(frame));
-  };
-  const call = async <T>(method: string, params?: unknown, callOptions?: CallOptions): Promise<T> => {
-    const id = ++lastId;
-    send({ id, method, ...(params !== undefined && { params }), ...(callOptions !== undefined && { options: callOptions }) });
-    return settle<T>(await nextFrame(id));
-  };
-
-  const initialized = call<InitializeResult>('initialize', { protocolVersion, client: { name: 'loopback' } });
-  // A refused handshake surfaces on the first call; never an unhandled rejection on its own.
-  initialized.catch(() => undefined);
-
-  const chatStream = (request: ChatRequest, callOptions?: CallOptions): LoopbackChatStream => {
-    const id = ++lastId;
-    let resolveResult!: (result: ChatStreamResult) => void;
-    let rejectResult!: (error: unknown) => void;
-    const result = new Promise<ChatStreamResult>((resolve, reject) => ((resolveResult = resolve), (rejectResult = reject)));
-    result.catch(() => undefined);
-    let started = false;
-    return {
-      id,
-      result,
-      [Symbol.asyncIterator]() {
-        if (!started) {
-          started = true;
-          void initialized.then(
-            () => send({ id, method: 'chat.stream', params: request, ...(callOptions && { options: callOptions }) }),
-            // The refused handshake becomes this stream's error, so iterating it throws, never hangs.
-            (error: unknown) => deliver({ type: 'error', id, error: toProtocolError(error) }),
-          );
-        }
-        let done = false;
-        return {
-          async next(): Promise<IteratorResult<StreamEvent>> {
-            if (done) return { done: true, value: undefined };
-            const frame = await nextFrame(id);
-            if (frame.type === 'result') {
-              done = true;
-              resolveResult(frame.result as ChatStreamResult);
-              return { done: true, value: undefined };
-            }
-            if (frame.type === 'error') {
-              done = true;
-              const error = toError(frame.error);
-              rejectResult(error);
-              throw error;
-            }
-            return { done: false, value: frame.event };
-          },
-          async return(): Promise<IteratorResult<StreamEvent>> {
-            if (!done) {
-              done = true;
-              send({ id: ++lastId, method: 'cancel', params: { id } });
-            }
-            return { done: true, value: undefined };
-          },
-        };
-      },
-    };
-  };
-
   return {
-    initialized,
-    chat: async (request, callOptions) => (await initialized, call<ChatResponse>('chat', request, callOptions)),
-    chatStream,
-    embed: async (request, callOptions) => (await initialized, call<EmbedResponse>('embed', request, callOptions)),
-    models: async () => (await initialized, (await call<{ models: ModelInfo[] }>('models')).models),
-    stats: async () => (await initialized, (await call<{ providers: ProviderStats[] }>('stats')).providers),
-    cancel: async (id) => (await call<{ cancelled: boolean }>('cancel', { id })).cancelled,
-    shutdown: async () => (await call<object>('shutdown'), ended),
+    ...client,
+    shutdown: async () => (await client.requestShutdown(), ended),
     close: async () => (toEngine.end(), ended),
-    send,
-    received,
-    nextFrame,
-    nextId: () => lastId + 1,
   };
-}
-
-function settle<T>(frame: EngineFrame): T {
-  if (frame.type === 'error') throw toError(frame.error);
-  if (frame.type === 'event') throw new Error(`unexpected event frame for call ${frame.id}`);
-  return frame.result as T;
-}
-
-function toError(error: ProtocolError): LiterLLMError {
-  const { code, ...fields } = error;
-  return createError(code, fields);
 }

@@ -13,4 +13,16 @@ export { jsonObjectSchema, jsonValueSchema } from './json-value-schema.js';
 export { toProtocolError } from './to-protocol-error.js';
 export { serveProtocol, type ProtocolLogEntry, type ServeProtocolEnd, type ServeProtocolOptions } from './serve-protocol.js';
 export { createLoopbackClient, type LoopbackChatStream, type LoopbackClient } from './create-loopback-client.js';
+export {
+  createProtocolClient,
+  type ProtocolChatStream,
+  type ProtocolClient,
+  type ProtocolClientOptions,
+} from './create-protocol-client.js';
+export {
+  spawnEngineClient,
+  type EngineExit,
+  type EngineProcessClient,
+  type SpawnEngineClientOptions,
+} from './spawn-engine-client.js';
 export { createProtocolJSONSchema } from './create-protocol-json-schema.js';
