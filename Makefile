@@ -30,5 +30,10 @@ test: build
 bench: build
 	node bench/run-gateway-bench.mjs $(ARGS)
 
+# Python and Go bindings against the openai SDK, net/http and the public index's liter-llm (bench/README.md).
+.PHONY: bench-bindings
+bench-bindings: build
+	node bench/bindings/run.mjs $(ARGS)
+
 clean:
 	rm -rf dist node_modules

@@ -1,0 +1,3 @@
+module liter-llm/bench/bindings/go-driver
+
+go 1.22
