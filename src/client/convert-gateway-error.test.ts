@@ -55,3 +55,42 @@ describe('convertGatewayError', () => {
     expect(convertGatewayError({ error: { message: 'x', code: 'brand_new_code' } }, { status: 404 }).code).toBe('not_found');
   });
 });
+
+describe('convertGatewayError: the error frame of /v1/engine/*', () => {
+  it('rebuilds exactly the fields of the protocol error, not the HTTP status or headers', () => {
+    const fields = {
+      code: 'rate_limited',
+      message: 'limited returned 429',
+      provider: 'limited',
+      status: 429,
+      requestId: 'req_upstream_1',
+      retryable: true,
+      retryAfterMs: 2500,
+    };
+    const error = convertGatewayError(
+      { type: 'error', error: fields },
+      { status: 429, headers: { 'retry-after': '3', 'x-request-id': 'gateway-1' } },
+    );
+    expect(error).toMatchObject({ ...fields, origin: 'provider' });
+    const invalid = convertGatewayError(
+      {
+        type: 'error',
+        error: {
+          code: 'invalid_request',
+          message: 'params.messages[0].role: bad',
+          retryable: false,
+          param: 'params.messages[0].role',
+        },
+      },
+      { status: 400, headers: { 'x-request-id': 'gateway-2' } },
+    );
+    expect(invalid).toMatchObject({ code: 'invalid_request', param: 'params.messages[0].role', origin: 'engine' });
+    expect(invalid.status).toBeUndefined();
+    expect(invalid.requestId).toBeUndefined();
+  });
+
+  it('an Anthropic error body (also "type": "error", no taxonomy code) is not taken for one', () => {
+    const error = convertGatewayError({ type: 'error', error: { type: 'overloaded_error', message: 'busy' } }, { status: 529 });
+    expect(error).toMatchObject({ code: 'provider_unavailable', message: 'busy', status: 529 });
+  });
+});

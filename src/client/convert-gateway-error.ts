@@ -12,13 +12,19 @@ export interface GatewayErrorSource {
 }
 
 /**
- * Rebuilds the LiterLLMError the gateway's engine threw from the gateway's OpenAI error body
- * (`src/gateway/format-openai-error.ts`): its `code` is the taxonomy code and `retryable`,
- * `retry_after_ms`, `provider` and `upstream_status` carry the rest, so the caller gets the same
- * code, retryability and wait as in process. The HTTP status decides only when the body is not
- * the gateway's (a proxy in front of it answered); `Retry-After` when the body has no wait.
+ * Rebuilds the LiterLLMError the gateway's engine threw from the gateway's error body. The body of
+ * /v1/engine/* is the stdio protocol's error frame, `{"type":"error","error": {code, message,
+ * provider?, status?, requestId?, retryable, retryAfterMs?, param?}}`: the error is rebuilt from
+ * exactly those fields, as a binding rebuilds it from a stdio frame, so the caller gets what the
+ * engine threw in process. The OpenAI error body of the other endpoints
+ * (`src/gateway/format-openai-error.ts`) is read too: its `code` is the taxonomy code and
+ * `retryable`, `retry_after_ms`, `provider` and `upstream_status` carry the rest. The HTTP status
+ * decides only when the body is neither (a proxy in front of the gateway answered); `Retry-After`
+ * when such a body has no wait.
  */
 export function convertGatewayError(payload: unknown, source: GatewayErrorSource): LiterLLMError {
+  const protocolError = readProtocolError(payload);
+  if (protocolError !== undefined) return protocolError;
   const error = readErrorObject(payload);
   const code = isErrorCode(error?.['code'])
     ? error['code']
@@ -53,6 +59,31 @@ export function parseGatewayErrorText(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** The protocol's error frame (without `id`), rebuilt; undefined for any other body. */
+function readProtocolError(payload: unknown): LiterLLMError | undefined {
+  if (typeof payload !== 'object' || payload === null || (payload as Record<string, unknown>)['type'] !== 'error')
+    return undefined;
+  const error = readErrorObject(payload);
+  const code = error?.['code'];
+  const message = error?.['message'];
+  // An Anthropic error body is also {"type":"error"}, with no taxonomy code: not this one.
+  if (!isErrorCode(code) || typeof message !== 'string' || typeof error?.['retryable'] !== 'boolean') return undefined;
+  const provider = stringField(error, 'provider');
+  const status = numberField(error, 'status');
+  const requestId = stringField(error, 'requestId');
+  const retryAfterMs = numberField(error, 'retryAfterMs');
+  const param = stringField(error, 'param');
+  return createError(code, {
+    message,
+    retryable: error['retryable'],
+    ...(provider !== undefined && { provider }),
+    ...(status !== undefined && { status }),
+    ...(requestId !== undefined && { requestId }),
+    ...(retryAfterMs !== undefined && { retryAfterMs }),
+    ...(param !== undefined && { param }),
+  });
 }
 
 function readErrorObject(payload: unknown): Record<string, unknown> | undefined {

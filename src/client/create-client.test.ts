@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../create-engine.js';
 import type { LiterLLMConfigInput } from '../engine/config/liter-llm-config-input.js';
 import type { ReloadableEngine } from '../engine/create-engine-core.js';
+import { engineChannels, type RequestContext } from '../engine/engine-events.js';
 import { startGateway, type RunningGateway } from '../gateway/start-gateway.js';
 import type { ChatRequest } from '../spec/chat-request.js';
-import type { ChatResponse, Usage } from '../spec/chat-response.js';
+import type { AttemptRecord, ChatResponse, Usage } from '../spec/chat-response.js';
 import type { LiterLLMError } from '../spec/errors.js';
 import type { StreamEvent } from '../spec/stream-event.js';
 import { createFailingHandler } from '../testing/create-failing-handler.js';
@@ -98,6 +99,18 @@ function comparableToolCalls(response: ChatResponse): unknown[] {
   return response.toolCalls.map((call) => ({ ...call, id: '' }));
 }
 
+/** The request ids of the engine calls `run` makes (the gateway's engine: the in-process one is not called). */
+async function requestIdsSeenByEngines<T>(run: () => Promise<T>): Promise<{ result: T; seen: string[] }> {
+  const seen: string[] = [];
+  const listener = (message: unknown) => seen.push((message as RequestContext).requestId);
+  engineChannels.requestStart.subscribe(listener);
+  try {
+    return { result: await run(), seen };
+  } finally {
+    engineChannels.requestStart.unsubscribe(listener);
+  }
+}
+
 function errorFields(error: LiterLLMError): object {
   return { code: error.code, retryable: error.retryable, retryAfterMs: error.retryAfterMs, provider: error.provider };
 }
@@ -173,10 +186,30 @@ describe('createClient against a gateway agrees with the in-process engine', () 
 
   it('chatStream: the request id is known before the call and is the one the gateway used', async () => {
     const stream = client.chatStream({ model: 'openai/gpt-test', messages: [{ role: 'user', content: 'hi' }] });
-    const events = await collect(stream);
     expect(stream.requestId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(stream.attempts).toEqual([]);
-    expect(events[0]).toMatchObject({ type: 'start', provider: 'openai', requestId: stream.requestId });
+    const { result: events, seen } = await requestIdsSeenByEngines(() => collect(stream));
+    expect(seen).toEqual([stream.requestId]);
+    expect(events[0]).toMatchObject({ type: 'start', provider: 'openai' });
+  });
+
+  it('attempts and rawFinishReason, as in process: the retries and fallbacks behind a call', async () => {
+    const request: ChatRequest = { model: 'fast', messages: [{ role: 'user', content: 'Hi' }] };
+    const timeless = (attempts: readonly AttemptRecord[] | undefined) =>
+      attempts?.map((attempt) => ({ ...attempt, durationMs: 0 }));
+    const direct = await engine.chat(request);
+    const remote = await client.chat(request);
+    expect(remote.rawFinishReason).toBe(direct.rawFinishReason);
+    expect(remote.rawFinishReason).toBe('end_turn');
+    expect(timeless(remote.attempts)).toEqual(timeless(direct.attempts));
+    expect(remote.attempts).toEqual([expect.objectContaining({ provider: 'anthropic', model: 'claude-test', outcome: 'ok' })]);
+    const directStream = engine.chatStream(request);
+    const directEvents = await collect(directStream);
+    const stream = client.chatStream(request);
+    const events = await collect(stream);
+    // The finish event whole: the provider's own finish word (end_turn) and every usage count.
+    expect(events.at(-1)).toEqual(directEvents.at(-1));
+    expect(timeless(stream.attempts)).toEqual(timeless(directStream.attempts));
+    expect(stream.attempts).toHaveLength(1);
   });
 
   it('embed: the same vectors and usage', async () => {
@@ -200,7 +233,8 @@ describe('createClient against a gateway agrees with the in-process engine', () 
     const remote = await failureOf(client.chat(request));
     expect(errorFields(remote)).toEqual(errorFields(direct));
     expect(remote).toMatchObject({ code: 'rate_limited', retryable: true, retryAfterMs: 3000, provider: 'busy', status: 429 });
-    expect(remote.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    // The provider's own request id, as in process (the stdio error frame's requestId).
+    expect(remote.requestId).toMatch(/^req_/);
     // The first 429 paused the model in both engines: the streams are refused with what is left of the wait.
     const directStreamed = await failureOf(collect(engine.chatStream(request)));
     const streamed = await failureOf(collect(client.chatStream(request)));
@@ -277,7 +311,8 @@ describe('createClient: keys, headers, cancellation', () => {
       const stranger = createClient({ baseURL: `${gateway.url}/v1/`, ...(apiKey !== undefined && { apiKey }) });
       try {
         const error = await failureOf(stranger.chat(request));
-        expect(error).toMatchObject({ code: 'authentication', retryable: false, status: 401 });
+        // The gateway's own refusal: no provider and no upstream status, exactly as its error frame says.
+        expect(error).toMatchObject({ code: 'authentication', retryable: false, provider: undefined, status: undefined });
         expect(error.message).not.toContain('wrong-key');
         expect((await failureOf(stranger.listModels())).code).toBe('authentication');
       } finally {
@@ -294,10 +329,17 @@ describe('createClient: keys, headers, cancellation', () => {
     expect(response.text).toContain('hi');
     const upstream = openai.lastRequest!;
     expect(upstream.headers['traceparent']).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-/);
-    const failed = await failureOf(
-      client.chat({ model: 'busy/m', messages: [{ role: 'user', content: 'x' }] }, { requestId: 'req-client-2' }),
-    );
-    expect(failed.requestId).toBe('req-client-2');
+    // The gateway's engine calls take the caller's request ids.
+    const { seen } = await requestIdsSeenByEngines(async () => {
+      await client.chat({ model: 'openai/gpt-test', messages: [{ role: 'user', content: 'x' }] }, { requestId: 'req-client-2' });
+      const stream = client.chatStream(
+        { model: 'openai/gpt-test', messages: [{ role: 'user', content: 'x' }] },
+        { requestId: 'req-client-3' },
+      );
+      expect(stream.requestId).toBe('req-client-3');
+      await collect(stream);
+    });
+    expect(seen).toEqual(['req-client-2', 'req-client-3']);
   });
 
   it('breaking out of a stream aborts the HTTP call, and the gateway aborts upstream', async () => {

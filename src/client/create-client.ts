@@ -3,22 +3,11 @@ import type { Dispatcher } from 'undici';
 import type { ChatStream, ModelInfo, RequestOptions } from '../engine/engine.js';
 import { collectSecrets } from '../http/collect-secrets.js';
 import { HTTPTransport } from '../http/http-transport.js';
-import { sendJSONRequest } from '../http/send-request.js';
-import { convertFromOpenAIEmbedResponse } from '../providers/openai/convert-from-openai-embed-response.js';
-import { convertToOpenAIEmbedRequest } from '../providers/openai/convert-to-openai-embed-request.js';
-import type { OpenAIEmbeddingResponse } from '../providers/openai/openai-api.js';
-import {
-  buildHeaders,
-  sendOpenAIChat,
-  sendOpenAIChatStream,
-  type OpenAIChatEndpoint,
-} from '../providers/openai/send-openai-chat.js';
-import { providerRequest } from '../providers/provider-request.js';
+import { preview, sendJSONRequest, sendSSERequest, type ErrorResponse, type SendRequestOptions } from '../http/send-request.js';
 import type { ChatRequest } from '../spec/chat-request.js';
 import type { AttemptRecord, ChatResponse } from '../spec/chat-response.js';
 import type { EmbedRequest, EmbedResponse } from '../spec/embed.js';
-import { InvalidRequestError, TimeoutError } from '../spec/errors.js';
-import type { CallOptions } from '../spec/provider.js';
+import { InvalidRequestError, ProviderUnavailableError, TimeoutError, type LiterLLMError } from '../spec/errors.js';
 import type { StreamEvent } from '../spec/stream-event.js';
 import { convertGatewayError, parseGatewayErrorText } from './convert-gateway-error.js';
 
@@ -38,7 +27,7 @@ export interface ClientOptions {
 /**
  * The Engine's call surface over HTTP. `listModels()` returns a promise (the engine's is
  * synchronous): `await engine.listModels()` reads the same for both. `stats()` and `reload()` are
- * the gateway process's own business and have no HTTP counterpart here.
+ * the gateway process's own business and have no counterpart here.
  */
 export interface GatewayClient {
   chat(request: ChatRequest, options?: RequestOptions): Promise<ChatResponse>;
@@ -53,26 +42,24 @@ const CLIENT_NAME = 'gateway';
 
 /**
  * `createClient({ baseURL, apiKey })`: the same calls as an in-process engine, against a
- * liter-llm gateway's OpenAI-compatible endpoints, so a service moves between the two by changing
- * the line that makes it.
+ * liter-llm gateway, so a service moves between the two by changing the line that makes it.
  *
- * Built on the OpenAI adapter's one-attempt senders (`sendOpenAIChat`, `sendOpenAIChatStream`: the
- * canonical ⇄ OpenAI mappers, the undici transport and the SSE parser), not on `createEngine` with an
- * `openai-compatible` provider pointed at the gateway. That engine would get three things wrong:
- * it splits `provider/model` and looks the provider up in its own config (the gateway must get the
- * name verbatim, a route name included); it adds its own validation, retries and deadline on top of
- * the gateway's, which already retried (one call would become up to `max_retries²` upstream
- * attempts); and it reads errors by HTTP status, where the gateway's body carries the exact
- * taxonomy code (a provider rejecting the gateway's key is a 502 whose code is `authentication`).
- * So the client sends exactly one HTTP request per call and rebuilds the gateway's error
- * (`convertGatewayError`); retries, limits and fallbacks are the gateway's.
+ * It speaks the gateway's engine endpoints (`/v1/engine/chat`, `chat.stream`, `embed`, `models`:
+ * the stdio protocol's calls over HTTP, docs/protocol.md), whose answers are the engine's own
+ * canonical results: a ChatResponse with `attempts`, `rawFinishReason`, the serving `provider`,
+ * every usage count and `providerMetadata`; a stream's events as the engine yields them and its
+ * `attempts` once it ends; errors as the protocol's error frame, rebuilt by `convertGatewayError`
+ * into the LiterLLMError the engine threw (`code`, `retryable`, `retryAfterMs`, `provider`,
+ * `status`, the provider's `requestId`, `param`). One HTTP request per call, with no validation,
+ * retries or deadline logic of its own stacked on the gateway's (that would turn one call into up
+ * to `max_retries²` upstream attempts): `timeoutMs` and `maxRetries` go to the gateway's engine
+ * as the call's options, the model name is sent verbatim (a route name included).
  *
- * What an HTTP call cannot carry: `maxRetries` is the gateway's config (ignored); `attempts` is
- * left out of responses and stays empty on streams (the gateway does not send them). The OpenAI
- * wire has no field for the provider's own finish word (`rawFinishReason` is OpenAI's), Anthropic's
- * cache-write token count, or most of `providerMetadata`. `requestId` (responses, the `start`
- * event, errors) is the gateway's request id, the one its logs carry: the client sends it as
- * `x-request-id` (the caller's, else a new UUID), so a stream knows it before the call starts.
+ * What an HTTP call still cannot carry: the caller's `signal` is the connection (aborting closes
+ * it; the gateway then aborts upstream and frees the permit); `stats()` and `reload()` are the
+ * gateway process's own business. A stream's `requestId` is the one the client sends as
+ * `x-request-id` (the caller's, else a new UUID), so it is known before the call starts, and it is
+ * the gateway's engine call's request id.
  */
 export function createClient(options: ClientOptions): GatewayClient {
   const baseURL = resolveBaseURL(options.baseURL);
@@ -81,27 +68,33 @@ export function createClient(options: ClientOptions): GatewayClient {
   if (options.apiKey !== undefined && options.apiKey !== '') headers['authorization'] = `Bearer ${options.apiKey}`;
   if (options.headers !== undefined) for (const name in options.headers) headers[name.toLowerCase()] = options.headers[name]!;
   const secrets = collectSecrets(options.apiKey, options.headers);
-  const endpoint: OpenAIChatEndpoint = {
-    transport,
-    provider: CLIENT_NAME,
-    url: `${baseURL}/chat/completions`,
-    headers,
-    secrets,
-    requestIdHeader: 'x-request-id',
-    mapErrorResponse: (response) => convertGatewayError(parseGatewayErrorText(response.text), response),
-    mapStreamError: (payload, requestId) => convertGatewayError(payload, requestId !== undefined ? { requestId } : {}),
-    // The gateway reads the canonical name and converts for the provider that serves the call.
-    maxTokensField: 'max_tokens',
-    providerOptionKeys: ['openai', 'openai-compatible'],
-    flattenTextContent: false,
-    includeUsage: true,
-  };
+  const mapErrorResponse = (response: ErrorResponse): LiterLLMError =>
+    convertGatewayError(parseGatewayErrorText(response.text), response);
 
-  async function chat(request: ChatRequest, callOptions: RequestOptions = {}): Promise<ChatResponse> {
-    return withCall(callOptions, options.timeoutMs, async (call, served) => {
-      const response = await sendOpenAIChat(endpoint, request, call);
-      return { ...response, provider: served.provider ?? response.provider, model: served.model ?? response.model };
-    });
+  function engineRequest(method: string, body: unknown, call: Call, accept: string): SendRequestOptions {
+    return {
+      transport,
+      provider: CLIENT_NAME,
+      url: `${baseURL}/engine/${method}`,
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { accept, ...headers, ...call.headers },
+      ...(body !== undefined && { body }),
+      ...(call.signal !== undefined && { signal: call.signal }),
+      mapErrorResponse,
+      secrets,
+    };
+  }
+
+  /** One JSON call: the `result` of the gateway's answer. */
+  async function callEngine<T>(method: string, params: unknown, callOptions: RequestOptions): Promise<T> {
+    const call = startCall(callOptions, options.timeoutMs);
+    try {
+      const body = params === undefined ? undefined : { params, options: call.engineOptions };
+      const answer = await sendJSONRequest<unknown>(engineRequest(method, body, call, 'application/json'));
+      return readResult<T>(answer.body, method);
+    } finally {
+      call.end();
+    }
   }
 
   function chatStream(request: ChatRequest, callOptions: RequestOptions = {}): ChatStream {
@@ -110,87 +103,108 @@ export function createClient(options: ClientOptions): GatewayClient {
     return {
       requestId,
       attempts,
-      [Symbol.asyncIterator]: () => streamEvents(request, { ...callOptions, requestId })[Symbol.asyncIterator](),
+      [Symbol.asyncIterator]: () => {
+        // As in process: iterating again makes a new call, and the list follows the new one.
+        attempts.length = 0;
+        return streamEvents(request, { ...callOptions, requestId }, attempts)[Symbol.asyncIterator]();
+      },
     };
   }
 
-  async function* streamEvents(request: ChatRequest, callOptions: RequestOptions): AsyncGenerator<StreamEvent> {
+  async function* streamEvents(
+    request: ChatRequest,
+    callOptions: RequestOptions,
+    attempts: AttemptRecord[],
+  ): AsyncGenerator<StreamEvent> {
     const call = startCall(callOptions, options.timeoutMs);
     try {
-      const events = await sendOpenAIChatStream(endpoint, request, call.options);
+      const { events } = await sendSSERequest(
+        engineRequest('chat.stream', { params: request, options: call.engineOptions }, call, 'text/event-stream'),
+      );
+      let result: { attempts?: unknown } | undefined;
+      // Read to the end after the result frame: the gateway ends the response there, and a body read
+      // to its end leaves the connection free for the next call.
       for await (const event of events) {
-        yield event.type === 'start' && call.served.provider !== undefined
-          ? { ...event, provider: call.served.provider, model: call.served.model ?? event.model }
-          : event;
+        const frame = parseStreamFrame(event.data);
+        if (frame.type === 'event') yield frame.event as StreamEvent;
+        else if (frame.type === 'result') result = frame.result ?? {};
+        else throw convertGatewayError(frame, { requestId: callOptions.requestId! });
       }
+      if (result === undefined)
+        throw new ProviderUnavailableError({ message: 'the gateway ended the stream without its result frame', retryable: true });
+      if (Array.isArray(result.attempts)) attempts.push(...(result.attempts as AttemptRecord[]));
     } finally {
       call.end();
     }
   }
 
-  async function embed(request: EmbedRequest, callOptions: RequestOptions = {}): Promise<EmbedResponse> {
-    return withCall(callOptions, options.timeoutMs, async (call, served) => {
-      // float: the vectors arrive as the engine produced them (base64 would round them to float32).
-      const body = convertToOpenAIEmbedRequest(request, {
-        encodingFormat: 'float',
-        providerOptionKeys: endpoint.providerOptionKeys,
-      });
-      const result = await sendJSONRequest<OpenAIEmbeddingResponse>(
-        providerRequest(endpoint, `${baseURL}/embeddings`, buildHeaders(endpoint, 'application/json', call), body, call),
-      );
-      const requestId = result.headers['x-request-id'];
-      return convertFromOpenAIEmbedResponse(result.body, {
-        provider: served.provider ?? CLIENT_NAME,
-        model: served.model ?? request.model,
-        inputCount: typeof request.input === 'string' ? 1 : request.input.length,
-        warnings: [],
-        ...(requestId !== undefined && { requestId }),
-      });
-    });
-  }
-
-  async function listModels(): Promise<ModelInfo[]> {
-    const result = await sendJSONRequest<{ data?: { id?: unknown; owned_by?: unknown }[] }>({
-      transport,
-      provider: CLIENT_NAME,
-      url: `${baseURL}/models`,
-      method: 'GET',
-      headers: { accept: 'application/json', ...headers },
-      mapErrorResponse: endpoint.mapErrorResponse,
-      secrets,
-    });
-    const data = Array.isArray(result.body.data) ? result.body.data : [];
-    return data.flatMap((model): ModelInfo[] => (typeof model.id === 'string' ? [convertModel(model.id, model.owned_by)] : []));
-  }
-
-  return { chat, chatStream, embed, listModels, close: () => transport.close() };
+  return {
+    chat: (request, callOptions = {}) => callEngine<ChatResponse>('chat', request, callOptions),
+    chatStream,
+    embed: (request, callOptions = {}) => callEngine<EmbedResponse>('embed', request, callOptions),
+    listModels: async () => (await callEngine<{ models: ModelInfo[] }>('models', undefined, {})).models,
+    close: () => transport.close(),
+  };
 }
 
-/** What served the call, from the gateway's `x-liter-llm-provider` / `x-liter-llm-model` headers. */
-interface Served {
-  provider?: string;
-  model?: string;
+interface EngineFrame {
+  type: 'result' | 'event' | 'error';
+  result?: unknown;
+  event?: unknown;
+  error?: unknown;
+}
+
+/** The `result` of a 200 answer, which is the protocol's result frame without `id`. */
+function readResult<T>(body: unknown, method: string): T {
+  if (typeof body === 'object' && body !== null && (body as EngineFrame).type === 'result' && 'result' in body)
+    return (body as EngineFrame).result as T;
+  throw new ProviderUnavailableError({
+    message: `the gateway answered /v1/engine/${method} with 200 but not an engine result frame: ${preview(JSON.stringify(body))}`,
+    retryable: false,
+  });
+}
+
+/** One `data:` line of /v1/engine/chat.stream: an event, result or error frame. */
+function parseStreamFrame(data: string): EngineFrame {
+  let frame: unknown;
+  try {
+    frame = JSON.parse(data);
+  } catch {
+    frame = undefined;
+  }
+  const type = (frame as EngineFrame | undefined)?.type;
+  if (type === 'event' || type === 'result' || type === 'error') return frame as EngineFrame;
+  throw new ProviderUnavailableError({
+    message: `the gateway sent a stream event that is not an engine frame: ${preview(data)}`,
+    retryable: false,
+  });
 }
 
 interface Call {
-  options: CallOptions;
-  served: Served;
+  /** The caller's headers, request id and trace context, as HTTP headers. */
+  headers: Record<string, string>;
+  /** The call options the gateway's engine applies (the protocol's CallOptions). */
+  engineOptions: { timeoutMs?: number; maxRetries?: number };
+  signal?: AbortSignal;
   end(): void;
 }
 
 /**
- * The per-call HTTP options: the caller's headers, request id and trace context as headers, and
- * one signal for the caller's abort and the deadline (aborted with a TimeoutError, which the
- * transport's error mapping keeps as the reason).
+ * The per-call HTTP options: the caller's headers, request id and trace context as headers, the
+ * deadline and retry count for the gateway's engine, and one signal for the caller's abort and the
+ * deadline (aborted with a TimeoutError, which the transport's error mapping keeps as the reason),
+ * in case the gateway itself does not answer in time.
  */
 function startCall(options: RequestOptions, defaultTimeoutMs: number | undefined): Call {
-  const served: Served = {};
   const headers: Record<string, string> = {};
   if (options.headers !== undefined) for (const name in options.headers) headers[name.toLowerCase()] = options.headers[name]!;
   if (options.requestId !== undefined) headers['x-request-id'] = options.requestId;
   if (options.traceparent !== undefined) headers['traceparent'] = options.traceparent;
   if (options.tracestate !== undefined) headers['tracestate'] = options.tracestate;
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+  const engineOptions: Call['engineOptions'] = {};
+  if (timeoutMs !== undefined) engineOptions.timeoutMs = timeoutMs;
+  if (options.maxRetries !== undefined) engineOptions.maxRetries = options.maxRetries;
   let signal = options.signal;
   let end = (): void => {};
   if (timeoutMs !== undefined) {
@@ -209,36 +223,7 @@ function startCall(options: RequestOptions, defaultTimeoutMs: number | undefined
       options.signal?.removeEventListener('abort', onAbort);
     };
   }
-  const callOptions: CallOptions = {
-    headers,
-    onResponse: (_status, responseHeaders) => {
-      const provider = responseHeaders['x-liter-llm-provider'];
-      const model = responseHeaders['x-liter-llm-model'];
-      if (provider !== undefined) served.provider = provider;
-      if (model !== undefined) served.model = model;
-    },
-    ...(signal !== undefined && { signal }),
-  };
-  return { options: callOptions, served, end };
-}
-
-async function withCall<T>(
-  options: RequestOptions,
-  defaultTimeoutMs: number | undefined,
-  run: (call: CallOptions, served: Served) => Promise<T>,
-): Promise<T> {
-  const call = startCall(options, defaultTimeoutMs);
-  try {
-    return await run(call.options, call.served);
-  } finally {
-    call.end();
-  }
-}
-
-function convertModel(id: string, ownedBy: unknown): ModelInfo {
-  // The gateway lists a provider model as owned by its provider, a route as owned by liter-llm.
-  if (typeof ownedBy === 'string' && ownedBy !== 'liter-llm') return { id, kind: 'provider-model', provider: ownedBy };
-  return { id, kind: 'route' };
+  return { headers, engineOptions, ...(signal !== undefined && { signal }), end };
 }
 
 function resolveBaseURL(baseURL: string): string {
