@@ -1,0 +1,4 @@
+// The conformance vectors (conformance/vectors/) through liter-llm/client against the harness's gateway.
+import { runConformance } from './conformance/run-conformance.js';
+
+runConformance('http');
