@@ -91,6 +91,7 @@ class EmbedResponse:
     input_tokens: int = 0
     warnings: list[dict[str, Any]] = field(default_factory=list)
     request_id: str | None = None
+    attempts: list[Attempt] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ def parse_embed_response(result: dict[str, Any]) -> EmbedResponse:
     values = from_wire(result)
     values["input_tokens"] = (values.get("usage") or {}).get("input_tokens", 0)
     values["embeddings"] = [[float(number) for number in vector] for vector in values.get("embeddings") or []]
+    values["attempts"] = [_build(Attempt, attempt) for attempt in values.get("attempts") or []]
     return _build(EmbedResponse, values)
 
 
