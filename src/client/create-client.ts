@@ -215,7 +215,8 @@ function startCall(options: RequestOptions, defaultTimeoutMs: number | undefined
     const timer = setTimeout(
       () =>
         controller.abort(new TimeoutError({ message: `the call to the gateway took longer than its ${timeoutMs} ms deadline` })),
-      timeoutMs,
+      // A backstop only: the gateway's engine enforces timeoutMs and its timeout error (naming the provider) must arrive first.
+      timeoutMs + 1_000,
     );
     signal = controller.signal;
     end = () => {
