@@ -37,7 +37,7 @@ func New(ctx context.Context, options ...Option) (*Client, error) {
 			return nil, &Error{Code: CodeInvalidRequest, Param: name, Message: name + " is for a gateway: it needs WithBaseURL"}
 		}
 	}
-	env := append(os.Environ(), s.env...)
+	env := withQuietEngineLog(append(os.Environ(), s.env...))
 	command, err := findEngine(s.engine, env)
 	if err != nil {
 		return nil, err
@@ -147,3 +147,15 @@ func callFor[T any](ctx context.Context, transport transport, method string, par
 // Close shuts the engine down (calls in flight drain first, for up to 5 s, then it is ended) and
 // reaps it; over HTTP it closes idle connections. Calls after Close fail.
 func (c *Client) Close() error { return c.transport.close() }
+
+// withQuietEngineLog keeps the engine, which shares this program's stderr, to warnings and errors
+// there unless the environment asks for its per-request lines (LITER_LLM_LOG_LEVEL=info), as the
+// Python binding does.
+func withQuietEngineLog(env []string) []string {
+	for _, entry := range env {
+		if strings.HasPrefix(entry, "LITER_LLM_LOG_LEVEL=") {
+			return env
+		}
+	}
+	return append(env, "LITER_LLM_LOG_LEVEL=warn")
+}
