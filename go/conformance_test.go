@@ -70,14 +70,7 @@ func startHarness(t *testing.T, root string) *conformanceHarness {
 	// The harness exits when its stdin closes, after tearing down what it started.
 	t.Cleanup(func() {
 		stdin.Close()
-		done := make(chan struct{})
-		go func() { _ = command.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			_ = command.Process.Kill()
-			<-done
-		}
+		waitOrKill(command, 15*time.Second)
 	})
 	lines := bufio.NewScanner(stdout)
 	lines.Buffer(make([]byte, 1<<20), 64<<20)

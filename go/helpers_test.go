@@ -73,14 +73,7 @@ func startHelper(t testing.TB, pattern *regexp.Regexp, env []string, args ...str
 	}
 	t.Cleanup(func() {
 		_ = command.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = command.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = command.Process.Kill()
-			<-done
-		}
+		waitOrKill(command, 10*time.Second)
 	})
 	lines := bufio.NewScanner(stdout)
 	found := make(chan string, 1)
@@ -304,4 +297,17 @@ func providerConfig(baseURL string, settings ...string) string {
 		text += "    " + setting + "\n"
 	}
 	return text
+}
+
+// waitOrKill reaps a test's child process that was asked to stop, killing it if it has not
+// exited within grace.
+func waitOrKill(command *exec.Cmd, grace time.Duration) {
+	done := make(chan struct{})
+	go func() { _ = command.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(grace):
+		_ = command.Process.Kill()
+		<-done
+	}
 }
