@@ -141,21 +141,17 @@ def _observe_stream(client: Client, request: dict[str, Any], cancel_after: int |
     return {"events": events, "cancelled": True}
 
 
-# Fields the canonical types carry as null rather than leave out.
-_KEEP_NONE = frozenset({"raw_finish_reason"})
-
-
 def _canonical(value: Any) -> Any:
-    """A result dataclass as canonical camelCase JSON: None fields left out, as the engine leaves them."""
+    """A result dataclass as canonical camelCase JSON: None fields left out, as the engine leaves them,
+    except a finish event's ``rawFinishReason``, which the canonical event carries as null."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        is_finish = getattr(value, "type", None) == "finish"
         values = {
-            item.name: getattr(value, item.name)
+            item.name: _canonical(getattr(value, item.name))
             for item in dataclasses.fields(value)
-            if getattr(value, item.name) is not None or item.name in _KEEP_NONE
+            if getattr(value, item.name) is not None or (is_finish and item.name == "raw_finish_reason")
         }
-        if getattr(value, "type", None) != "finish":
-            values = {key: item for key, item in values.items() if item is not None}
-        return to_wire({key: _canonical(item) for key, item in values.items()})
+        return to_wire(values)
     if isinstance(value, list):
         return [_canonical(item) for item in value]
     return value
