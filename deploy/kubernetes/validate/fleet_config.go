@@ -64,11 +64,27 @@ func ParseFleetConfig(text []byte) (*FleetConfig, error) {
 	if err := json.Unmarshal(unmaskReferences(normalised), config); err != nil {
 		return nil, fmt.Errorf("liter-llm config: %w", err)
 	}
-	for _, match := range variableReference.FindAllSubmatch(text, -1) {
-		name := string(match[1])
-		config.Variables[name] = config.Variables[name] || len(match[2]) > 0
-	}
+	collectVariables(raw, config.Variables)
 	return config, nil
+}
+
+// collectVariables records the `${NAME}` references of every string value (not of comments, which
+// the gateway never reads), unmasked.
+func collectVariables(value any, into map[string]bool) {
+	switch typed := value.(type) {
+	case string:
+		for _, match := range variableReference.FindAllStringSubmatch(string(unmaskReferences([]byte(typed))), -1) {
+			into[match[1]] = into[match[1]] || match[2] != ""
+		}
+	case []any:
+		for _, item := range typed {
+			collectVariables(item, into)
+		}
+	case map[string]any:
+		for _, item := range typed {
+			collectVariables(item, into)
+		}
+	}
 }
 
 // `[ ${KEY} ]` is what the gateway accepts, but `{` and `}` are YAML flow indicators: as the
