@@ -4,6 +4,8 @@
  */
 import { Etcd3 } from 'etcd3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createGatewayHandler } from '../gateway/create-gateway-handler.js';
+import { injectRequest } from '../gateway/inject-request.js';
 import { ProviderUnavailableError } from '../spec/errors.js';
 import { echoOpenAIHandler } from '../testing/echo-openai-handler.js';
 import { failureOf } from '../testing/failure-of.js';
@@ -153,6 +155,8 @@ describe.skipIf(binary === undefined)('config_source.etcd (real etcd)', () => {
       ),
     ).toBe(true);
     expect((await host.engine.chat({ model: 'chat', messages: USER })).provider).toBe('a');
+    const gateway = createGatewayHandler(host.engine);
+    expect((await injectRequest(gateway, '/readyz')).status).toBe(200);
     const late = await startEtcd({ binary: binary!, clientPort: port });
     cleanups.push(() => late.close());
     const lateClient = new Etcd3({ hosts: late.endpoint });
@@ -161,6 +165,14 @@ describe.skipIf(binary === undefined)('config_source.etcd (real etcd)', () => {
       .put(`${PREFIX}routes/chat`)
       .value(JSON.stringify(routeTo('b')))
       .exec();
-    await waitUntil(() => host.engine.config.routes.chat!.targets[0]!.provider === 'b', 15_000, 'the overlay');
+    await lateClient
+      .put(`${PREFIX}routes/added`)
+      .value(JSON.stringify(routeTo('a')))
+      .exec();
+    await waitUntil(() => host.engine.config.routes.added !== undefined, 15_000, 'the overlay');
+    expect(host.engine.config.routes.chat!.targets[0]!.provider).toBe('b');
+    // The gateway lists the routes in force, the store's included.
+    const models = (await injectRequest(gateway, '/v1/models')).json<{ data: { id: string }[] }>();
+    expect(models.data.map((model) => model.id)).toEqual(['chat', 'added']);
   }, 40_000);
 });
