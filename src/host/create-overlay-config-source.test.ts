@@ -100,14 +100,12 @@ describe('createOverlayConfigSource', () => {
   });
 
   it('starts from the file with a warning when the store does not answer in time', async () => {
-    const { fake, openStore } = createFakeStore();
+    const { fake, openStore } = createFakeStore(undefined, 'fake store is unreachable (refused)');
     const source = createOverlayConfigSource(createFileConfigSource(fileWith('m'), { env: {} }), {
       openStore,
       startTimeoutMs: 50,
     });
-    const started = source.load();
-    fake.listener?.onNotice('fake store is unreachable (refused)');
-    const { config, warnings } = await started;
+    const { config, warnings } = await source.load();
     expect(config.routes.chat!.targets[0]!.model).toBe('m');
     expect(warnings.map((warning) => `${warning.path}: ${warning.message}`)).toEqual([
       "config_source: fake store did not answer (fake store is unreachable (refused)): starting from the file's routes and flags, watching again in the background",
