@@ -176,3 +176,45 @@ describe.skipIf(binary === undefined)('config_source.etcd (real etcd)', () => {
     expect(models.data.map((model) => model.id)).toEqual(['chat', 'added']);
   }, 40_000);
 });
+
+describe.skipIf(binary === undefined)('config_source.etcd with etcd authentication', () => {
+  it('reads and watches as the configured user; a wrong password is one line without the password', async () => {
+    const secured = await startEtcd({ binary: binary! });
+    cleanups.push(() => secured.close());
+    const admin = new Etcd3({ hosts: secured.endpoint });
+    await admin.role('root').create();
+    await admin.user('root').create('root-password-1');
+    await admin.user('root').addRole('root');
+    await admin.auth.authEnable({});
+    admin.close();
+    const authed = new Etcd3({ hosts: secured.endpoint, auth: { username: 'root', password: 'root-password-1' } });
+    cleanups.push(() => authed.close());
+    await authed
+      .put(`${PREFIX}routes/chat`)
+      .value(JSON.stringify(routeTo('b')))
+      .exec();
+
+    const withPassword = (password: string) =>
+      `etcd: { endpoints: [ "${secured.endpoint}" ], prefix: ${PREFIX}, username: root, password: "${password}" }`;
+    const good = writeTwoProviderConfig({ a: upstreamA.url, b: upstreamB.url }, withPassword('root-password-1'));
+    cleanups.push(good.remove);
+    const { host } = await startConfigFileHost(good.path);
+    cleanups.push(() => host.close());
+    expect(host.engine.config.routes.chat!.targets[0]!.provider).toBe('b');
+    await authed
+      .put(`${PREFIX}routes/chat`)
+      .value(JSON.stringify(routeTo('a')))
+      .exec();
+    await waitUntil(() => host.engine.config.routes.chat!.targets[0]!.provider === 'a', 1_000, 'the watched change');
+
+    // The store says b; a host that cannot authenticate serves the file's a.
+    await authed.put(`${PREFIX}routes/chat`).value(JSON.stringify(routeTo('b'))).exec();
+    const bad = writeTwoProviderConfig({ a: upstreamA.url, b: upstreamB.url }, withPassword('wrong-password-2'));
+    cleanups.push(bad.remove);
+    const refused = await startConfigFileHost(bad.path);
+    cleanups.push(() => refused.host.close());
+    expect(refused.host.engine.config.routes.chat!.targets[0]!.provider).toBe('a');
+    expect(refused.lines.join('\n')).toMatch(/did not answer \(.*authentication failed/);
+    expect(refused.lines.join('\n')).not.toContain('wrong-password-2');
+  }, 40_000);
+});
