@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 /**
  * config_source.etcd against a real etcd (3.4, Debian's etcd-server) started on free loopback
  * ports: the engine host on a config file that names it, two local OpenAI-compatible upstreams.
@@ -7,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGatewayHandler } from '../gateway/create-gateway-handler.js';
 import { injectRequest } from '../gateway/inject-request.js';
 import { ProviderUnavailableError } from '../spec/errors.js';
+import { createTestCertificates } from '../testing/create-test-certificates.js';
 import { echoOpenAIHandler } from '../testing/echo-openai-handler.js';
 import { failureOf } from '../testing/failure-of.js';
 import { findFreePort } from '../testing/find-free-port.js';
@@ -208,7 +212,10 @@ describe.skipIf(binary === undefined)('config_source.etcd with etcd authenticati
     await waitUntil(() => host.engine.config.routes.chat!.targets[0]!.provider === 'a', 1_000, 'the watched change');
 
     // The store says b; a host that cannot authenticate serves the file's a.
-    await authed.put(`${PREFIX}routes/chat`).value(JSON.stringify(routeTo('b'))).exec();
+    await authed
+      .put(`${PREFIX}routes/chat`)
+      .value(JSON.stringify(routeTo('b')))
+      .exec();
     const bad = writeTwoProviderConfig({ a: upstreamA.url, b: upstreamB.url }, withPassword('wrong-password-2'));
     cleanups.push(bad.remove);
     const refused = await startConfigFileHost(bad.path);
@@ -216,5 +223,39 @@ describe.skipIf(binary === undefined)('config_source.etcd with etcd authenticati
     expect(refused.host.engine.config.routes.chat!.targets[0]!.provider).toBe('a');
     expect(refused.lines.join('\n')).toMatch(/did not answer \(.*authentication failed/);
     expect(refused.lines.join('\n')).not.toContain('wrong-password-2');
+  }, 40_000);
+});
+
+describe.skipIf(binary === undefined)('config_source.etcd over TLS', () => {
+  it('reads and watches over https with the configured CA and client certificate', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'liter-llm-etcd-tls-'));
+    cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
+    const certificates = createTestCertificates(directory);
+    const secured = await startEtcd({ binary: binary!, tls: certificates });
+    cleanups.push(() => secured.close());
+    const credentials = {
+      rootCertificate: readFileSync(certificates.caFile),
+      certChain: readFileSync(certificates.certFile),
+      privateKey: readFileSync(certificates.keyFile),
+    };
+    const admin = new Etcd3({ hosts: secured.endpoint, credentials });
+    cleanups.push(() => admin.close());
+    await admin
+      .put(`${PREFIX}routes/chat`)
+      .value(JSON.stringify(routeTo('b')))
+      .exec();
+    const file = writeTwoProviderConfig(
+      { a: upstreamA.url, b: upstreamB.url },
+      `etcd: { endpoints: [ "${secured.endpoint}" ], prefix: ${PREFIX}, tls: { ca_file: "${certificates.caFile}", cert_file: "${certificates.certFile}", key_file: "${certificates.keyFile}" } }`,
+    );
+    cleanups.push(file.remove);
+    const { host } = await startConfigFileHost(file.path);
+    cleanups.push(() => host.close());
+    expect(host.engine.config.routes.chat!.targets[0]!.provider).toBe('b');
+    await admin
+      .put(`${PREFIX}routes/chat`)
+      .value(JSON.stringify(routeTo('a')))
+      .exec();
+    await waitUntil(() => host.engine.config.routes.chat!.targets[0]!.provider === 'a', 1_000, 'the watched change');
   }, 40_000);
 });

@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TestCertificates } from './create-test-certificates.js';
 import { findFreePort } from './find-free-port.js';
 
 /** An etcd this process started on 127.0.0.1, for tests. */
@@ -44,13 +46,17 @@ export function requireEtcd(env: Record<string, string | undefined> = process.en
  * Starts a one-member etcd on free loopback client and peer ports with a temporary data directory,
  * and resolves once `/health` says true. Stop it with `close()` (in `afterAll`/`finally`).
  */
-export async function startEtcd(options: { binary?: string; clientPort?: number } = {}): Promise<EtcdHandle> {
+export async function startEtcd(
+  options: { binary?: string; clientPort?: number; tls?: TestCertificates } = {},
+): Promise<EtcdHandle> {
   const binary = options.binary ?? findEtcd();
   if (binary === undefined) throw new Error(ETCD_MISSING);
   const directory = mkdtempSync(join(tmpdir(), 'liter-llm-etcd-'));
   const clientPort = options.clientPort ?? (await findFreePort());
   const peerPort = await findFreePort();
-  const endpoint = `http://127.0.0.1:${clientPort}`;
+  const tls = options.tls;
+  // With tls: https on the client port, and clients must present a certificate the CA signed.
+  const endpoint = `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
   let child: ChildProcess | undefined;
   let output = '';
@@ -67,6 +73,9 @@ export async function startEtcd(options: { binary?: string; clientPort?: number 
       `--listen-peer-urls=${peer}`,
       `--initial-advertise-peer-urls=${peer}`,
       `--initial-cluster=test=${peer}`,
+      ...(tls === undefined
+        ? []
+        : [`--cert-file=${tls.certFile}`, `--key-file=${tls.keyFile}`, `--trusted-ca-file=${tls.caFile}`, '--client-cert-auth']),
       '--log-level=error',
       '--logger=zap',
     ];
@@ -77,7 +86,7 @@ export async function startEtcd(options: { binary?: string; clientPort?: number 
     started.stdout.on('data', keep);
     started.stderr.on('data', keep);
     const deadline = Date.now() + 15_000;
-    while (!(await isHealthy(endpoint))) {
+    while (!(await isHealthy(endpoint, tls))) {
       if (started.exitCode !== null || Date.now() > deadline) {
         await stop();
         throw new Error(`etcd on ${endpoint} did not become healthy:\n${output}`);
@@ -117,12 +126,35 @@ export async function startEtcd(options: { binary?: string; clientPort?: number 
   };
 }
 
-async function isHealthy(endpoint: string): Promise<boolean> {
+async function isHealthy(endpoint: string, tls: TestCertificates | undefined): Promise<boolean> {
   try {
-    const response = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(1_000) });
-    const body = (await response.json()) as { health?: unknown };
-    return body.health === 'true' || body.health === true;
+    if (tls === undefined) {
+      const response = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(1_000) });
+      return isHealthBody(await response.text());
+    }
+    const body = await new Promise<string>((resolve, reject) => {
+      const call = request(`${endpoint}/health`, {
+        ca: readFileSync(tls.caFile),
+        cert: readFileSync(tls.certFile),
+        key: readFileSync(tls.keyFile),
+        timeout: 1_000,
+      });
+      call.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve(text));
+      });
+      call.on('timeout', () => call.destroy(new Error('timeout')));
+      call.on('error', reject);
+      call.end();
+    });
+    return isHealthBody(body);
   } catch {
     return false;
   }
+}
+
+function isHealthBody(text: string): boolean {
+  const body = JSON.parse(text) as { health?: unknown };
+  return body.health === 'true' || body.health === true;
 }
