@@ -1,5 +1,5 @@
-import { request } from 'undici';
 import type { ConsulSourceConfig } from '../engine/config/liter-llm-config.js';
+import { Pool, sendUndiciRequest } from '../http/undici-parts.js';
 import type { ConfigStore, ConfigStoreListener } from './config-store.js';
 import { createBackoff } from './create-backoff.js';
 import { createReachabilityNotices } from './create-reachability-notices.js';
@@ -38,15 +38,21 @@ export async function createConsulConfigStore(
   const name = `consul ${config.address} ${prefix}`;
   const headers: Record<string, string> = config.token === undefined ? {} : { 'x-consul-token': config.token };
   const controller = new AbortController();
+  const address = new URL(config.address);
+  // One connection is all a watch needs (undici's Pool, not its index: see src/http/undici-parts.ts).
+  const pool = new Pool(address.origin, { connections: 1 });
+  const basePath = address.pathname.replace(/\/+$/, '');
   let closed = false;
 
   const read = async (index: number) => {
-    const url = `${config.address}/v1/kv/${prefix.split('/').map(encodeURIComponent).join('/')}?recurse=true${
+    const path = `${basePath}/v1/kv/${prefix.split('/').map(encodeURIComponent).join('/')}?recurse=true${
       index > 0 ? `&index=${index}&wait=${waitSeconds}s` : ''
     }`;
     // Consul adds up to wait/16 to the wait; past that (and a margin) the answer is not coming.
     const timeoutMs = Math.ceil((waitSeconds * 1_000 * 17) / 16) + 5_000;
-    const response = await request(url, {
+    const response = await sendUndiciRequest(pool, {
+      method: 'GET',
+      path,
       headers,
       signal: AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)]),
       headersTimeout: timeoutMs,
@@ -109,6 +115,7 @@ export async function createConsulConfigStore(
     close: () => {
       closed = true;
       controller.abort();
+      void pool.destroy().catch(() => {});
     },
   };
 }
