@@ -100,7 +100,7 @@ describe('config_source.consul (against the Consul KV stand-in)', () => {
     const { host, lines } = await startHost(consul, 'wrong-token-5678');
     expect(providerOfChat(host)).toBe('a');
     expect(lines.join('\n')).toMatch(
-      /did not answer \(consul http:\/\/127\.0\.0\.1:\d+ gw\/ is unreachable \(HTTP 403: the ACL token was refused\)/,
+      /consul http:\/\/127\.0\.0\.1:\d+ gw\/ is unreachable \(HTTP 403: the ACL token was refused\): the routes and flags in force stay; retrying \(starting from the file's routes and flags\)/,
     );
     expect(lines.join('\n')).not.toContain('wrong-token-5678');
   });

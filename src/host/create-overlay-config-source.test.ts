@@ -108,7 +108,7 @@ describe('createOverlayConfigSource', () => {
     const { config, warnings } = await source.load();
     expect(config.routes.chat!.targets[0]!.model).toBe('m');
     expect(warnings.map((warning) => `${warning.path}: ${warning.message}`)).toEqual([
-      "config_source: fake store did not answer (fake store is unreachable (refused)): starting from the file's routes and flags, watching again in the background",
+      "config_source: fake store is unreachable (refused) (starting from the file's routes and flags)",
     ]);
     const seen = watching(source);
     fake.listener!.onEntries(new Map([['routes/chat', route('late')]]));

@@ -92,10 +92,15 @@ export function createOverlayConfigSource(file: ConfigSource, options: OverlayCo
       const answered = await first;
       const warnings = [...snapshot.warnings];
       if (!answered) {
+        // The store's own line says why (`... is unreachable (...)`), when it has said it by now.
         const reason = pendingNotices.splice(0).join('; ');
+        const timeoutMs = options.startTimeoutMs ?? 2_000;
         warnings.push({
           path: 'config_source',
-          message: `${store.name} did not answer${reason === '' ? '' : ` (${reason})`}: starting from the file's routes and flags, watching again in the background`,
+          message:
+            reason === ''
+              ? `${store.name} did not answer within ${timeoutMs} ms: starting from the file's routes and flags, retrying in the background`
+              : `${reason} (starting from the file's routes and flags)`,
         });
       }
       const { config, refusals } = compute();
