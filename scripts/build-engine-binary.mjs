@@ -70,6 +70,10 @@ async function bundle(outfile) {
     // The OTLP exporter loads node:http(s) with import(); a single executable's main script has no
     // dynamic import ("A dynamic import callback was not specified"), so esbuild turns it into require().
     supported: { 'dynamic-import': false },
+    // etcd3 (config_source.etcd, imported only when a config names etcd) loads gRPC .proto files from
+    // its package directory at load time, which a single executable does not have: it stays out, and
+    // the binary says so when a config asks for etcd (src/host/create-etcd-config-store.ts).
+    external: ['etcd3'],
     // Syntax only: names stay as written, so stack traces from the binary still read like the source.
     minifySyntax: true,
     legalComments: 'none',

@@ -58,20 +58,15 @@ function unwrap(result: ConfigResult, source: string): LiterLLMConfig {
 }
 
 /**
- * Shared Redis budgets and etcd routing flags are part of the config schema already, so files
- * written for them validate; until they ship, say so instead of silently running on memory.
+ * Shared Redis budgets are part of the config schema already, so files written for them validate;
+ * until they ship, say so instead of silently running on memory. (config_source is not the
+ * engine's business: the host's ConfigSource reads the store and hands the engine plain configs.)
  */
 function refuseUnavailableFeatures(config: LiterLLMConfig, options: CreateEngineOptions): void {
   if (config.limits.store === 'redis' && options.rateLimitStore === undefined) {
     throw new InvalidRequestError({
       message: 'limits.store: redis is not available in this version of liter-llm yet; use store: memory',
       param: 'limits.store',
-    });
-  }
-  if (config.configSource?.etcd !== undefined) {
-    throw new InvalidRequestError({
-      message: 'config_source.etcd: routes from etcd are not available in this version of liter-llm yet; remove config_source',
-      param: 'config_source.etcd',
     });
   }
 }

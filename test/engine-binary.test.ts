@@ -6,7 +6,7 @@
  * built here; scripts/build-engine-binary.mjs skips the build while its inputs are unchanged.
  */
 import { execFileSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,23 @@ describe('dist/bin/liter-llm without node on PATH', () => {
     });
     expect(checked.stderr).toBe('');
     expect(checked).toMatchObject({ code: 0, stdout: expect.stringMatching(/^config OK: 4 providers/i) });
+  });
+
+  it('refuses config_source.etcd, whose client it does not include, with a message saying what to run', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'liter-llm-binary-etcd-'));
+    try {
+      const path = join(directory, 'liter-llm.yaml');
+      writeFileSync(
+        path,
+        'providers:\n  local: { type: openai-compatible, base_url: "http://127.0.0.1:9/v1" }\nconfig_source:\n  etcd: { endpoints: [ "http://127.0.0.1:9" ] }\n',
+      );
+      const served = await runCLI(['serve', '--config', path, '--port', '0'], { env: withoutNode(), launcher: BINARY });
+      expect(served.code).not.toBe(0);
+      expect(served.stderr).toContain('config_source.etcd: the etcd client (npm package etcd3) cannot be loaded');
+      expect(served.stderr).toContain('run liter-llm from npm');
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('chats, streams and embeds against the mock provider it runs itself', async () => {

@@ -48,10 +48,16 @@ export function buildEngineState(
   for (const [name, old] of previous?.providers ?? []) {
     if (!providers.has(name)) retired.push(old);
   }
+  const disabled = new Set(Object.values(config.providers).flatMap((each) => (each.enabled ? [] : [each.name])));
   const routes = new Map<string, RouteRuntime>();
   for (const [name, routeConfig] of Object.entries(config.routes)) {
     const old = previous?.routes.get(name);
-    routes.set(name, old?.sameTargets(routeConfig) ? old.withConfig(routeConfig) : new RouteRuntime(routeConfig, random));
+    routes.set(
+      name,
+      old?.sameTargets(routeConfig)
+        ? old.withConfig(routeConfig, disabled)
+        : new RouteRuntime(routeConfig, random, undefined, disabled),
+    );
   }
   return {
     state: { config, providers, routes, routeNames: new Set(routes.keys()), providerNames: new Set(providers.keys()) },

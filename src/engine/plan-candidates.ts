@@ -7,8 +7,10 @@ import type { ResolvedModel } from './resolve-model.js';
  * What to try, in order: the direct provider/model, or a route's first choice (its target picked by
  * its strategy), then each fallback, recursively through fallback routes, each route visited once.
  * Routes are walked lazily, so a route's strategy sees the state of the moment it is reached.
- * `skipped` collects why a route offered nothing (every circuit open), for the final error. An
- * unconfigured provider throws NotFoundError at once.
+ * `skipped` collects why a route offered nothing (every circuit open, every target disabled), for
+ * the final error. An unconfigured provider throws NotFoundError at once; a disabled one
+ * (`enabled: false`) ProviderUnavailableError. Routes never pick a disabled provider's targets
+ * (RouteRuntime.enabledTargets) and skip its fallbacks.
  */
 export function planCandidates(
   resolved: ResolvedModel,
@@ -21,6 +23,7 @@ export function planCandidates(
     const runtime = state.providers.get(resolved.target.provider);
     if (!runtime)
       throw new NotFoundError({ message: `provider "${resolved.target.provider}" is not configured`, param: 'model' });
+    if (!runtime.config.enabled) throw describeDisabled(runtime.config.name);
     return [{ runtime, model: resolved.target.model, maxRetries: maxRetriesOverride ?? runtime.config.maxRetries }];
   }
   return planRoute(resolved.route, state, maxRetriesOverride, new Set<string>(), skipped);
@@ -40,7 +43,7 @@ function* planRoute(
   const target = route.pick();
   if (target) {
     const runtime = state.providers.get(target.provider);
-    if (runtime) {
+    if (runtime?.config.enabled) {
       yield {
         runtime,
         model: target.model,
@@ -49,6 +52,8 @@ function* planRoute(
         target,
       };
     }
+  } else if (route.enabledTargets.length === 0) {
+    skipped.push(describeDisabled(route.config.targets.map((each) => each.provider).join(', '), name));
   } else {
     const retryAfterMs = route.msUntilAvailable();
     skipped.push(
@@ -64,6 +69,16 @@ function* planRoute(
       continue;
     }
     const runtime = state.providers.get(fallback.provider);
-    if (runtime) yield { runtime, model: fallback.model, maxRetries: maxRetriesOverride ?? runtime.config.maxRetries };
+    if (runtime && !runtime.config.enabled) skipped.push(describeDisabled(fallback.provider));
+    else if (runtime) yield { runtime, model: fallback.model, maxRetries: maxRetriesOverride ?? runtime.config.maxRetries };
   }
+}
+
+/** A provider switched off (`enabled: false`, usually a config_source flag): not retryable here. */
+function describeDisabled(providers: string, route?: string): LiterLLMError {
+  const subject = route === undefined ? `provider "${providers}" is` : `every target of route "${route}" (${providers}) is`;
+  return new ProviderUnavailableError({
+    message: `${subject} disabled (enabled: false)`,
+    ...(route === undefined && { provider: providers }),
+  });
 }

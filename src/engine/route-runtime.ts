@@ -14,12 +14,21 @@ export type TargetHandle = RouteTarget;
  */
 export class RouteRuntime {
   readonly state: RouteState;
+  /**
+   * The targets a call may be sent to: every target but those of disabled providers (`enabled:
+   * false`), so the strategy spreads the traffic over the rest. The same array as config.targets
+   * when none is disabled.
+   */
+  readonly enabledTargets: readonly RouteTarget[];
 
   constructor(
     readonly config: RouteConfig,
     private readonly random: () => number = Math.random,
     state?: RouteState,
+    private readonly disabledProviders: ReadonlySet<string> = new Set(),
   ) {
+    this.enabledTargets =
+      disabledProviders.size === 0 ? config.targets : config.targets.filter((target) => !disabledProviders.has(target.provider));
     this.state =
       state ??
       new RouteState({
@@ -31,7 +40,7 @@ export class RouteRuntime {
 
   /** The target for the next call (claims a half-open breaker's probe), or undefined when all are out. */
   pick(): TargetHandle | undefined {
-    const target = selectTarget(this.config.targets, this.config.strategy, this.state, this.random);
+    const target = selectTarget(this.enabledTargets, this.config.strategy, this.state, this.random);
     if (target) this.state.startRequest(this.state.keyOf(target));
     return target;
   }
@@ -46,7 +55,7 @@ export class RouteRuntime {
    * Milliseconds until the first of the given targets (default: every target with a weight) takes a
    * call again, for the `Retry-After` of "every target is out of service".
    */
-  msUntilAvailable(targets: readonly TargetHandle[] = this.config.targets): number | undefined {
+  msUntilAvailable(targets: readonly TargetHandle[] = this.enabledTargets): number | undefined {
     let soonest: number | undefined;
     const now = this.state.now();
     for (const target of targets) {
@@ -89,7 +98,7 @@ export class RouteRuntime {
     );
   }
 
-  withConfig(next: RouteConfig): RouteRuntime {
-    return new RouteRuntime(next, this.random, this.state);
+  withConfig(next: RouteConfig, disabledProviders: ReadonlySet<string> = this.disabledProviders): RouteRuntime {
+    return new RouteRuntime(next, this.random, this.state, disabledProviders);
   }
 }

@@ -12,6 +12,11 @@ export interface ConfigSourceListener {
   onChange(config: LiterLLMConfig, warnings: ConfigIssue[]): void;
   /** A new version that is invalid or cannot be read: the caller keeps the last good one. Must not throw. */
   onError(issues: ConfigIssue[]): void;
+  /**
+   * One line worth logging that changes nothing by itself: a config store became unreachable or
+   * came back, one of its keys was refused. Without it, the line is reported through onError.
+   */
+  onNotice?(message: string): void;
 }
 
 /**

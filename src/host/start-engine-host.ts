@@ -132,6 +132,9 @@ export async function startEngineHost(source: ConfigSource, options: EngineHostO
             refuse(error instanceof Error ? error.message : String(error));
           }
         },
+        onNotice(message) {
+          log(`config ${source.name}: ${oneLine(message)}`);
+        },
         onError(issues) {
           const first = issues[0];
           const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';

@@ -1,6 +1,7 @@
 import type { ParsedConfigFile } from './config-file-schema.js';
 import { CONFIG_DEFAULTS, isBuiltInProviderName } from './config-defaults.js';
 import type {
+  ConfigSourceConfig,
   LiterLLMConfig,
   ProviderConfig,
   ProviderType,
@@ -30,14 +31,35 @@ export function buildConfig(file: ParsedConfigFile): LiterLLMConfig {
     server: buildServer(file.server),
   };
   if (file.limits?.redis_url !== undefined) config.limits.redisURL = file.limits.redis_url;
-  if (file.config_source !== undefined) {
-    config.configSource = {};
-    const etcd = file.config_source.etcd;
-    if (etcd !== undefined) {
-      config.configSource.etcd = { endpoints: etcd.endpoints, prefix: etcd.prefix ?? CONFIG_DEFAULTS.etcdPrefix };
+  if (file.config_source !== undefined) config.configSource = buildConfigSource(file.config_source);
+  return config;
+}
+
+function buildConfigSource(file: NonNullable<ParsedConfigFile['config_source']>): ConfigSourceConfig {
+  const source: ConfigSourceConfig = {};
+  const { etcd, consul } = file;
+  if (etcd !== undefined) {
+    source.etcd = { endpoints: etcd.endpoints, prefix: etcd.prefix ?? CONFIG_DEFAULTS.etcdPrefix };
+    if (etcd.username !== undefined) source.etcd.username = etcd.username;
+    if (etcd.password !== undefined) source.etcd.password = etcd.password;
+    if (etcd.tls !== undefined) {
+      source.etcd.tls = {
+        ...(etcd.tls.ca_file !== undefined && { caFile: etcd.tls.ca_file }),
+        ...(etcd.tls.cert_file !== undefined && { certFile: etcd.tls.cert_file }),
+        ...(etcd.tls.key_file !== undefined && { keyFile: etcd.tls.key_file }),
+      };
     }
   }
-  return config;
+  if (consul !== undefined) {
+    source.consul = {
+      address: consul.address.replace(/\/+$/, ''),
+      // Consul KV keys have no leading slash; `/liter-llm/` and `liter-llm/` mean the same folder.
+      prefix: (consul.prefix ?? CONFIG_DEFAULTS.consulPrefix).replace(/^\/+/, ''),
+    };
+    const token = consul.token?.trim();
+    if (token !== undefined && token !== '') source.consul.token = token;
+  }
+  return source;
 }
 
 function buildProvider(name: string, file: ProviderFile): ProviderConfig {
@@ -49,6 +71,7 @@ function buildProvider(name: string, file: ProviderFile): ProviderConfig {
   const provider: ProviderConfig = {
     name,
     type,
+    enabled: file.enabled ?? true,
     // Adapters append paths (`/chat/completions`), so a trailing slash would double up.
     baseURL: baseURL.replace(/\/+$/, ''),
     headers: Object.fromEntries(Object.entries(file.headers ?? {}).map(([key, value]) => [key, String(value)])),

@@ -20,6 +20,7 @@ export function checkConfigRules(config: unknown): PathIssue[] {
     ...checkRoutes(routes, Object.keys(providers)),
     ...checkLimits(root.limits),
     ...checkServer(root.server),
+    ...checkConfigSource(root.config_source),
   ];
 }
 
@@ -196,6 +197,41 @@ function checkServer(value: unknown): PathIssue[] {
       });
     }
   });
+  return issues;
+}
+
+/** One store at a time; credentials and client certificates come in pairs. */
+function checkConfigSource(value: unknown): PathIssue[] {
+  const source = asRecord(value);
+  if (source === undefined) return [];
+  const issues: PathIssue[] = [];
+  if (source.etcd !== undefined && source.consul !== undefined) {
+    issues.push({ path: ['config_source', 'consul'], message: 'choose one store: config_source.etcd is set too' });
+  }
+  const etcd = asRecord(source.etcd);
+  if (etcd !== undefined) {
+    if (etcd.username !== undefined && etcd.password === undefined) {
+      issues.push({ path: ['config_source', 'etcd', 'password'], message: 'is required when username is set' });
+    }
+    if (etcd.password !== undefined && etcd.username === undefined) {
+      issues.push({ path: ['config_source', 'etcd', 'username'], message: 'is required when password is set' });
+    }
+    const tls = asRecord(etcd.tls);
+    if (tls !== undefined && (tls.cert_file === undefined) !== (tls.key_file === undefined)) {
+      const missing = tls.cert_file === undefined ? 'cert_file' : 'key_file';
+      issues.push({
+        path: ['config_source', 'etcd', 'tls', missing],
+        message: 'is required with a client certificate (cert_file and key_file go together)',
+      });
+    }
+    if (tls !== undefined && tls.ca_file === undefined) {
+      issues.push({
+        path: ['config_source', 'etcd', 'tls', 'ca_file'],
+        message:
+          'is required with tls: the CA that signed the etcd server certificate (for a publicly trusted one, leave tls out)',
+      });
+    }
+  }
   return issues;
 }
 

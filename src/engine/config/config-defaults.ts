@@ -22,6 +22,7 @@ export const CONFIG_DEFAULTS = {
   circuitBreaker: { failureThreshold: 5, cooldownMs: 30_000 },
   limitsStore: 'memory',
   etcdPrefix: '/liter-llm/',
+  consulPrefix: 'liter-llm/',
   // 0.0.0.0, not 127.0.0.1: in a container or a Kubernetes pod the gateway must accept connections
   // from outside its own network namespace; put it behind server.api_keys or a network policy.
   host: '0.0.0.0',

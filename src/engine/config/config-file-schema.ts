@@ -68,6 +68,8 @@ export const providerFileSchema = section(
     max_response_bytes: positiveInteger().optional(),
     max_retries: retryCount().optional(),
     models: list(nonEmptyText(), 'expected a list of model ids').optional(),
+    // false: routes skip the provider and calls addressed to it fail (a config_source flag, mostly).
+    enabled: z.boolean({ error: 'expected true or false' }).optional(),
     default_max_tokens: positiveInteger().optional(),
     chat_api: oneOf(['openai', 'tgi-generate']).optional(),
     embed_api: oneOf(['tei', 'feature-extraction']).optional(),
@@ -112,6 +114,18 @@ export const configFileSchema = section(
           error: 'expected at least one endpoint',
         }),
         prefix: nonEmptyText().optional(),
+        username: nonEmptyText().optional(),
+        password: text().optional(),
+        tls: section({
+          ca_file: nonEmptyText().optional(),
+          cert_file: nonEmptyText().optional(),
+          key_file: nonEmptyText().optional(),
+        }).optional(),
+      }).optional(),
+      consul: section({
+        address: httpURL(),
+        prefix: text().optional(),
+        token: text().optional(),
       }).optional(),
     }).optional(),
     server: section({

@@ -17,8 +17,9 @@ export function formatConfigPath(path: ConfigPath): string {
   return text;
 }
 
-// Values under these keys may be credentials: redis_url can carry a password, headers an Authorization.
-const SECRET_KEYS = new Set(['api_key', 'api_keys', 'headers', 'redis_url']);
+// Values under these keys may be credentials: redis_url can carry a password, headers an Authorization;
+// password and token are config_source's etcd password and Consul ACL token.
+const SECRET_KEYS = new Set(['api_key', 'api_keys', 'headers', 'redis_url', 'password', 'token']);
 
 /** Whether a value at this (snake_case) path must never be echoed in a message. */
 export function isSecretPath(path: ConfigPath): boolean {

@@ -9,7 +9,16 @@ export interface LiterLLMConfigInput {
   providers?: Record<string, ProviderConfigInput>;
   routes?: Record<string, RouteConfigInput>;
   limits?: { store?: 'memory' | 'redis'; redisURL?: string };
-  configSource?: { etcd?: { endpoints: string[]; prefix?: string } };
+  configSource?: {
+    etcd?: {
+      endpoints: string[];
+      prefix?: string;
+      username?: string;
+      password?: string;
+      tls?: { caFile?: string; certFile?: string; keyFile?: string };
+    };
+    consul?: { address: string; prefix?: string; token?: string };
+  };
   server?: {
     host?: string;
     port?: number;
@@ -31,6 +40,7 @@ export interface ProviderConfigInput {
   name?: string;
   /** Defaults to the provider's name when that is openai, anthropic or huggingface. */
   type?: ProviderType;
+  enabled?: boolean;
   baseURL?: string;
   apiKey?: string;
   headers?: Record<string, string | number | boolean>;

@@ -21,6 +21,8 @@ export interface ProviderConfig {
   /** The config key, repeated here so a provider can be handed around on its own. */
   name: string;
   type: ProviderType;
+  /** False (a config_source flag): routes skip it, a call addressed to it fails with provider_unavailable. */
+  enabled: boolean;
   /** Without a trailing slash. */
   baseURL: string;
   /** Absent for servers that need no key (Ollama, a local TGI) or when its variable was unset. */
@@ -88,13 +90,35 @@ export interface LimitsConfig {
   redisURL?: string;
 }
 
+/** Where routes and provider flags are watched from, over the file (at most one store). */
 export interface ConfigSourceConfig {
   etcd?: EtcdSourceConfig;
+  consul?: ConsulSourceConfig;
 }
 
 export interface EtcdSourceConfig {
   endpoints: string[];
   prefix: string;
+  /** Both or neither (check-config-rules.ts). */
+  username?: string;
+  password?: string;
+  tls?: TLSFilesConfig;
+}
+
+/** PEM files; a client certificate needs its key. */
+export interface TLSFilesConfig {
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+}
+
+export interface ConsulSourceConfig {
+  /** The agent's HTTP API, without a trailing slash. */
+  address: string;
+  /** A KV path prefix; no leading slash. */
+  prefix: string;
+  /** Sent as X-Consul-Token; never logged. */
+  token?: string;
 }
 
 export interface ServerConfig {

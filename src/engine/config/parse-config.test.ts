@@ -267,6 +267,7 @@ describe('parseConfig: defaults', () => {
     expect(config.providers.openai).toEqual({
       name: 'openai',
       type: 'openai',
+      enabled: true,
       baseURL: 'https://api.openai.com/v1',
       headers: {},
       maxConcurrency: 64,

@@ -10,10 +10,19 @@ import { validateConfigValue } from './validate-config-value.js';
  * camelCase paths (`providers.openai.maxConcurrency`). A LiterLLMConfig validates to an equal config.
  */
 export function validateConfigInput(input: LiterLLMConfigInput, options: ValidateConfigObjectOptions = {}): ConfigResult {
-  return validateConfigValue(convertConfigKeysToSnake(removeBuiltParts(input), configFileSchema), {
+  return validateConfigValue(convertConfigInputToFile(input), {
     env: options.interpolate === true ? (options.env ?? process.env) : undefined,
     keyStyle: 'camel',
   });
+}
+
+/**
+ * A camelCase config (a validated LiterLLMConfig too) as the file would hold it: snake_case keys,
+ * fallbacks as written, without the names repeated inside entries. A config store overlays this
+ * object and validates it as a file (src/host/apply-config-overlay.ts).
+ */
+export function convertConfigInputToFile(input: LiterLLMConfigInput): unknown {
+  return convertConfigKeysToSnake(removeBuiltParts(input), configFileSchema);
 }
 
 /** Drops what building a LiterLLMConfig adds: the name repeated inside an entry, resolved fallbacks. */
