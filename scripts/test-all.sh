@@ -64,9 +64,10 @@ print(tests - bad - skip, bad, skip)' "$report")
 [ -f scripts/test-python.sh ] && pytest_suite python scripts/test-python.sh
 [ -f scripts/test-python-binding.sh ] && pytest_suite python-binding scripts/test-python-binding.sh
 
-# Go programs (the benchmark's mock upstream and load generator) and the Go binding (go/, with the
-# race detector: it is used from many goroutines): `go test -json`, one count per test.
-for module in bench/mock-upstream bench/load-generator go; do
+# Go programs (the benchmark's mock upstream, load generator and the bindings benchmark's closed-loop
+# driver) and the Go binding (go/, with the race detector: it is used from many goroutines):
+# `go test -json`, one count per test.
+for module in bench/mock-upstream bench/load-generator bench/bindings/go-driver go; do
   echo "== go test $module"
   race=(); [ "$module" = go ] && race=(-race)
   (cd "$module" && go test -json "${race[@]}" ./...) > "$results/go.json" 2> "$results/go.err"
