@@ -11,6 +11,7 @@ import { createFrameDecoder, DEFAULT_MAX_FRAME_BYTES, type DecodedFrame } from '
 import { describeFrameIssue } from './describe-frame-issue.js';
 import type { EngineFrame, InitializeResult } from './engine-frame-schema.js';
 import { encodeFrame } from './encode-frame.js';
+import { parsePlainChatFrame } from './parse-plain-chat-frame.js';
 import { checkProtocolVersion, PROTOCOL_VERSION } from './protocol-version.js';
 import { toProtocolError } from './to-protocol-error.js';
 
@@ -204,15 +205,19 @@ export async function serveProtocol(options: ServeProtocolOptions): Promise<Serv
     if (typeof method !== 'string' || !(PROTOCOL_METHODS as readonly string[]).includes(method)) {
       return invalid(id, `unknown method ${JSON.stringify(method)} (expected one of ${PROTOCOL_METHODS.join(', ')})`, 'method');
     }
-    const deep = findDeepNestingInJSON(decoded.text, value, MAX_FRAME_DEPTH);
-    if (deep !== undefined) return invalid(id, `${deep} nests deeper than ${MAX_FRAME_DEPTH} levels`, deep);
-    const parsed = clientFrameSchema.safeParse(value);
-    if (!parsed.success) {
-      const { param, message } = describeFrameIssue(parsed.error.issues[0]!);
-      return invalid(id, message, param);
+    let frame: ClientFrame | undefined = parsePlainChatFrame(value as Record<string, unknown>, method);
+    if (frame === undefined) {
+      const deep = findDeepNestingInJSON(decoded.text, value, MAX_FRAME_DEPTH);
+      if (deep !== undefined) return invalid(id, `${deep} nests deeper than ${MAX_FRAME_DEPTH} levels`, deep);
+      const parsed = clientFrameSchema.safeParse(value);
+      if (!parsed.success) {
+        const { param, message } = describeFrameIssue(parsed.error.issues[0]!);
+        return invalid(id, message, param);
+      }
+      frame = parsed.data;
     }
     try {
-      dispatch(parsed.data);
+      dispatch(frame);
     } catch (error) {
       // models and stats answer synchronously: a throw there is still that call's error frame.
       fail(id, error);
