@@ -64,11 +64,12 @@ print(tests - bad - skip, bad, skip)' "$report")
 [ -f scripts/test-python.sh ] && pytest_suite python scripts/test-python.sh
 [ -f scripts/test-python-binding.sh ] && pytest_suite python-binding scripts/test-python-binding.sh
 
-# Go programs (the benchmark's mock upstream and load generator), the Go binding (go/, with the
-# race detector: it is used from many goroutines) and the Kubernetes manifests' validation
-# (deploy/kubernetes/validate: k8s.io/api types, kustomize builds; its modules come from the Go
-# module proxy into the module cache on first use): `go test -json`, one count per test.
-for module in bench/mock-upstream bench/load-generator go deploy/kubernetes/validate; do
+# Go programs (the benchmark's mock upstream, load generator and the bindings benchmark's closed-loop
+# driver), the Go binding (go/, with the race detector: it is used from many goroutines) and the
+# Kubernetes manifests' validation (deploy/kubernetes/validate: k8s.io/api types, kustomize builds;
+# its modules come from the Go module proxy into the module cache on first use): `go test -json`,
+# one count per test.
+for module in bench/mock-upstream bench/load-generator bench/bindings/go-driver go deploy/kubernetes/validate; do
   echo "== go test $module"
   flags=(); [ "$module" = go ] && flags=(-race)
   # The manifests' tests read files outside their module (../base, the Dockerfile's neighbours),

@@ -24,7 +24,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { findFreePort, killAllStarted, startProcess, stopProcess, waitForHTTP } from '../lib/bench-processes.mjs';
-import { startMockUpstream, UPSTREAM_KEY } from '../lib/bench-servers.mjs';
+import { benchProviderConfigLines, startMockUpstream, UPSTREAM_KEY } from '../lib/bench-servers.mjs';
 import { readCPUMicros, readMachineBusyMicros } from '../lib/proc-stats.mjs';
 import { killAllBenchWorkers, runBenchWorker, startBenchWorker, stopBenchWorker } from './lib/bench-worker.mjs';
 import { BINDING_TARGETS } from './lib/binding-targets.mjs';
@@ -96,24 +96,7 @@ function log(line) {
 /** The engine config every stdio binding and the gateway load: one openai-compatible provider, limits far above the load, no retries. */
 function writeEngineConfig(workDir, upstreamPort) {
   const file = path.join(workDir, 'liter-llm.yaml');
-  writeFileSync(
-    file,
-    [
-      'providers:',
-      '  bench:',
-      '    type: openai-compatible',
-      `    base_url: http://127.0.0.1:${upstreamPort}/v1`,
-      `    api_key: ${UPSTREAM_KEY}`,
-      '    max_concurrency: 100000',
-      '    max_connections: 1024',
-      '    rate_limit_per_minute: 100000000',
-      '    timeout_ms: 120000',
-      '    max_retries: 0',
-      'server:',
-      `  api_keys: [ ${GATEWAY_KEY} ]`,
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(file, [...benchProviderConfigLines(upstreamPort), 'server:', `  api_keys: [ ${GATEWAY_KEY} ]`, ''].join('\n'));
   return file;
 }
 

@@ -21,6 +21,25 @@ export function createRequestBody(model, stream) {
   };
 }
 
+/**
+ * The config lines of the one provider the bindings benchmarks' engines call: `bench`, an
+ * openai-compatible provider in front of the mock upstream, limits far above the load, no retries.
+ */
+export function benchProviderConfigLines(upstreamPort) {
+  return [
+    'providers:',
+    '  bench:',
+    '    type: openai-compatible',
+    `    base_url: http://127.0.0.1:${upstreamPort}/v1`,
+    `    api_key: ${UPSTREAM_KEY}`,
+    '    max_concurrency: 100000',
+    '    max_connections: 1024',
+    '    rate_limit_per_minute: 100000000',
+    '    timeout_ms: 120000',
+    '    max_retries: 0',
+  ];
+}
+
 /** The mock upstream (bench/mock-upstream/) on a free port; `args` are its own options. */
 export async function startMockUpstream({ cpus, args = [] } = {}) {
   const port = await findFreePort();

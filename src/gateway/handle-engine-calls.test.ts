@@ -218,28 +218,31 @@ describe('POST /v1/engine/chat', () => {
     expect(params[4]).toBe('maxTokens');
   });
 
-  it('nesting: the body may nest as deep as a stdio frame may (the envelope adds levels), and past it both refuse', async () => {
-    // A tool schema 60 levels deep: within the engine's limit for free-form JSON, but the body around
-    // it (params.tools[0].parameters) nests deeper than a bare request body may.
+  it('nesting: the body may nest as deep as a stdio frame may (the envelope adds levels), and past it both refuse alike', async () => {
+    // A tool schema N levels deep. Up to 63 levels the engine takes it; from 64 the engine's own
+    // limit for free-form JSON refuses it (MAX_JSON_DEPTH, the same on both transports); from 68 the
+    // frame (MAX_FRAME_DEPTH) or the body around it nests too deep. Every level on both sides of both
+    // bounds gets the same answer over HTTP as over stdio: the same type, code and param.
     const nest = (levels: number): Record<string, unknown> => (levels === 0 ? { type: 'string' } : { a: nest(levels - 1) });
     const tools = (levels: number) => [{ type: 'function', name: 'deep', parameters: nest(levels) }];
-    for (const [levels, accepted] of [
-      [60, true],
-      [80, false],
-    ] as const) {
+    const outcomes = new Set<string>();
+    for (let levels = 60; levels <= 72; levels++) {
       const body = { params: { model: 'echo/m', messages: [HELLO], tools: tools(levels) } };
       const response = await call('/v1/engine/chat', body);
       const answer = (await response.json()) as { type: string; error?: { code: string; param: string } };
       loopback.send({ id: 9200 + levels, method: 'chat', ...body });
-      const frame = await loopback.nextFrame(9200 + levels);
+      const frame = (await loopback.nextFrame(9200 + levels)) as { type: string; error?: { code: string; param: string } };
       expect(answer.type, `${levels} levels`).toBe(frame.type);
-      expect(response.status, `${levels} levels`).toBe(accepted ? 200 : 400);
-      if (!accepted)
-        expect(answer.error).toMatchObject({
-          code: 'invalid_request',
-          param: (frame as { error: { param: string } }).error.param,
-        });
+      expect(response.status, `${levels} levels`).toBe(frame.type === 'result' ? 200 : 400);
+      if (frame.type === 'error') {
+        expect(answer.error, `${levels} levels`).toMatchObject({ code: frame.error!.code, param: frame.error!.param });
+      }
+      outcomes.add(
+        frame.type === 'result' ? 'accepted' : frame.error!.param.startsWith('params.') ? 'frame depth' : 'engine depth',
+      );
     }
+    // The sweep crosses both bounds: a call accepted, one the engine refuses, one refused for the frame's depth.
+    expect([...outcomes].sort()).toEqual(['accepted', 'engine depth', 'frame depth']);
   });
 
   it('the HTTP layer faults are protocol error frames too: not JSON, wrong method, unknown path, too large', async () => {
