@@ -1,34 +1,24 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  type RedisServerHandle,
+  FAIL_FAST_REDIS_OPTIONS,
+  hasRedisServer,
   REDIS_SERVER_MISSING,
-  requireRedisServer,
-  startRedisServer,
-} from '../../../testing/start-redis-server.js';
+  useRedisServer,
+} from '../../../../test/support/use-redis-server.js';
+import { startRedisServer } from '../../../testing/start-redis-server.js';
 import { RateLimitStoreError } from '../rate-limit-store-error.js';
 import { createRedisRateLimitStore } from './create-redis-rate-limit-store.js';
 
-const binary = requireRedisServer();
 const limit = { capacity: 3, refillPerMs: 3 / 60_000 };
 
-describe.skipIf(binary === undefined)('createRedisRateLimitStore against redis-server', () => {
-  let server: RedisServerHandle;
-  let redis: Redis;
+describe.skipIf(!hasRedisServer)('createRedisRateLimitStore against redis-server', () => {
+  const suite = useRedisServer();
   let counter = 0;
   const uniqueKey = () => `provider${++counter}:requests`;
 
-  beforeAll(async () => {
-    server = await startRedisServer();
-    redis = new Redis(server.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
-  });
-  afterAll(async () => {
-    redis?.disconnect();
-    await server?.close();
-  });
-
   it('admits a burst of the capacity, then says when the next token is due (server clock)', async () => {
-    const store = createRedisRateLimitStore({ redis, keyPrefix: 'test:' });
+    const store = createRedisRateLimitStore({ redis: suite.redis, keyPrefix: 'test:' });
     const key = uniqueKey();
     for (let i = 0; i < 3; i++) expect(await store.take(key, 1, limit, Date.now())).toEqual({ ok: true });
     const refused = await store.take(key, 1, limit, Date.now());
@@ -40,25 +30,25 @@ describe.skipIf(binary === undefined)('createRedisRateLimitStore against redis-s
   });
 
   it('puts every key under the prefix, each with a TTL of about the time to refill plus the margin', async () => {
-    const store = createRedisRateLimitStore({ redis, keyPrefix: 'ttl-test:' });
+    const store = createRedisRateLimitStore({ redis: suite.redis, keyPrefix: 'ttl-test:' });
     const key = uniqueKey();
     await store.take(key, 2, limit, Date.now());
-    const keys = await redis.keys('*');
+    const keys = await suite.redis.keys('*');
     expect(keys.filter((name) => name.includes(key))).toEqual([`ttl-test:bucket:${key}`]);
-    const ttl = await redis.pttl(`ttl-test:bucket:${key}`);
+    const ttl = await suite.redis.pttl(`ttl-test:bucket:${key}`);
     // Two tokens short at 20 s each, plus the 10 s margin.
     expect(ttl).toBeGreaterThan(49_000);
     expect(ttl).toBeLessThanOrEqual(50_000);
     await store.pause('other:requests', Date.now() + 5000, Date.now());
-    const pauseTTL = await redis.pttl('ttl-test:bucket:other:requests');
+    const pauseTTL = await suite.redis.pttl('ttl-test:bucket:other:requests');
     expect(pauseTTL).toBeGreaterThan(14_000);
     expect(pauseTTL).toBeLessThanOrEqual(15_000);
-    for (const name of await redis.keys('*')) expect(await redis.pttl(name)).toBeGreaterThan(0);
+    for (const name of await suite.redis.keys('*')) expect(await suite.redis.pttl(name)).toBeGreaterThan(0);
   });
 
   it('honours a pause: nothing is taken before it ends, and the bucket is empty after it', async () => {
     let now = 1_000_000;
-    const store = createRedisRateLimitStore({ redis, keyPrefix: 'pause-test:', clock: () => now });
+    const store = createRedisRateLimitStore({ redis: suite.redis, keyPrefix: 'pause-test:', clock: () => now });
     const key = uniqueKey();
     expect(await store.take(key, 1, limit, now)).toEqual({ ok: true });
     await store.pause(key, now + 2000, now);
@@ -75,7 +65,7 @@ describe.skipIf(binary === undefined)('createRedisRateLimitStore against redis-s
   });
 
   it('sends a pause as the time left, so the server places it on its own clock', async () => {
-    const store = createRedisRateLimitStore({ redis, keyPrefix: 'skew-test:' });
+    const store = createRedisRateLimitStore({ redis: suite.redis, keyPrefix: 'skew-test:' });
     const key = uniqueKey();
     await store.take(key, 1, limit, Date.now());
     // A caller whose clock is an hour behind still pauses for 2 s, not for an hour.
@@ -88,7 +78,7 @@ describe.skipIf(binary === undefined)('createRedisRateLimitStore against redis-s
 
   it('applies the TPM correction: a refund gives tokens back, a charge leaves a debt', async () => {
     let now = 5_000_000;
-    const store = createRedisRateLimitStore({ redis, keyPrefix: 'adjust-test:', clock: () => now });
+    const store = createRedisRateLimitStore({ redis: suite.redis, keyPrefix: 'adjust-test:', clock: () => now });
     const key = uniqueKey();
     const tokens = { capacity: 600, refillPerMs: 600 / 60_000 };
     expect((await store.take(key, 500, tokens, now)).ok).toBe(true);
@@ -103,7 +93,7 @@ describe.skipIf(binary === undefined)('createRedisRateLimitStore against redis-s
 
   it('rejects with RateLimitStoreError when the server is gone, within the command timeout', async () => {
     const other = await startRedisServer();
-    const client = new Redis(other.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    const client = new Redis(other.url, FAIL_FAST_REDIS_OPTIONS);
     try {
       const store = createRedisRateLimitStore({ redis: client, commandTimeoutMs: 50 });
       expect((await store.take('gone:requests', 1, limit, Date.now())).ok).toBe(true);
@@ -120,7 +110,7 @@ describe.skipIf(binary === undefined)('createRedisRateLimitStore against redis-s
 
   it('times a command out after its own timeout when the server does not answer', async () => {
     const other = await startRedisServer();
-    const client = new Redis(other.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    const client = new Redis(other.url, FAIL_FAST_REDIS_OPTIONS);
     const blocker = new Redis(other.url);
     try {
       const store = createRedisRateLimitStore({ redis: client, commandTimeoutMs: 50 });
@@ -163,4 +153,4 @@ describe.skipIf(binary === undefined)('createRedisRateLimitStore against redis-s
   });
 });
 
-if (binary === undefined) it('against redis-server', (context) => context.skip(REDIS_SERVER_MISSING));
+if (!hasRedisServer) it('against redis-server', (context) => context.skip(REDIS_SERVER_MISSING));

@@ -1,17 +1,9 @@
 import fc from 'fast-check';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type RedisServerHandle,
-  REDIS_SERVER_MISSING,
-  requireRedisServer,
-  startRedisServer,
-} from '../../../testing/start-redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { hasRedisServer, REDIS_SERVER_MISSING, useRedisServer } from '../../../../test/support/use-redis-server.js';
 import { createMemoryRateLimitStore } from '../create-memory-rate-limit-store.js';
 import type { RateLimit } from '../rate-limit-store.js';
 import { createRedisRateLimitStore } from './create-redis-rate-limit-store.js';
-
-const binary = requireRedisServer();
 
 type Step =
   | { type: 'take'; cost: number }
@@ -36,19 +28,9 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ type: fc.constant('resize' as const), factor: fc.constantFrom(0.5, 2, 1.5) }) },
 );
 
-describe.skipIf(binary === undefined)('the Lua token bucket against the in-memory model', () => {
-  let server: RedisServerHandle;
-  let redis: Redis;
+describe.skipIf(!hasRedisServer)('the Lua token bucket against the in-memory model', () => {
+  const suite = useRedisServer();
   let run = 0;
-
-  beforeAll(async () => {
-    server = await startRedisServer();
-    redis = new Redis(server.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-  });
-  afterAll(async () => {
-    redis?.disconnect();
-    await server?.close();
-  });
 
   it('grants what the model grants, no more, for any sequence of takes, refunds, charges, pauses, resizes and clock steps', async () => {
     await fc.assert(
@@ -61,7 +43,12 @@ describe.skipIf(binary === undefined)('the Lua token bucket against the in-memor
           let now = 1_700_000_000_000 + run * 1_000_000;
           const key = `property${++run}:tokens`;
           // Generous timeout: the property checks the arithmetic, not the latency.
-          const shared = createRedisRateLimitStore({ redis, keyPrefix: 'property:', clock: () => now, commandTimeoutMs: 2000 });
+          const shared = createRedisRateLimitStore({
+            redis: suite.redis,
+            keyPrefix: 'property:',
+            clock: () => now,
+            commandTimeoutMs: 2000,
+          });
           const model = createMemoryRateLimitStore();
           let limit: RateLimit = { capacity, refillPerMs: (capacity * refillFactor) / 60_000 };
           let grantedShared = 0;
@@ -112,4 +99,4 @@ describe.skipIf(binary === undefined)('the Lua token bucket against the in-memor
   });
 });
 
-if (binary === undefined) it('the Lua token bucket against redis-server', (context) => context.skip(REDIS_SERVER_MISSING));
+if (!hasRedisServer) it('the Lua token bucket against redis-server', (context) => context.skip(REDIS_SERVER_MISSING));
