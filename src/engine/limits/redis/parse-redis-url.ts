@@ -12,20 +12,19 @@ export interface RedisEndpoint {
   masterName?: string;
 }
 
-/** The URL forms `limits.redis_url` accepts, for messages. */
-export const REDIS_URL_FORMS =
-  'redis://[user:password@]host[:port][/db], rediss://… (TLS), redis+sentinel://[user:password@]host:port[,host:port…]/master-name[/db] or redis+cluster://[user:password@]host:port[,host:port…] (rediss+… for TLS)';
-
 const DEFAULT_PORTS = { standalone: 6379, sentinel: 26379, cluster: 6379 } as const;
 
 /**
  * Reads a Redis URL. Besides redis:// and rediss:// (what ioredis reads), Sentinel and Cluster take a
  * comma-separated host list, which WHATWG URL cannot parse, hence this small reader. Returns the
- * problem as a string (never echoing the password) when the URL is not one of REDIS_URL_FORMS.
+ * problem as a string (never echoing the password) when the URL is not one of those forms:
+ * redis://[user:password@]host[:port][/db], rediss://… (TLS),
+ * redis+sentinel://[user:password@]host:port[,host:port…]/master-name[/db],
+ * redis+cluster://[user:password@]host:port[,host:port…] (rediss+… for TLS).
  */
 export function parseRedisURL(url: string): RedisEndpoint | string {
   const match = /^(rediss?)(?:\+(sentinel|cluster))?:\/\/(?:([^@/]*)@)?([^/?#]*)(\/[^?#]*)?$/.exec(url);
-  if (match === null) return `expected ${REDIS_URL_FORMS}`;
+  if (match === null) return 'expected a redis://, rediss://, redis+sentinel:// or redis+cluster:// URL';
   const [, scheme, kind, userInfo, hostList, path] = match;
   const mode = kind === 'sentinel' ? 'sentinel' : kind === 'cluster' ? 'cluster' : 'standalone';
   const endpoint: RedisEndpoint = { mode, tls: scheme === 'rediss', hosts: [] };
