@@ -279,7 +279,10 @@ export class ProviderLimiter {
       return Promise.reject(this.createTooLargeError(cost));
     }
     const now = this.now();
-    const outcome = this.syncStore !== undefined ? this.admitOrRefuseSync(cost, now) : this.refuseBehindQueue(now);
+    // With an async (shared) store every call queues, even with queueing off (its deadline is then
+    // now): a call that came while the head's take was out is answered by its own take, in FIFO
+    // order, instead of being refused unseen, without a retry-after, by a store that had tokens.
+    const outcome = this.syncStore !== undefined ? this.admitOrRefuseSync(cost, now) : undefined;
     if (outcome !== undefined) {
       if (outcome instanceof ProviderLease) return Promise.resolve(outcome);
       this.rejectedCount++;
