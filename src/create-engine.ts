@@ -8,6 +8,7 @@ import { parseConfig } from './engine/config/parse-config.js';
 import type { ConfigResult } from './engine/config/config-issue.js';
 import { validateConfigInput } from './engine/config/validate-config-input.js';
 import { createEngineCore, type EngineCoreOptions, type ReloadableEngine } from './engine/create-engine-core.js';
+import { createSharedLimitStores } from './engine/limits/create-shared-limit-stores.js';
 import { defaultProviderFactories } from './default-provider-factories.js';
 
 export interface CreateEngineOptions extends Partial<EngineCoreOptions> {
@@ -25,11 +26,24 @@ export function createEngine(
   options: CreateEngineOptions = {},
 ): ReloadableEngine {
   const resolved = resolveConfig(config, options.env ?? process.env);
-  refuseUnavailableFeatures(resolved, options);
-  return createEngineCore(resolved, {
+  // limits.store: redis builds the Redis stores (ioredis loads only then), unless the caller brought its own store.
+  const shared =
+    resolved.limits.store === 'redis' && options.rateLimitStore === undefined
+      ? createSharedLimitStores(resolved.limits)
+      : undefined;
+  const engine = createEngineCore(resolved, {
     ...options,
+    ...(shared !== undefined && { rateLimitStore: shared.rateLimitStore, concurrencyLeaseStore: shared.leaseStore }),
     providerFactories: { ...defaultProviderFactories, ...options.providerFactories },
   });
+  if (shared !== undefined) {
+    const closeEngine = engine.close.bind(engine);
+    engine.close = async () => {
+      await closeEngine();
+      await shared.close();
+    };
+  }
+  return engine;
 }
 
 function resolveConfig(
@@ -55,18 +69,4 @@ function unwrap(result: ConfigResult, source: string): LiterLLMConfig {
     message: `invalid config ${source}:\n${formatConfigIssues(result.errors)}`,
     ...(result.errors[0] && { param: result.errors[0].path }),
   });
-}
-
-/**
- * Shared Redis budgets are part of the config schema already, so files written for them validate;
- * until they ship, say so instead of silently running on memory. (config_source is not the
- * engine's business: the host's ConfigSource reads the store and hands the engine plain configs.)
- */
-function refuseUnavailableFeatures(config: LiterLLMConfig, options: CreateEngineOptions): void {
-  if (config.limits.store === 'redis' && options.rateLimitStore === undefined) {
-    throw new InvalidRequestError({
-      message: 'limits.store: redis is not available in this version of liter-llm yet; use store: memory',
-      param: 'limits.store',
-    });
-  }
 }

@@ -29,7 +29,7 @@ describe('listRestartOnlyChanges', () => {
       config.server.port = 9090;
       config.server.drainTimeoutMs = 30_000;
       config.server.drainDelayMs = 5_000;
-      config.limits = { store: 'redis', redisURL: 'redis://cache:6379' };
+      config.limits = { ...config.limits, store: 'redis', redisURL: 'redis://cache:6379' };
       config.configSource = { etcd: { endpoints: ['http://etcd:2379'], prefix: '/gw/' } };
     });
     expect(listRestartOnlyChanges(running, next)).toEqual([

@@ -13,7 +13,9 @@ import { buildEngineState, type EngineState } from './engine-state.js';
 import { type AttemptInput, asLiterLLMError, executeCall } from './execute-call.js';
 import { createMemoryRateLimitStore } from './limits/create-memory-rate-limit-store.js';
 import { estimateTokens } from './limits/estimate-tokens.js';
+import type { ConcurrencyLeaseStore } from './limits/concurrency-lease-store.js';
 import type { RateLimitStore } from './limits/rate-limit-store.js';
+import type { FleetConcurrency } from './limits/shared-limiter-options.js';
 import { planCandidates } from './plan-candidates.js';
 import type { ProviderFactories } from './provider-factories.js';
 import type { ProviderRuntime } from './provider-runtime.js';
@@ -27,6 +29,8 @@ export interface EngineCoreOptions {
   providerFactories: ProviderFactories;
   /** Where rate-limit buckets live (memory by default; Redis for shared budgets). */
   rateLimitStore?: RateLimitStore;
+  /** Where `max_concurrency_global` leases live (Redis); absent: no fleet-wide cap. */
+  concurrencyLeaseStore?: ConcurrencyLeaseStore;
   /** Randomness for back-off jitter and weighted routing (tests make it deterministic). */
   random?: () => number;
 }
@@ -46,7 +50,11 @@ interface StreamSession {
 
 export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOptions): ReloadableEngine {
   const store = options.rateLimitStore ?? createMemoryRateLimitStore();
-  let state: EngineState = buildEngineState(config, options.providerFactories, store, options.random).state;
+  const fleet: FleetConcurrency | undefined =
+    options.concurrencyLeaseStore === undefined
+      ? undefined
+      : { leaseStore: options.concurrencyLeaseStore, leaseMs: config.limits.leaseMs };
+  let state: EngineState = buildEngineState(config, options.providerFactories, store, options.random, undefined, fleet).state;
   const retired = new Set<ProviderRuntime>();
   let closed = false;
 
@@ -224,7 +232,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
 
     reload(next: LiterLLMConfig): void {
       assertOpen();
-      const result = buildEngineState(next, options.providerFactories, store, options.random, state);
+      const result = buildEngineState(next, options.providerFactories, store, options.random, state, fleet);
       state = result.state;
       for (const runtime of result.retired) {
         runtime.retired = true;

@@ -16,6 +16,8 @@ export const engineChannels = {
   firstToken: diagnosticsChannel.channel('liter-llm:request:first-token'),
   rateLimited: diagnosticsChannel.channel('liter-llm:rate-limited'),
   retry: diagnosticsChannel.channel('liter-llm:retry'),
+  limitStoreError: diagnosticsChannel.channel('liter-llm:limit-store:error'),
+  limitStoreState: diagnosticsChannel.channel('liter-llm:limit-store:state'),
 } as const;
 
 export type OperationName = 'chat' | 'chat_stream' | 'embeddings';
@@ -85,4 +87,27 @@ export interface RetryEvent {
   model: string;
   delayMs: number;
   error: LiterLLMError;
+}
+
+/** Which shared limit store: the token buckets or the fleet-wide concurrency leases. */
+export type LimitStoreName = 'rate_limit' | 'concurrency_lease';
+
+/** Published on `limitStoreError` for every failed command of a shared limit store (Redis down, timeout). */
+export interface LimitStoreErrorEvent {
+  store: LimitStoreName;
+  /** take | adjust | pause | try_acquire | renew | release */
+  operation: string;
+  error: Error;
+}
+
+/**
+ * Published on `limitStoreState` once when a shared limit store stops answering (the engine falls
+ * back as `limits.on_store_error` says) and once when it answers again.
+ */
+export interface LimitStoreStateEvent {
+  store: LimitStoreName;
+  available: boolean;
+  onStoreError: 'fail_open' | 'fail_closed';
+  /** One line for the log, naming what happens meanwhile (never a URL or password). */
+  message: string;
 }

@@ -1,5 +1,6 @@
 import type { LiterLLMConfig } from './config/liter-llm-config.js';
 import type { RateLimitStore } from './limits/rate-limit-store.js';
+import type { FleetConcurrency } from './limits/shared-limiter-options.js';
 import type { ProviderFactories } from './provider-factories.js';
 import { createProviderRuntime, limiterSettingsOf, needsNewAdapter, type ProviderRuntime } from './provider-runtime.js';
 import { RouteRuntime } from './route-runtime.js';
@@ -31,6 +32,7 @@ export function buildEngineState(
   store: RateLimitStore,
   random: (() => number) | undefined,
   previous?: EngineState,
+  fleet?: FleetConcurrency,
 ): BuildStateResult {
   const providers = new Map<string, ProviderRuntime>();
   const retired: ProviderRuntime[] = [];
@@ -41,7 +43,7 @@ export function buildEngineState(
       old.config = providerConfig;
       providers.set(name, old);
     } else {
-      providers.set(name, createProviderRuntime(providerConfig, factories, store));
+      providers.set(name, createProviderRuntime(providerConfig, factories, store, fleet));
       if (old) retired.push(old);
     }
   }

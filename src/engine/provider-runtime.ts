@@ -5,6 +5,7 @@ import type { Provider } from '../spec/provider.js';
 import type { ProviderConfig } from './config/liter-llm-config.js';
 import { ProviderLimiter, type ProviderLimitSettings } from './limits/provider-limiter.js';
 import type { RateLimitStore } from './limits/rate-limit-store.js';
+import type { FleetConcurrency, SharedLimiterOptions } from './limits/shared-limiter-options.js';
 import type { ProviderFactories } from './provider-factories.js';
 
 /** One configured provider, live: its adapter, its connection pool and its limiter. */
@@ -26,12 +27,13 @@ export function createProviderRuntime(
   config: ProviderConfig,
   factories: ProviderFactories,
   store: RateLimitStore,
+  fleet?: FleetConcurrency,
 ): ProviderRuntime {
   const factory = factories[config.type];
   if (!factory) {
     throw new InternalError({ message: `no adapter is registered for provider type "${config.type}" (provider ${config.name})` });
   }
-  const limiter = new ProviderLimiter({ provider: config.name, store, ...limiterSettingsOf(config) });
+  const limiter = new ProviderLimiter({ provider: config.name, store, ...limiterSettingsOf(config), ...fleetOptionsOf(fleet) });
   // Rate-limit headers reach the limiter per attempt, for the model the call was for: a success's
   // through CallOptions.onResponse (create-rate-limit-observer.ts), a 429's through its error.
   const transport = new HTTPTransport(transportOptionsOf(config));
@@ -49,9 +51,17 @@ function transportOptionsOf(config: ProviderConfig) {
   };
 }
 
+/** The lease store and lease time, when the engine has a shared (Redis) store. */
+function fleetOptionsOf(fleet: FleetConcurrency | undefined): SharedLimiterOptions {
+  return fleet === undefined ? {} : { leaseStore: fleet.leaseStore, leaseMs: fleet.leaseMs };
+}
+
 export function limiterSettingsOf(config: ProviderConfig): ProviderLimitSettings {
+  const fleetCap: SharedLimiterOptions =
+    config.maxConcurrencyGlobal === undefined ? {} : { maxConcurrencyGlobal: config.maxConcurrencyGlobal };
   return {
     maxConcurrency: config.maxConcurrency,
+    ...fleetCap,
     ...(config.rateLimitPerMinute !== undefined && { rateLimitPerMinute: config.rateLimitPerMinute }),
     ...(config.tokensPerMinute !== undefined && { tokensPerMinute: config.tokensPerMinute }),
     maxQueueWaitMs: config.maxQueueWaitMs,

@@ -10,7 +10,7 @@ describe('listEngineRestartOnlyChanges', () => {
     next.server.port = 9090;
     next.providers['openai'] = structuredClone(running.providers['openai']!);
     expect(listEngineRestartOnlyChanges(running, next)).toEqual([]);
-    next.limits = { store: 'redis', redisURL: 'redis://cache:6379' };
+    next.limits = { ...next.limits, store: 'redis', redisURL: 'redis://cache:6379' };
     next.configSource = { etcd: { endpoints: ['http://etcd:2379'], prefix: '/gw/' } };
     expect(listEngineRestartOnlyChanges(running, next)).toEqual(['limits.store', 'limits.redis_url', 'config_source']);
   });

@@ -133,8 +133,8 @@ describe('startEngineHost', () => {
   });
 
   it('releases the source when the engine cannot start, and rejects with the config error', async () => {
-    const path = configFile('limits:\n  store: redis\n  redis_url: redis://127.0.0.1:6379\n');
-    await expect(startHost(path)).rejects.toThrow('limits.store: redis is not available');
+    const path = configFile('config_source:\n  etcd:\n    endpoints: [ http://127.0.0.1:2379 ]\n');
+    await expect(startHost(path)).rejects.toThrow('config_source.etcd: routes from etcd are not available');
   });
 
   it('leaves nothing running once closed: a process that started, reloaded and closed it ends by itself', async () => {

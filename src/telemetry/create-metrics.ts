@@ -1,5 +1,11 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import type { AttemptContext, RateLimitedEvent, RequestContext, RetryEvent } from '../engine/engine-events.js';
+import type {
+  AttemptContext,
+  LimitStoreErrorEvent,
+  RateLimitedEvent,
+  RequestContext,
+  RetryEvent,
+} from '../engine/engine-events.js';
 import type { ModelInfo, ProviderStats } from '../engine/engine.js';
 import { createModelLabeler } from './create-model-labeler.js';
 import { SeriesMetric } from './series-metric.js';
@@ -125,6 +131,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['provider'],
     registers,
   });
+  const limitStoreErrors = new SeriesMetric({
+    name: `${prefix}liter_llm_limit_store_errors_total`,
+    help: 'Failed commands of the shared limit store (Redis down or slow), by store (rate_limit, concurrency_lease) and operation.',
+    type: 'counter',
+    labelNames: ['store', 'operation'],
+    registers,
+  });
   new SeriesMetric({
     name: `${prefix}liter_llm_max_concurrency`,
     help: 'Configured max_concurrency per provider (the cap on liter_llm_inflight_requests).',
@@ -176,6 +189,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     retry(event: RetryEvent) {
       retries.series(event.provider).value++;
+    },
+    limitStoreError(event: LimitStoreErrorEvent) {
+      limitStoreErrors.series(event.store, event.operation).value++;
     },
     firstToken(context: RequestContext) {
       if (context.timeToFirstTokenMs === undefined) return;

@@ -1,7 +1,13 @@
 import { mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import type { AttemptContext, RateLimitedEvent, RequestContext, RetryEvent } from '../engine/engine-events.js';
+import type {
+  AttemptContext,
+  LimitStoreStateEvent,
+  RateLimitedEvent,
+  RequestContext,
+  RetryEvent,
+} from '../engine/engine-events.js';
 import type { LiterLLMError } from '../spec/errors.js';
 import { type BatchedLogDestination, createBatchedLogDestination } from './create-batched-log-destination.js';
 import { createSecretScrubber, type SecretScrubber } from './create-secret-scrubber.js';
@@ -126,6 +132,12 @@ export function createRequestLogger(options: RequestLoggerOptions = {}): Request
               },
               'rate limited',
             );
+          },
+          limitStoreState(event: LimitStoreStateEvent) {
+            // One line when the shared store goes away and one when it is back, however many calls fail.
+            const fields = { store: event.store, on_store_error: event.onStoreError };
+            if (event.available) logger.info(fields, event.message);
+            else logger.warn(fields, event.message);
           },
           requestEnd(context: RequestContext) {
             if (!logger.isLevelEnabled('info')) return;

@@ -1,6 +1,8 @@
 import {
   type AttemptContext,
   engineChannels,
+  type LimitStoreErrorEvent,
+  type LimitStoreStateEvent,
   type RateLimitedEvent,
   type RequestContext,
   type RetryEvent,
@@ -15,6 +17,8 @@ export interface EngineEventHandlers {
   firstToken?: (context: RequestContext) => void;
   rateLimited?: (event: RateLimitedEvent) => void;
   retry?: (event: RetryEvent) => void;
+  limitStoreError?: (event: LimitStoreErrorEvent) => void;
+  limitStoreState?: (event: LimitStoreStateEvent) => void;
 }
 
 type ChannelName = keyof typeof engineChannels;

@@ -2,6 +2,7 @@ import type { ParsedConfigFile } from './config-file-schema.js';
 import { CONFIG_DEFAULTS, isBuiltInProviderName } from './config-defaults.js';
 import type {
   ConfigSourceConfig,
+  LimitsConfig,
   LiterLLMConfig,
   ProviderConfig,
   ProviderType,
@@ -27,10 +28,9 @@ export function buildConfig(file: ParsedConfigFile): LiterLLMConfig {
   const config: LiterLLMConfig = {
     providers: Object.fromEntries(providerEntries.map(([name, provider]) => [name, buildProvider(name, provider)])),
     routes: Object.fromEntries(routeEntries.map(([name, route]) => [name, buildRoute(name, route, routeNames, providerNames)])),
-    limits: { store: file.limits?.store ?? CONFIG_DEFAULTS.limitsStore },
+    limits: buildLimits(file.limits),
     server: buildServer(file.server),
   };
-  if (file.limits?.redis_url !== undefined) config.limits.redisURL = file.limits.redis_url;
   if (file.config_source !== undefined) config.configSource = buildConfigSource(file.config_source);
   return config;
 }
@@ -62,6 +62,19 @@ function buildConfigSource(file: NonNullable<ParsedConfigFile['config_source']>)
   return source;
 }
 
+function buildLimits(file: ParsedConfigFile['limits']): LimitsConfig {
+  const limits: LimitsConfig = {
+    store: file?.store ?? CONFIG_DEFAULTS.limitsStore,
+    keyPrefix: file?.key_prefix ?? CONFIG_DEFAULTS.redisKeyPrefix,
+    onStoreError: file?.on_store_error ?? CONFIG_DEFAULTS.onStoreError,
+    expectedReplicas: file?.expected_replicas ?? CONFIG_DEFAULTS.expectedReplicas,
+    commandTimeoutMs: file?.command_timeout_ms ?? CONFIG_DEFAULTS.redisCommandTimeoutMs,
+    leaseMs: file?.lease_ms ?? CONFIG_DEFAULTS.leaseMs,
+  };
+  if (file?.redis_url !== undefined) limits.redisURL = file.redis_url;
+  return limits;
+}
+
 function buildProvider(name: string, file: ProviderFile): ProviderConfig {
   // The rules guarantee a type for custom names and a base_url for openai-compatible.
   const type: ProviderType = file.type ?? (isBuiltInProviderName(name) ? name : 'openai-compatible');
@@ -90,6 +103,7 @@ function buildProvider(name: string, file: ProviderFile): ProviderConfig {
   // Keys mounted from Kubernetes secrets often end in a newline, which no server accepts in a header.
   const apiKey = file.api_key?.trim();
   if (apiKey !== undefined && apiKey !== '') provider.apiKey = apiKey;
+  if (file.max_concurrency_global !== undefined) provider.maxConcurrencyGlobal = file.max_concurrency_global;
   if (file.rate_limit_per_minute !== undefined) provider.rateLimitPerMinute = file.rate_limit_per_minute;
   if (file.tokens_per_minute !== undefined) provider.tokensPerMinute = file.tokens_per_minute;
   if (file.default_max_tokens !== undefined) provider.defaultMaxTokens = file.default_max_tokens;

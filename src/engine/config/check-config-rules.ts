@@ -19,6 +19,7 @@ export function checkConfigRules(config: unknown): PathIssue[] {
     ...checkProviders(providers),
     ...checkRoutes(routes, Object.keys(providers)),
     ...checkLimits(root.limits),
+    ...checkGlobalConcurrency(providers, root.limits),
     ...checkServer(root.server),
     ...checkConfigSource(root.config_source),
   ];
@@ -169,6 +170,21 @@ function checkLimits(value: unknown): PathIssue[] {
     return [{ path: ['limits', 'redis_url'], message: 'is required when store is "redis" (for example redis://127.0.0.1:6379)' }];
   }
   return [];
+}
+
+/** A fleet-wide cap needs a store every replica sees: Redis. */
+function checkGlobalConcurrency(providers: Record<string, unknown>, limits: unknown): PathIssue[] {
+  if (asRecord(limits)?.store === 'redis') return [];
+  const issues: PathIssue[] = [];
+  for (const [name, value] of Object.entries(providers)) {
+    if (asRecord(value)?.max_concurrency_global === undefined) continue;
+    issues.push({
+      path: ['providers', name, 'max_concurrency_global'],
+      message:
+        'needs limits.store: redis (the cap is shared by every replica through Redis); use max_concurrency for one process',
+    });
+  }
+  return issues;
 }
 
 // A host name as a Host header carries it, without the port: `gateway.example.com`, `.example.com`, `*`.

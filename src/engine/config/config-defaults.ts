@@ -21,6 +21,11 @@ export const CONFIG_DEFAULTS = {
   strategy: 'weighted',
   circuitBreaker: { failureThreshold: 5, cooldownMs: 30_000 },
   limitsStore: 'memory',
+  redisKeyPrefix: 'liter-llm:',
+  onStoreError: 'fail_open',
+  expectedReplicas: 1,
+  redisCommandTimeoutMs: 50,
+  leaseMs: 10_000,
   etcdPrefix: '/liter-llm/',
   consulPrefix: 'liter-llm/',
   // 0.0.0.0, not 127.0.0.1: in a container or a Kubernetes pod the gateway must accept connections

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRedisURL } from '../limits/redis/parse-redis-url.js';
 import { PROVIDER_TYPES, ROUTE_STRATEGIES } from './config-defaults.js';
 
 // The file's shape, snake_case, validation only: no defaults and no cross-field rules here
@@ -26,6 +27,15 @@ function hasProtocol(value: string, protocols: readonly string[]): boolean {
   const url = new URL(value);
   return protocols.includes(url.protocol) && url.hostname !== '';
 }
+
+/** The message names the URL forms only: a Redis URL may carry a password, never echoed. */
+const redisURL = () =>
+  z
+    .string({ error: 'expected a redis://, rediss://, redis+sentinel:// or redis+cluster:// URL' })
+    .superRefine((value, context) => {
+      const parsed = parseRedisURL(value);
+      if (typeof parsed === 'string') context.addIssue({ code: 'custom', message: parsed });
+    });
 
 const httpURL = () => urlWithProtocols(['http:', 'https:'], 'expected an http:// or https:// URL');
 
@@ -55,6 +65,8 @@ export const providerFileSchema = section(
     api_key: text().optional(),
     headers: mapping(headerValue, 'expected a mapping of header names to values').optional(),
     max_concurrency: positiveInteger().optional(),
+    // Fleet-wide, with limits.store: redis (check-config-rules.ts).
+    max_concurrency_global: positiveInteger().optional(),
     max_connections: positiveInteger().optional(),
     rate_limit_per_minute: positiveInteger().optional(),
     tokens_per_minute: positiveInteger().optional(),
@@ -106,7 +118,12 @@ export const configFileSchema = section(
     routes: mapping(routeFileSchema, 'expected a mapping of route names to settings').optional(),
     limits: section({
       store: oneOf(['memory', 'redis']).optional(),
-      redis_url: urlWithProtocols(['redis:', 'rediss:'], 'expected a redis:// or rediss:// URL').optional(),
+      redis_url: redisURL().optional(),
+      key_prefix: nonEmptyText().optional(),
+      on_store_error: oneOf(['fail_open', 'fail_closed']).optional(),
+      expected_replicas: integer('expected an integer from 1 to 10000', 1, 10_000).optional(),
+      command_timeout_ms: integer('expected an integer from 1 to 60000 (a minute)', 1, 60_000).optional(),
+      lease_ms: integer('expected an integer from 100 to 3600000 (an hour)', 100, 3_600_000).optional(),
     }).optional(),
     config_source: section({
       etcd: section({

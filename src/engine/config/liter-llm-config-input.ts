@@ -8,7 +8,15 @@ import type { ProviderType, RouteFallback, RouteStrategy } from './liter-llm-con
 export interface LiterLLMConfigInput {
   providers?: Record<string, ProviderConfigInput>;
   routes?: Record<string, RouteConfigInput>;
-  limits?: { store?: 'memory' | 'redis'; redisURL?: string };
+  limits?: {
+    store?: 'memory' | 'redis';
+    redisURL?: string;
+    keyPrefix?: string;
+    onStoreError?: 'fail_open' | 'fail_closed';
+    expectedReplicas?: number;
+    commandTimeoutMs?: number;
+    leaseMs?: number;
+  };
   configSource?: {
     etcd?: {
       endpoints: string[];
@@ -45,6 +53,7 @@ export interface ProviderConfigInput {
   apiKey?: string;
   headers?: Record<string, string | number | boolean>;
   maxConcurrency?: number;
+  maxConcurrencyGlobal?: number;
   maxConnections?: number;
   rateLimitPerMinute?: number;
   tokensPerMinute?: number;

@@ -29,6 +29,8 @@ export interface ProviderConfig {
   apiKey?: string;
   headers: Record<string, string>;
   maxConcurrency: number;
+  /** Calls in flight across every replica (needs limits.store: redis); absent = no fleet-wide cap. */
+  maxConcurrencyGlobal?: number;
   maxConnections: number;
   /** Absent = unlimited. */
   rateLimitPerMinute?: number;
@@ -88,6 +90,16 @@ export interface LimitsConfig {
   store: 'memory' | 'redis';
   /** Always present when store is redis. */
   redisURL?: string;
+  /** Starts every Redis key (default `liter-llm:`). */
+  keyPrefix: string;
+  /** When Redis does not answer: local buckets at limit / expectedReplicas, or refuse (default fail_open). */
+  onStoreError: 'fail_open' | 'fail_closed';
+  /** Replicas sharing the limits (default 1): the divisor of the fail_open local limits. */
+  expectedReplicas: number;
+  /** Every Redis command's own timeout (default 50). */
+  commandTimeoutMs: number;
+  /** How long a max_concurrency_global lease lives unless renewed (default 10000). */
+  leaseMs: number;
 }
 
 /** Where routes and provider flags are watched from, over the file (at most one store). */

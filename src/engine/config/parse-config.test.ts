@@ -47,7 +47,7 @@ describe('parseConfig: one test per kind of mistake, each naming its path', () =
       'providers.openai.baseURL: unknown key (did you mean base_url?)',
       'routes.chat.targets[0].wieght: unknown key (did you mean weight?)',
       'sever: unknown key (did you mean server?)',
-      'limits.colour: unknown key (expected one of: store, redis_url)',
+      'limits.colour: unknown key (expected one of: store, redis_url, key_prefix, on_store_error, expected_replicas, command_timeout_ms, lease_ms)',
     ]);
   });
 
@@ -143,7 +143,9 @@ describe('parseConfig: one test per kind of mistake, each naming its path', () =
     ]);
     const result = parseConfig('limits:\n  store: redis\n  redis_url: http://cache:6379\n', { env });
     // redis_url may carry a password, so the value is not echoed.
-    expect(errorsOf(result)).toEqual(['limits.redis_url: expected a redis:// or rediss:// URL']);
+    expect(errorsOf(result)).toEqual([
+      'limits.redis_url: expected a redis://, rediss://, redis+sentinel:// or redis+cluster:// URL',
+    ]);
   });
 
   test('a YAML syntax error gives its line and column, and no source text', () => {
@@ -285,7 +287,14 @@ describe('parseConfig: defaults', () => {
     expect(config.providers.anthropic?.baseURL).toBe('https://api.anthropic.com');
     expect(config.providers.huggingface?.baseURL).toBe('https://router.huggingface.co');
     expect(config.routes).toEqual({});
-    expect(config.limits).toEqual({ store: 'memory' });
+    expect(config.limits).toEqual({
+      store: 'memory',
+      keyPrefix: 'liter-llm:',
+      onStoreError: 'fail_open',
+      expectedReplicas: 1,
+      commandTimeoutMs: 50,
+      leaseMs: 10_000,
+    });
     expect(config.configSource).toBeUndefined();
     expect(config.server).toEqual({
       host: '0.0.0.0',
@@ -418,7 +427,15 @@ describe('parseConfig: defaults', () => {
     expect(config.providers.local?.apiKey).toBeUndefined();
     expect(config.providers.anthropic).toMatchObject({ apiKey: 'sk-ant-key', defaultMaxTokens: 4096 });
     expect(config.providers.huggingface).toMatchObject({ chatAPI: 'tgi-generate', embedAPI: 'tei' });
-    expect(config.limits).toEqual({ store: 'redis', redisURL: 'rediss://:pw@cache:6380/0' });
+    expect(config.limits).toEqual({
+      store: 'redis',
+      redisURL: 'rediss://:pw@cache:6380/0',
+      keyPrefix: 'liter-llm:',
+      onStoreError: 'fail_open',
+      expectedReplicas: 1,
+      commandTimeoutMs: 50,
+      leaseMs: 10_000,
+    });
     expect(config.configSource).toEqual({ etcd: { endpoints: ['http://etcd:2379'], prefix: '/liter-llm/' } });
   });
 

@@ -87,7 +87,15 @@ describe('validateConfigInput (camelCase, written in code)', () => {
       maxRetries: 1,
       circuitBreaker: { failureThreshold: 2, cooldownMs: 30_000 },
     });
-    expect(result.config.limits).toEqual({ store: 'redis', redisURL: 'redis://cache:6379' });
+    expect(result.config.limits).toEqual({
+      store: 'redis',
+      redisURL: 'redis://cache:6379',
+      keyPrefix: 'liter-llm:',
+      onStoreError: 'fail_open',
+      expectedReplicas: 1,
+      commandTimeoutMs: 50,
+      leaseMs: 10_000,
+    });
     expect(result.config.configSource).toEqual({ etcd: { endpoints: ['http://etcd:2379'], prefix: '/gw/' } });
     expect(result.config.server).toMatchObject({ apiKeys: ['k'], maxBodyBytes: 1024, drainTimeoutMs: 5, drainDelayMs: 7 });
   });

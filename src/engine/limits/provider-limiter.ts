@@ -279,7 +279,10 @@ export class ProviderLimiter {
       return Promise.reject(this.createTooLargeError(cost));
     }
     const now = this.now();
-    const outcome = this.syncStore !== undefined ? this.admitOrRefuseSync(cost, now) : this.refuseBehindQueue(now);
+    // With an async (shared) store every call queues, even with queueing off (its deadline is then
+    // now): a call that came while the head's take was out is answered by its own take, in FIFO
+    // order, instead of being refused unseen, without a retry-after, by a store that had tokens.
+    const outcome = this.syncStore !== undefined ? this.admitOrRefuseSync(cost, now) : undefined;
     if (outcome !== undefined) {
       if (outcome instanceof ProviderLease) return Promise.resolve(outcome);
       this.rejectedCount++;
@@ -326,8 +329,10 @@ export class ProviderLimiter {
     const retryAfterMs = feedback.retryAfterMs;
     if (retryAfterMs !== undefined && retryAfterMs > 0) {
       this.pauses.pause(key, retryAfterMs, 'retry-after', now);
-      // Tell replicas sharing the store too: the requests bucket gates every call.
-      if (key === WHOLE_PROVIDER) {
+      // Tell replicas sharing the store too: the requests bucket gates every call. A shared (async)
+      // store also takes a model's retry-after: other replicas cannot see this process's model
+      // pauses, and every replica must stop, so the fleet pauses the provider's bucket as a whole.
+      if (key === WHOLE_PROVIDER || this.syncStore === undefined) {
         const until = now + Math.min(retryAfterMs, cap);
         if (this.requestsLimit !== undefined) this.pauseKey(this.requestsKey, until, now);
         else if (this.tokensLimit !== undefined) this.pauseKey(this.tokensKey, until, now);
