@@ -11,7 +11,8 @@ import type { LiterLLMConfig } from '../engine/config/liter-llm-config.js';
 import { echoOpenAIHandler } from '../testing/echo-openai-handler.js';
 import { MockProviderServer } from '../testing/mock-provider-server.js';
 import { createFileConfigSource } from './create-file-config-source.js';
-import { startEngineHost, type EngineHost } from './start-engine-host.js';
+import { InvalidRequestError } from '../spec/errors.js';
+import { startEngineHost, type EngineHost, type EngineHostOptions } from './start-engine-host.js';
 
 let upstream: MockProviderServer;
 beforeAll(async () => {
@@ -45,12 +46,14 @@ function configText(extra = ''): string {
 async function startHost(
   path: string,
   listRestartOnlyChanges?: (running: LiterLLMConfig, next: LiterLLMConfig) => string[],
+  engine?: EngineHostOptions['engine'],
 ): Promise<{ host: EngineHost; lines: string[] }> {
   const lines: string[] = [];
   const host = await startEngineHost(createFileConfigSource(path, { env: {}, debounceMs: 20, settleMs: 20 }), {
     log: (line) => lines.push(line),
     telemetry: { metrics: false, logs: false, tracing: false },
     ...(listRestartOnlyChanges !== undefined && { listRestartOnlyChanges }),
+    ...(engine !== undefined && { engine }),
   });
   hosts.push(host);
   return { host, lines };
@@ -133,8 +136,14 @@ describe('startEngineHost', () => {
   });
 
   it('releases the source when the engine cannot start, and rejects with the config error', async () => {
-    const path = configFile('config_source:\n  etcd:\n    endpoints: [ http://127.0.0.1:2379 ]\n');
-    await expect(startHost(path)).rejects.toThrow('config_source.etcd: routes from etcd are not available');
+    // A valid config whose provider cannot be built: the engine, not the source, refuses it.
+    const refusing = () => {
+      throw new InvalidRequestError({ message: 'openai: this provider cannot be built here', param: 'providers.openai' });
+    };
+    const path = configFile(configText());
+    await expect(startHost(path, undefined, { providerFactories: { openai: refusing } })).rejects.toThrow(
+      'openai: this provider cannot be built here',
+    );
   });
 
   it('leaves nothing running once closed: a process that started, reloaded and closed it ends by itself', async () => {
