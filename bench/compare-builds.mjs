@@ -57,7 +57,10 @@ if (options.help) {
 /** The usage is the header comment of this file. */
 function readUsage() {
   const source = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
-  const usage = source.slice(1, source.findIndex((line, index) => index > 0 && !line.startsWith('//')));
+  const usage = source.slice(
+    1,
+    source.findIndex((line, index) => index > 0 && !line.startsWith('//')),
+  );
   return usage.map((line) => line.replace(/^\/\/ ?/, '')).join('\n');
 }
 
@@ -139,7 +142,8 @@ async function main() {
     const upstream = await startMockUpstream({ cpus: pinning.driverCPUs });
     handles.push(upstream.handle);
     const stores = [options['a-store'], options['b-store']];
-    for (const store of stores) if (store !== 'memory' && store !== 'redis') throw new Error(`--a-store/--b-store: memory or redis, got "${store}"`);
+    for (const store of stores)
+      if (store !== 'memory' && store !== 'redis') throw new Error(`--a-store/--b-store: memory or redis, got "${store}"`);
     // Redis runs on the driver's CPUs, as it would on another machine, so the gateway's CPU is its own.
     const redis = stores.includes('redis') ? await startRedisServer({ cpus: pinning.driverCPUs }) : undefined;
     if (redis) handles.push(redis.handle);
@@ -164,14 +168,17 @@ async function main() {
     // Warm both (JIT, pools) before anything is measured, with both modes by default, as
     // run-gateway-bench.mjs does: code that has seen streams is not as fast on JSON as fresh code.
     for (const gateway of [a, b]) {
-      for (const mode of options['warm-modes'].split(',')) await measure(gateway, pinning, mode, { warmupMs: 0, durationMs: 2000 });
+      for (const mode of options['warm-modes'].split(','))
+        await measure(gateway, pinning, mode, { warmupMs: 0, durationMs: 2000 });
     }
     const samples = { A: [], B: [] };
     for (let round = 0; round < Number(options.rounds); round += 1) {
       for (const gateway of round % 2 === 0 ? [a, b] : [b, a]) {
         const sample = await measure(gateway, pinning);
         samples[gateway.name].push(sample);
-        log(`round ${round + 1} ${gateway.name}: ${sample.cpu.toFixed(0)} µs/req, ${Math.round(sample.throughput)}/s, p50 ${sample.p50.toFixed(2)} ms`);
+        log(
+          `round ${round + 1} ${gateway.name}: ${sample.cpu.toFixed(0)} µs/req, ${Math.round(sample.throughput)}/s, p50 ${sample.p50.toFixed(2)} ms`,
+        );
       }
     }
     const summary = (name) => ({

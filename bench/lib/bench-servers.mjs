@@ -74,7 +74,17 @@ export async function startLiterLLMGateway({
   const handle = startProcess(
     name,
     process.execPath,
-    [...nodeArgs, path.join(root, 'dist/cli/main.js'), 'serve', '--config', config, '--host', '127.0.0.1', '--port', String(port)],
+    [
+      ...nodeArgs,
+      path.join(root, 'dist/cli/main.js'),
+      'serve',
+      '--config',
+      config,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+    ],
     { cpus, cwd: root, env, stdoutFile: logFile },
   );
   await waitForHTTP(handle, `http://127.0.0.1:${port}/healthz`);
@@ -84,9 +94,14 @@ export async function startLiterLLMGateway({
 /** A redis-server on a free loopback port, without persistence, for `limits.store: redis`. */
 export async function startRedisServer({ cpus } = {}) {
   const port = await findFreePort();
-  const handle = startProcess('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    cpus,
-  });
+  const handle = startProcess(
+    'redis',
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      cpus,
+    },
+  );
   await waitForOutput(handle, /Ready to accept connections/);
   return { handle, url: `redis://127.0.0.1:${port}` };
 }
