@@ -5,6 +5,7 @@
 //   node bench/compare-builds.mjs [--baseline REF] [--mode json|stream] [--concurrency 16]
 //                                 [--latency-ms 0] [--rounds 6] [--duration-ms 2000] [--warmup-ms 500]
 //                                 [--a-env K=V,...] [--b-env K=V,...] [--warm-modes json,stream] [--rate N]
+//                                 [--a-store memory|redis] [--b-store memory|redis]
 //
 // A is the build of git REF (default HEAD: the last commit), checked out into a temporary worktree
 // and built there; B is this checkout's dist/ (build it first: `npx tsc -b`). With the same build
@@ -13,7 +14,9 @@
 // load generator share the other. Rounds alternate A,B then B,A so that drift hits both alike, and
 // the report gives each side's median CPU µs per request and throughput, and B/A. With --rate N the
 // measured rounds are open loop (N requests/s arriving at random on the idle connections), for the
-// latency a gateway adds when it is not the bottleneck.
+// latency a gateway adds when it is not the bottleneck. --b-store redis puts B's buckets in a
+// redis-server this script starts on loopback (`limits.store: redis`), so
+// `--baseline none --b-store redis` prints what the shared store costs per call (B−A).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
@@ -21,7 +24,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { killAllStarted, pinSelf, planCPUPinning, runLoadGenerator, stopProcess } from './lib/bench-processes.mjs';
-import { createRequestBody, startLiterLLMGateway, startMockUpstream } from './lib/bench-servers.mjs';
+import { createRequestBody, startLiterLLMGateway, startMockUpstream, startRedisServer } from './lib/bench-servers.mjs';
 import { readCPUMicros, readMemory, resetPeakRSS } from './lib/proc-stats.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -40,6 +43,8 @@ const { values: options } = parseArgs({
     'b-env': { type: 'string', default: '' },
     'warm-modes': { type: 'string', default: 'json,stream' },
     rate: { type: 'string', default: '0' },
+    'a-store': { type: 'string', default: 'memory' },
+    'b-store': { type: 'string', default: 'memory' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -52,7 +57,10 @@ if (options.help) {
 /** The usage is the header comment of this file. */
 function readUsage() {
   const source = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
-  const usage = source.slice(1, source.findIndex((line, index) => index > 0 && !line.startsWith('//')));
+  const usage = source.slice(
+    1,
+    source.findIndex((line, index) => index > 0 && !line.startsWith('//')),
+  );
   return usage.map((line) => line.replace(/^\/\/ ?/, '')).join('\n');
 }
 
@@ -113,6 +121,7 @@ async function measure(gateway, pinning, mode = options.mode, timing = {}) {
     cpu: (readCPUMicros(gateway.handle.pid) - before) / served,
     throughput: result.throughput,
     p50: result.latencyMs.p50,
+    p99: result.latencyMs.p99,
     rss: (readMemory(gateway.handle.pid)?.peak ?? 0) / 1048576,
   };
 }
@@ -132,41 +141,64 @@ async function main() {
   try {
     const upstream = await startMockUpstream({ cpus: pinning.driverCPUs });
     handles.push(upstream.handle);
-    const gateway = (name, root, env) =>
-      startLiterLLMGateway({ name, root, upstreamPort: upstream.port, workDir, cpus: pinning.gatewayCPUs, env: parseEnv(env) });
-    const a = await gateway('A', baselineDir ?? ROOT_DIR, options['a-env']);
-    const b = await gateway('B', ROOT_DIR, options['b-env']);
+    const stores = [options['a-store'], options['b-store']];
+    for (const store of stores)
+      if (store !== 'memory' && store !== 'redis') throw new Error(`--a-store/--b-store: memory or redis, got "${store}"`);
+    // Redis runs on the driver's CPUs, as it would on another machine, so the gateway's CPU is its own.
+    const redis = stores.includes('redis') ? await startRedisServer({ cpus: pinning.driverCPUs }) : undefined;
+    if (redis) handles.push(redis.handle);
+    const gateway = (name, root, env, store) =>
+      startLiterLLMGateway({
+        name,
+        root,
+        upstreamPort: upstream.port,
+        workDir,
+        cpus: pinning.gatewayCPUs,
+        env: parseEnv(env),
+        ...(store === 'redis' && { redisURL: redis.url }),
+      });
+    const a = await gateway('A', baselineDir ?? ROOT_DIR, options['a-env'], options['a-store']);
+    const b = await gateway('B', ROOT_DIR, options['b-env'], options['b-store']);
     handles.push(a.handle, b.handle);
-    log(`A = ${baselineDir ? options.baseline : 'this checkout'} ${options['a-env']}; B = this checkout ${options['b-env']}`);
+    log(
+      `A = ${baselineDir ? options.baseline : 'this checkout'} ${options['a-env']} (${options['a-store']} store); ` +
+        `B = this checkout ${options['b-env']} (${options['b-store']} store)`,
+    );
     log(`${options.mode}, c=${options.concurrency}, upstream ${options['latency-ms']} ms, ${options.rounds} rounds`);
     // Warm both (JIT, pools) before anything is measured, with both modes by default, as
     // run-gateway-bench.mjs does: code that has seen streams is not as fast on JSON as fresh code.
     for (const gateway of [a, b]) {
-      for (const mode of options['warm-modes'].split(',')) await measure(gateway, pinning, mode, { warmupMs: 0, durationMs: 2000 });
+      for (const mode of options['warm-modes'].split(','))
+        await measure(gateway, pinning, mode, { warmupMs: 0, durationMs: 2000 });
     }
     const samples = { A: [], B: [] };
     for (let round = 0; round < Number(options.rounds); round += 1) {
       for (const gateway of round % 2 === 0 ? [a, b] : [b, a]) {
         const sample = await measure(gateway, pinning);
         samples[gateway.name].push(sample);
-        log(`round ${round + 1} ${gateway.name}: ${sample.cpu.toFixed(0)} µs/req, ${Math.round(sample.throughput)}/s, p50 ${sample.p50.toFixed(2)} ms`);
+        log(
+          `round ${round + 1} ${gateway.name}: ${sample.cpu.toFixed(0)} µs/req, ${Math.round(sample.throughput)}/s, p50 ${sample.p50.toFixed(2)} ms`,
+        );
       }
     }
     const summary = (name) => ({
       cpu: median(samples[name].map((sample) => sample.cpu)),
       throughput: median(samples[name].map((sample) => sample.throughput)),
       p50: median(samples[name].map((sample) => sample.p50)),
+      p99: median(samples[name].map((sample) => sample.p99)),
       rss: Math.max(...samples[name].map((sample) => sample.rss)),
     });
     const [sa, sb] = [summary('A'), summary('B')];
-    const row = (name, s) => `| ${name} | ${s.cpu.toFixed(0)} | ${Math.round(s.throughput)} | ${s.p50.toFixed(2)} | ${s.rss.toFixed(0)} |`;
+    const row = (name, s) =>
+      `| ${name} | ${s.cpu.toFixed(0)} | ${Math.round(s.throughput)} | ${s.p50.toFixed(2)} | ${s.p99.toFixed(2)} | ${s.rss.toFixed(0)} |`;
     process.stdout.write(
       [
-        '| side | CPU µs/req (median) | req/s (median) | p50 ms (median) | peak RSS MB |',
-        '| --- | ---: | ---: | ---: | ---: |',
+        '| side | CPU µs/req (median) | req/s (median) | p50 ms (median) | p99 ms (median) | peak RSS MB |',
+        '| --- | ---: | ---: | ---: | ---: | ---: |',
         row('A', sa),
         row('B', sb),
-        `| B/A | ${(sb.cpu / sa.cpu).toFixed(3)} | ${(sb.throughput / sa.throughput).toFixed(3)} | ${(sb.p50 / sa.p50).toFixed(3)} | |`,
+        `| B/A | ${(sb.cpu / sa.cpu).toFixed(3)} | ${(sb.throughput / sa.throughput).toFixed(3)} | ${(sb.p50 / sa.p50).toFixed(3)} | ${(sb.p99 / sa.p99).toFixed(3)} | |`,
+        `| B−A | ${(sb.cpu - sa.cpu).toFixed(1)} µs | | ${((sb.p50 - sa.p50) * 1000).toFixed(0)} µs | ${((sb.p99 - sa.p99) * 1000).toFixed(0)} µs | |`,
         '',
       ].join('\n'),
     );

@@ -52,10 +52,22 @@ export async function startMockUpstream({ cpus, args = [] } = {}) {
  * `liter-llm serve` of the checkout at `root` on 127.0.0.1 and a free port, with one
  * openai-compatible provider (`bench`) in front of the upstream: limits far above the load unless
  * `maxConcurrency` says otherwise, and no retries, so only the pass-through itself is measured.
+ * With `redisURL` its buckets live in that Redis (`limits.store: redis`) instead of in memory.
  * Its JSON request log (one line per request, on by default) goes to `<name>.stdout.log` in
  * `workDir`, as it would go to a file or a collector in production.
  */
-export async function startLiterLLMGateway({ name, root, upstreamPort, workDir, cpus, env, nodeArgs = [], maxConcurrency = 100_000, maxBodyBytes }) {
+export async function startLiterLLMGateway({
+  name,
+  root,
+  upstreamPort,
+  workDir,
+  cpus,
+  env,
+  nodeArgs = [],
+  maxConcurrency = 100_000,
+  maxBodyBytes,
+  redisURL,
+}) {
   const port = await findFreePort();
   const config = path.join(workDir, `${name}.yaml`);
   writeFileSync(
@@ -72,6 +84,8 @@ export async function startLiterLLMGateway({ name, root, upstreamPort, workDir, 
       '    timeout_ms: 120000',
       '    max_retries: 0',
       ...(maxBodyBytes ? ['server:', `  max_body_bytes: ${maxBodyBytes}`] : []),
+      // The request bucket above is then taken in Redis on every call: one round trip each.
+      ...(redisURL ? ['limits:', '  store: redis', `  redis_url: ${redisURL}`, `  key_prefix: "bench-${name}:"`] : []),
       '',
     ].join('\n'),
   );
@@ -79,9 +93,34 @@ export async function startLiterLLMGateway({ name, root, upstreamPort, workDir, 
   const handle = startProcess(
     name,
     process.execPath,
-    [...nodeArgs, path.join(root, 'dist/cli/main.js'), 'serve', '--config', config, '--host', '127.0.0.1', '--port', String(port)],
+    [
+      ...nodeArgs,
+      path.join(root, 'dist/cli/main.js'),
+      'serve',
+      '--config',
+      config,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+    ],
     { cpus, cwd: root, env, stdoutFile: logFile },
   );
   await waitForHTTP(handle, `http://127.0.0.1:${port}/healthz`);
   return { name, handle, port, logFile };
+}
+
+/** A redis-server on a free loopback port, without persistence, for `limits.store: redis`. */
+export async function startRedisServer({ cpus } = {}) {
+  const port = await findFreePort();
+  const handle = startProcess(
+    'redis',
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      cpus,
+    },
+  );
+  await waitForOutput(handle, /Ready to accept connections/);
+  return { handle, url: `redis://127.0.0.1:${port}` };
 }
