@@ -38,7 +38,7 @@ export const DEFAULT_MAX_RATE_LIMIT_PAUSE_MS = 60_000;
  * the admission rate (32 in flight over a 2 ms store: ~16 admissions per ms); bounded because when
  * the budget runs dry, every answer behind the refused head is given back.
  */
-const MAX_ATTEMPTS_OUT = 1;
+const MAX_ATTEMPTS_OUT = 32;
 
 /** Back-off after a failed store answer: doubling from the first to the last, with jitter. */
 const STORE_RETRY_FIRST_MS = 10;
@@ -488,8 +488,10 @@ export class ProviderLimiter implements LeaseOwner {
 
   /** Starts store round trips, in queue order from the head, while the local limits have room. */
   private startAttempts(head: QueuedCall, now: number): void {
+    // After a store failure only the head asks, until the store answers again.
+    const most = this.storeFailures === 0 ? MAX_ATTEMPTS_OUT : 1;
     for (let call: QueuedCall | undefined = head; call !== undefined; call = call.next) {
-      if (this.attemptsOut >= MAX_ATTEMPTS_OUT) return;
+      if (this.attemptsOut >= most) return;
       if (call.attempt !== undefined) continue;
       if (this.tokens.exceedsCapacity(call.cost) || !this.checkLocalLimits(now)) return;
       this.cap.take();
