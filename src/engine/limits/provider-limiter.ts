@@ -1,14 +1,10 @@
 import { InternalError, isLiterLLMError, type LiterLLMError } from '../../spec/errors.js';
 import type { RateLimitScope } from '../../spec/provider.js';
 import { createAbortError } from './abort-error.js';
-import {
-  type AdmissionAttempt,
-  type AdmissionPolicies,
-  type AttemptOutcome,
-  giveBack,
-  requestAdmission,
-} from './admission-attempt.js';
+import { type AdmissionPolicies, type AttemptOutcome, giveBack } from './admission-attempt.js';
 import { AdmissionQueue, type QueuedCall } from './admission-queue.js';
+import { applyFeedbackPauses } from './apply-feedback-pauses.js';
+import { AttemptPipeline } from './attempt-pipeline.js';
 import type { ConcurrencyLeaseStore } from './concurrency-lease-store.js';
 import { ConcurrencyCap } from './concurrency-cap.js';
 import { createMemoryRateLimitStore } from './create-memory-rate-limit-store.js';
@@ -110,9 +106,8 @@ export class ProviderLimiter implements LeaseOwner {
   private pumpTimer: ReturnType<typeof setTimeout> | undefined;
   private pumpDueAt = Number.NEGATIVE_INFINITY;
 
-  /** Queued calls with a store answer out or not yet used, and the local slots those hold. */
-  private attemptsOut = 0;
-  private slotsReserved = 0;
+  /** With an async store: the store answers out for the calls at the front of the queue. */
+  private readonly pipeline: AttemptPipeline;
   /** Store failures in a row (for the back-off). */
   private storeFailures = 0;
 
@@ -140,6 +135,7 @@ export class ProviderLimiter implements LeaseOwner {
     this.pauses = new PauseGate(options.maxRateLimitPauseMs ?? DEFAULT_MAX_RATE_LIMIT_PAUSE_MS);
     this.maxQueueWaitMs = options.maxQueueWaitMs ?? DEFAULT_MAX_QUEUE_WAIT_MS;
     this.policies = { requests: this.requests, tokens: this.tokens, fleet: this.fleet, now: this.now };
+    this.pipeline = new AttemptPipeline(this.cap, this.policies, () => this.pump());
     this.rejections = new LimitRejections(this.provider, this.rejectionContextOf(options, undefined));
     this.queue = new AdmissionQueue({
       onDeadline: (call) => this.expire(call),
@@ -149,7 +145,7 @@ export class ProviderLimiter implements LeaseOwner {
 
   /** Calls holding a lease. */
   get inFlight(): number {
-    return this.cap.inUse - this.slotsReserved;
+    return this.cap.inUse - this.pipeline.reservedSlots;
   }
 
   /** Calls waiting for admission. */
@@ -211,34 +207,7 @@ export class ProviderLimiter implements LeaseOwner {
    */
   applyFeedback(feedback: RateLimitFeedback, target: FeedbackTarget = {}, now = this.now()): void {
     const key = target.model !== undefined && target.scope !== 'provider' ? target.model : WHOLE_PROVIDER;
-    const cap = this.pauses.maxPauseMs;
-    const retryAfterMs = feedback.retryAfterMs;
-    if (retryAfterMs !== undefined && retryAfterMs > 0) {
-      this.pauses.pause(key, retryAfterMs, 'retry-after', now);
-      // Tell replicas sharing the store too: the requests bucket gates every call.
-      if (key === WHOLE_PROVIDER) {
-        const until = now + Math.min(retryAfterMs, cap);
-        if (this.requests.limit !== undefined) this.requests.pause(until, now);
-        else if (this.tokens.limit !== undefined) this.tokens.pause(until, now);
-      }
-    }
-    const resetRequestsMs = feedback.resetRequestsMs;
-    if (feedback.remainingRequests === 0 && resetRequestsMs !== undefined && resetRequestsMs > 0) {
-      // The provider's budget restarts at its reset; the local bucket then refills gently from empty.
-      if (key === WHOLE_PROVIDER && this.requests.limit !== undefined) {
-        this.requests.pause(now + Math.min(resetRequestsMs, cap), now);
-      } else {
-        this.pauses.pause(key, resetRequestsMs, 'requests', now);
-      }
-    }
-    const resetTokensMs = feedback.resetTokensMs;
-    if (feedback.remainingTokens === 0 && resetTokensMs !== undefined && resetTokensMs > 0) {
-      if (key === WHOLE_PROVIDER && this.tokens.limit !== undefined) {
-        this.tokens.pause(now + Math.min(resetTokensMs, cap), now);
-      } else {
-        this.pauses.pause(key, resetTokensMs, 'tokens', now);
-      }
-    }
+    applyFeedbackPauses(feedback, key, now, this.pauses, this.requests, this.tokens);
   }
 
   /** New limits (config hot reload) without losing the queue, leases or bucket levels. */
@@ -340,7 +309,7 @@ export class ProviderLimiter implements LeaseOwner {
    * still to be used (after a resize switched the fleet cap off).
    */
   private admitsSynchronously(): boolean {
-    return this.requests.isSync && this.fleet?.limit === undefined && this.attemptsOut === 0;
+    return this.requests.isSync && this.fleet?.limit === undefined && this.pipeline.size === 0;
   }
 
   /** The lease when the call can go now (queue empty), the error when it must be refused at once, undefined when it should queue. */
@@ -411,8 +380,8 @@ export class ProviderLimiter implements LeaseOwner {
       const now = this.now();
       const attempt = head.attempt;
       const outcome = attempt?.outcome;
-      if (attempt !== undefined && outcome !== undefined) {
-        if (this.useAnswer(head, attempt, outcome, now)) continue;
+      if (outcome !== undefined) {
+        if (this.useAnswer(head, outcome, now)) continue;
         if (this.rejectIfLate(head, now)) continue;
         this.waitForUnblock();
         return;
@@ -439,21 +408,21 @@ export class ProviderLimiter implements LeaseOwner {
    * Acts on the answer for the head: true when the head left the queue (admitted, or failed for
    * good); false when it waits, with blockedBy / blockedUntil saying until when.
    */
-  private useAnswer(head: QueuedCall, attempt: AdmissionAttempt, outcome: AttemptOutcome, now: number): boolean {
-    head.attempt = undefined;
-    this.attemptsOut--;
-    attempt.holdsSlot = false;
-    this.slotsReserved--;
+  private useAnswer(head: QueuedCall, outcome: AttemptOutcome, now: number): boolean {
+    const pausedUntil = this.pauses.providerBlockedUntil(now);
+    if (outcome.type === 'granted' && pausedUntil <= now) {
+      // The slot the attempt held is the lease's now.
+      this.pipeline.use(head, true);
+      this.storeFailures = 0;
+      this.rejections.context.storeError = undefined;
+      this.queue.remove(head);
+      head.resolve(this.createLease(head.cost, now, outcome.fleetLeaseId));
+      return true;
+    }
+    this.pipeline.use(head, false);
+    // FIFO: nobody behind the head goes before it, and what they were granted is the head's to take.
+    this.pipeline.discardFrom(head.next, now);
     if (outcome.type === 'granted') {
-      const pausedUntil = this.pauses.providerBlockedUntil(now);
-      if (pausedUntil <= now) {
-        // The slot the attempt held is the lease's now.
-        this.storeFailures = 0;
-        this.rejections.context.storeError = undefined;
-        this.queue.remove(head);
-        head.resolve(this.createLease(head.cost, now, outcome.fleetLeaseId));
-        return true;
-      }
       // The provider asked to wait while the answer was out.
       giveBack(this.policies, outcome, now);
       this.block(this.pauses.providerKind(), pausedUntil);
@@ -466,8 +435,6 @@ export class ProviderLimiter implements LeaseOwner {
       this.rejections.context.storeError = outcome.error.message;
       this.block('store', now + this.nextStoreRetryMs());
     } else {
-      this.cap.give();
-      this.discardAttempts(now);
       this.queue.remove(head);
       head.reject(
         isLiterLLMError(outcome.error)
@@ -480,9 +447,6 @@ export class ProviderLimiter implements LeaseOwner {
       );
       return true;
     }
-    this.cap.give();
-    // FIFO: nobody behind the head goes before it, and what they were granted is the head's to take.
-    this.discardAttempts(now);
     return false;
   }
 
@@ -491,46 +455,11 @@ export class ProviderLimiter implements LeaseOwner {
     // After a store failure only the head asks, until the store answers again.
     const most = this.storeFailures === 0 ? MAX_ATTEMPTS_OUT : 1;
     for (let call: QueuedCall | undefined = head; call !== undefined; call = call.next) {
-      if (this.attemptsOut >= most) return;
+      if (this.pipeline.size >= most) return;
       if (call.attempt !== undefined) continue;
       if (this.tokens.exceedsCapacity(call.cost) || !this.checkLocalLimits(now)) return;
-      this.cap.take();
-      this.slotsReserved++;
-      this.attemptsOut++;
-      const attempt: AdmissionAttempt = { outcome: undefined, discarded: false, holdsSlot: true };
-      call.attempt = attempt;
-      void requestAdmission(this.policies, call.cost, now).then((outcome) => this.onAnswer(attempt, outcome));
+      this.pipeline.start(call, now);
     }
-  }
-
-  private onAnswer(attempt: AdmissionAttempt, outcome: AttemptOutcome): void {
-    if (attempt.discarded) {
-      giveBack(this.policies, outcome, this.now());
-      return;
-    }
-    attempt.outcome = outcome;
-    this.pump();
-  }
-
-  /** Drops the store answers of every queued call (given back now, or when they come). */
-  private discardAttempts(now: number): void {
-    for (let call = this.queue.head; call !== undefined && this.attemptsOut > 0; call = call.next) {
-      this.discardAttempt(call, now);
-    }
-  }
-
-  private discardAttempt(call: QueuedCall, now: number): void {
-    const attempt = call.attempt;
-    if (attempt === undefined) return;
-    call.attempt = undefined;
-    this.attemptsOut--;
-    if (attempt.holdsSlot) {
-      attempt.holdsSlot = false;
-      this.slotsReserved--;
-      this.cap.give();
-    }
-    if (attempt.outcome !== undefined) giveBack(this.policies, attempt.outcome, now);
-    else attempt.discarded = true;
   }
 
   private nextStoreRetryMs(): number {
@@ -542,7 +471,7 @@ export class ProviderLimiter implements LeaseOwner {
   /** Only after a resize shrank the token budget below what the head needs. */
   private refuseIfTooLarge(head: QueuedCall): boolean {
     if (!this.tokens.exceedsCapacity(head.cost)) return false;
-    this.discardAttempt(head, this.now());
+    this.pipeline.discard(head, this.now());
     this.queue.remove(head);
     this.rejectedCount++;
     head.reject(this.rejections.tooLarge(head.cost));
@@ -614,7 +543,7 @@ export class ProviderLimiter implements LeaseOwner {
     const late = known ? this.blockedUntil > call.deadline : now >= call.deadline;
     if (!late) return false;
     this.rejectedCount++;
-    this.discardAttempt(call, now);
+    this.pipeline.discard(call, now);
     this.queue.remove(call);
     call.reject(this.rejections.queue(this.blockedBy, this.blockedHintMs(now, 0), now - call.enqueuedAt));
     // The next call may need fewer tokens than this one did.
@@ -625,7 +554,7 @@ export class ProviderLimiter implements LeaseOwner {
   private abandon(call: QueuedCall, error: LiterLLMError): void {
     if (!call.queued) return;
     const wasHead = this.queue.head === call;
-    this.discardAttempt(call, this.now());
+    this.pipeline.discard(call, this.now());
     this.queue.remove(call);
     call.reject(error);
     // The next call may be admissible right away (e.g. the head was waiting for more tokens).
