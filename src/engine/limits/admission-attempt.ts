@@ -1,5 +1,5 @@
 import type { LeaseAttempt } from './concurrency-lease-store.js';
-import type { FleetConcurrency } from './fleet-concurrency.js';
+import type { FleetConcurrencyPolicy } from './fleet-concurrency-policy.js';
 import type { LimitKind } from './limit-kind.js';
 import type { StoreBucket } from './store-bucket.js';
 import type { TakeResult } from './token-bucket.js';
@@ -28,7 +28,7 @@ export interface AdmissionPolicies {
   requests: StoreBucket;
   tokens: StoreBucket;
   /** Undefined without a lease store; asked only while its limit is on. */
-  fleet: FleetConcurrency | undefined;
+  fleet: FleetConcurrencyPolicy | undefined;
   /** The limiter's clock (refunds are dated when the answer came). */
   now: () => number;
 }

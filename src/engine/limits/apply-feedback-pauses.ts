@@ -4,7 +4,7 @@ import type { StoreBucket } from './store-bucket.js';
 
 /**
  * Turns what the provider said into pauses: a retry-after pauses `key` (a model, or the whole
- * provider, whose shared bucket is paused too so every replica stops); a budget reported spent
+ * provider) and, for the whole provider or with a shared store, the bucket, so every replica stops; a budget reported spent
  * (remaining 0) pauses until its reset, in the shared bucket of that budget when the whole
  * provider is meant and the bucket exists (it then refills gently from empty), else in the gate.
  * Every pause is capped at the gate's `maxPauseMs`.
@@ -16,12 +16,15 @@ export function applyFeedbackPauses(
   gate: PauseGate,
   requests: StoreBucket,
   tokens: StoreBucket,
+  sharedStore: boolean,
 ): void {
   const retryAfterMs = feedback.retryAfterMs;
   if (retryAfterMs !== undefined && retryAfterMs > 0) {
     gate.pause(key, retryAfterMs, 'retry-after', now);
-    // Tell replicas sharing the store too: the requests bucket gates every call.
-    if (key === WHOLE_PROVIDER) {
+    // Tell replicas sharing the store too: the requests bucket gates every call. A shared store
+    // also takes a model's retry-after: other replicas cannot see this process's model pauses, and
+    // every replica must stop, so the fleet pauses the provider's bucket as a whole.
+    if (key === WHOLE_PROVIDER || sharedStore) {
       const until = now + Math.min(retryAfterMs, gate.maxPauseMs);
       if (requests.limit !== undefined) requests.pause(until, now);
       else if (tokens.limit !== undefined) tokens.pause(until, now);

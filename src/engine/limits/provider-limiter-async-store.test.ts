@@ -187,6 +187,17 @@ describe('ProviderLimiter with a store that answers after a round trip', () => {
     expect(call.error?.retryable).toBe(true);
   });
 
+  it('with no queue wait, calls that come while other takes are out each get their own take', async () => {
+    const { store } = createSlowStore(2);
+    const limiter = createLimiter({ store, rateLimitPerMinute: 3, maxQueueWaitMs: 0 });
+    const calls = Array.from({ length: 4 }, () => observe(limiter.acquire()));
+    await vi.advanceTimersByTimeAsync(5);
+    expect(calls.slice(0, 3).every((call) => call.value !== undefined)).toBe(true);
+    // The fourth is refused by the store's answer, with when to retry.
+    expect(calls[3]?.error).toBeInstanceOf(RateLimitedError);
+    expect(calls[3]?.error?.retryAfterMs).toBeGreaterThan(19_000);
+  });
+
   it('an error that is not a RateLimitStoreError is a defect: the call fails with an internal error', async () => {
     const memory = createMemoryRateLimitStore();
     const store: RateLimitStore = {

@@ -8,7 +8,7 @@ import { AttemptPipeline } from './attempt-pipeline.js';
 import type { ConcurrencyLeaseStore } from './concurrency-lease-store.js';
 import { ConcurrencyCap } from './concurrency-cap.js';
 import { createMemoryRateLimitStore } from './create-memory-rate-limit-store.js';
-import { DEFAULT_LEASE_MS, FleetConcurrency } from './fleet-concurrency.js';
+import { DEFAULT_LEASE_MS, FleetConcurrencyPolicy } from './fleet-concurrency-policy.js';
 import type { LimitKind } from './limit-kind.js';
 import { LimitRejections, type RejectionContext } from './limit-rejections.js';
 import type { RateLimitFeedback } from './parse-rate-limit-headers.js';
@@ -95,7 +95,7 @@ export class ProviderLimiter implements LeaseOwner {
   private readonly cap: ConcurrencyCap;
   private readonly requests: StoreBucket;
   private readonly tokens: StoreBucket;
-  private readonly fleet: FleetConcurrency | undefined;
+  private readonly fleet: FleetConcurrencyPolicy | undefined;
   private readonly policies: AdmissionPolicies;
   private readonly rejections: LimitRejections;
   private maxQueueWaitMs: number;
@@ -130,7 +130,7 @@ export class ProviderLimiter implements LeaseOwner {
     this.fleet =
       options.leaseStore === undefined
         ? undefined
-        : new FleetConcurrency(options.leaseStore, prefix, leaseMs, options.maxConcurrencyGlobal);
+        : new FleetConcurrencyPolicy(options.leaseStore, prefix, leaseMs, options.maxConcurrencyGlobal);
     this.cap = new ConcurrencyCap(this.localCapOf(options));
     this.pauses = new PauseGate(options.maxRateLimitPauseMs ?? DEFAULT_MAX_RATE_LIMIT_PAUSE_MS);
     this.maxQueueWaitMs = options.maxQueueWaitMs ?? DEFAULT_MAX_QUEUE_WAIT_MS;
@@ -207,7 +207,7 @@ export class ProviderLimiter implements LeaseOwner {
    */
   applyFeedback(feedback: RateLimitFeedback, target: FeedbackTarget = {}, now = this.now()): void {
     const key = target.model !== undefined && target.scope !== 'provider' ? target.model : WHOLE_PROVIDER;
-    applyFeedbackPauses(feedback, key, now, this.pauses, this.requests, this.tokens);
+    applyFeedbackPauses(feedback, key, now, this.pauses, this.requests, this.tokens, !this.requests.isSync);
   }
 
   /** New limits (config hot reload) without losing the queue, leases or bucket levels. */
@@ -291,7 +291,10 @@ export class ProviderLimiter implements LeaseOwner {
       return Promise.reject(this.rejections.tooLarge(cost));
     }
     const now = this.now();
-    const outcome = this.admitsSynchronously() ? this.admitOrRefuseSync(cost, now) : this.refuseBehindQueue(now);
+    // With an async (shared) store every call queues, even with queueing off (its deadline is then
+    // now): a call that comes while others' takes are out gets its own take, in FIFO order, instead
+    // of being refused unseen, without a retry-after, by a store that had tokens (feat/redis-store).
+    const outcome = this.admitsSynchronously() ? this.admitOrRefuseSync(cost, now) : undefined;
     if (outcome !== undefined) {
       if (outcome instanceof ProviderLease) return Promise.resolve(outcome);
       this.rejectedCount++;

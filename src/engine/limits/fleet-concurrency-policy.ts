@@ -15,7 +15,7 @@ const MAX_RETRY_MS = 250;
  * `renew` per leaseMs / 3 on one unref'd timer (not one per call), so a replica that dies stops
  * renewing and its slots come back to the fleet within leaseMs.
  */
-export class FleetConcurrency {
+export class FleetConcurrencyPolicy {
   private limitValue: number | undefined;
   private readonly live = new Set<string>();
   private renewTimer: ReturnType<typeof setInterval> | undefined;
