@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CancelledError, isLiterLLMError, RateLimitedError } from '../../spec/errors.js';
+import { createMemoryConcurrencyLeaseStore } from './create-memory-concurrency-lease-store.js';
 import { createMemoryRateLimitStore } from './create-memory-rate-limit-store.js';
 import { ProviderLimiter } from './provider-limiter.js';
 import type { RateLimitStore } from './rate-limit-store.js';
@@ -10,7 +11,10 @@ const settingsArbitrary = fc.record({
   rateLimitPerMinute: fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined, freq: 4 }),
   tokensPerMinute: fc.option(fc.integer({ min: 100, max: 1500 }), { nil: undefined }),
   maxQueueWaitMs: fc.constantFrom(0, 250, 5000, 60_000, Number.POSITIVE_INFINITY),
-  asyncStore: fc.boolean(),
+  /** sync: the in-memory store; microtask / slow: async-only stores answering after a microtask or a 2 ms round trip. */
+  store: fc.constantFrom('sync', 'microtask', 'slow'),
+  /** Fleet-wide cap through a (private) memory lease store. */
+  maxConcurrencyGlobal: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined, freq: 2 }),
 });
 
 const callArbitrary = fc.record({
@@ -43,6 +47,17 @@ function createAsyncOnlyStore(): RateLimitStore {
   };
 }
 
+/** The same behind a 2 ms round trip, answers in the order sent (one network connection). */
+function createSlowStore(): RateLimitStore {
+  const memory = createMemoryRateLimitStore();
+  const later = <T>(answer: () => T) => new Promise<T>((resolve) => setTimeout(() => resolve(answer()), 2));
+  return {
+    take: (key, cost, limit, now) => later(() => memory.takeSync(key, cost, limit, Math.max(now, Date.now()))),
+    adjust: (key, delta, limit, now) => later(() => memory.adjustSync(key, delta, limit, Math.max(now, Date.now()))),
+    pause: (key, untilMs, now) => later(() => memory.pauseSync(key, untilMs, now)),
+  };
+}
+
 /** Largest sum of `amount` over any 60 s window starting at an event. */
 function maxPerMinute(events: Array<{ at: number; amount: number }>): number {
   let max = 0;
@@ -69,13 +84,18 @@ describe('ProviderLimiter under random schedules', () => {
         fc.array(feedbackArbitrary, { maxLength: 3 }),
         async (settings, calls, feedback) => {
           vi.setSystemTime(0);
-          const { asyncStore, ...limits } = settings;
+          const { store, maxConcurrencyGlobal, ...limits } = settings;
           const limiter = new ProviderLimiter({
             provider: 'p',
             now: () => Date.now(),
             ...limits,
-            ...(asyncStore && { store: createAsyncOnlyStore() }),
+            ...(store === 'microtask' && { store: createAsyncOnlyStore() }),
+            ...(store === 'slow' && { store: createSlowStore() }),
+            ...(maxConcurrencyGlobal !== undefined && { maxConcurrencyGlobal, leaseStore: createMemoryConcurrencyLeaseStore() }),
           });
+          // A call's one try with no queue wait still takes the store's round trip.
+          const maxWaitMs = settings.maxQueueWaitMs + (store === 'slow' ? 2 : 0);
+          const maxConcurrency = Math.min(settings.maxConcurrency, maxConcurrencyGlobal ?? Number.POSITIVE_INFINITY);
           const settledCount = calls.map(() => 0);
           const admittedOrder: number[] = [];
           const requests: Array<{ at: number; amount: number }> = [];
@@ -95,13 +115,13 @@ describe('ProviderLimiter under random schedules', () => {
                 (lease) => {
                   settledCount[index]!++;
                   const now = Date.now();
-                  if (now - requestedAt > settings.maxQueueWaitMs) problems.push(`call ${index} waited ${now - requestedAt} ms`);
+                  if (now - requestedAt > maxWaitMs) problems.push(`call ${index} waited ${now - requestedAt} ms`);
                   admittedOrder.push(index);
                   requests.push({ at: now, amount: 1 });
                   tokens.push({ at: now, amount: call.estimatedTokens });
                   held++;
                   maxHeld = Math.max(maxHeld, held);
-                  if (limiter.inFlight > settings.maxConcurrency) problems.push(`inFlight ${limiter.inFlight}`);
+                  if (limiter.inFlight > maxConcurrency) problems.push(`inFlight ${limiter.inFlight}`);
                   setTimeout(() => {
                     if (!call.fails) lease.settleTokens(call.estimatedTokens + call.extraTokens);
                     lease.release();
@@ -114,7 +134,7 @@ describe('ProviderLimiter under random schedules', () => {
                   const waited = Date.now() - requestedAt;
                   if (!isLiterLLMError(error)) problems.push(`call ${index} failed with ${String(error)}`);
                   else if (error instanceof RateLimitedError) {
-                    if (waited > settings.maxQueueWaitMs) problems.push(`call ${index} refused after ${waited} ms`);
+                    if (waited > maxWaitMs) problems.push(`call ${index} refused after ${waited} ms`);
                     if (error.retryAfterMs !== undefined && !(error.retryAfterMs > 0))
                       problems.push(`retryAfterMs ${error.retryAfterMs}`);
                   } else if (!(error instanceof CancelledError)) problems.push(`call ${index} failed with ${error.code}`);
@@ -135,7 +155,7 @@ describe('ProviderLimiter under random schedules', () => {
 
           expect(problems).toEqual([]);
           expect(settledCount.every((count) => count === 1)).toBe(true);
-          expect(maxHeld).toBeLessThanOrEqual(settings.maxConcurrency);
+          expect(maxHeld).toBeLessThanOrEqual(maxConcurrency);
           // FIFO: admitted calls went in arrival order.
           expect(admittedOrder).toEqual([...admittedOrder].sort((a, b) => a - b));
           // Token buckets: at most capacity + one minute of refill in any minute.

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import fixture from '../../providers/anthropic/__fixtures__/messages-ratelimit-headers.json' with { type: 'json' };
 import { CancelledError, InternalError, type LiterLLMError, RateLimitedError, TimeoutError } from '../../spec/errors.js';
+import { observeSettlement as observe } from '../../testing/observe-settlement.js';
 import { createMemoryRateLimitStore } from './create-memory-rate-limit-store.js';
 import { parseRateLimitHeaders } from './parse-rate-limit-headers.js';
 import { type Lease, ProviderLimiter, type ProviderLimiterOptions } from './provider-limiter.js';
@@ -8,16 +9,6 @@ import type { RateLimitStore } from './rate-limit-store.js';
 
 function createLimiter(options: Omit<ProviderLimiterOptions, 'provider'>): ProviderLimiter {
   return new ProviderLimiter({ provider: 'openai', now: () => Date.now(), ...options });
-}
-
-/** Settles a promise into a value we can inspect without unhandled rejections. */
-function observe<T>(promise: Promise<T>): { value?: T; error?: LiterLLMError; settled: boolean } {
-  const state: { value?: T; error?: LiterLLMError; settled: boolean } = { settled: false };
-  promise.then(
-    (value) => Object.assign(state, { value, settled: true }),
-    (error: LiterLLMError) => Object.assign(state, { error, settled: true }),
-  );
-  return state;
 }
 
 async function flush(): Promise<void> {

@@ -10,8 +10,10 @@ export interface RateLimit {
  * Where token buckets live: in memory for one process, or (later) Redis for a budget shared by
  * every gateway replica. Keys are created on first use with the limit given; when a later call
  * passes a different limit (config reload), the bucket is resized keeping its fill ratio.
- * Every promise must settle on its own (a network-backed store needs its own timeout): while a
- * `take` is outstanding, the limiter admits nobody else from its queue.
+ * Every promise must settle on its own (a network-backed store needs its own timeout); a rejection
+ * should be a RateLimitStoreError, which the limiter reads as "not admitted yet, ask again soon".
+ * The limiter sends the takes of several queued calls at once, in queue order, and admits them in
+ * that order: a store must run one caller's commands in the order they were sent (one connection).
  */
 export interface RateLimitStore {
   /** Takes `cost` tokens from `key` when available. */
