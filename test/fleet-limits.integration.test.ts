@@ -34,8 +34,9 @@ async function redis(): Promise<RedisServerHandle> {
 
 /** Every key in the Redis at `url`, with its time to live (ms). */
 async function keysWithTTL(url: string): Promise<Map<string, number>> {
-  const client = new Redis(url, FAIL_FAST_REDIS_OPTIONS);
+  const client = new Redis(url, { ...FAIL_FAST_REDIS_OPTIONS, lazyConnect: true });
   try {
+    await client.connect();
     const keys = await client.keys('*');
     return new Map(await Promise.all(keys.map(async (key) => [key, await client.pttl(key)] as const)));
   } finally {
