@@ -8,7 +8,8 @@ import { parseConfig } from './engine/config/parse-config.js';
 import type { ConfigResult } from './engine/config/config-issue.js';
 import { validateConfigInput } from './engine/config/validate-config-input.js';
 import { createEngineCore, type EngineCoreOptions, type ReloadableEngine } from './engine/create-engine-core.js';
-import { defaultProviderFactories } from './default-provider-factories.js';
+import { defaultProviderRegistry } from './providers/default-provider-registry.js';
+import type { ProviderRegistry } from './providers/provider-registry.js';
 
 export interface CreateEngineOptions extends Partial<EngineCoreOptions> {
   /** Variables for `${VAR}` in a config file (default: process.env). */
@@ -24,17 +25,16 @@ export function createEngine(
   config: string | LiterLLMConfigInput | LiterLLMConfig,
   options: CreateEngineOptions = {},
 ): ReloadableEngine {
-  const resolved = resolveConfig(config, options.env ?? process.env);
+  const providerRegistry = options.providerRegistry ?? defaultProviderRegistry;
+  const resolved = resolveConfig(config, options.env ?? process.env, providerRegistry);
   refuseUnavailableFeatures(resolved, options);
-  return createEngineCore(resolved, {
-    ...options,
-    providerFactories: { ...defaultProviderFactories, ...options.providerFactories },
-  });
+  return createEngineCore(resolved, { ...options, providerRegistry });
 }
 
 function resolveConfig(
   config: string | LiterLLMConfigInput | LiterLLMConfig,
   env: Record<string, string | undefined>,
+  registry: ProviderRegistry,
 ): LiterLLMConfig {
   if (typeof config === 'string') {
     let text: string;
@@ -43,10 +43,10 @@ function resolveConfig(
     } catch (error) {
       throw new InvalidRequestError({ message: describeReadError(config, error) });
     }
-    return unwrap(parseConfig(text, { env, sourceName: config }), config);
+    return unwrap(parseConfig(text, { env, sourceName: config, registry }), config);
   }
   // An already validated config validates to an equal one, so one path serves both shapes.
-  return unwrap(validateConfigInput(config), 'config');
+  return unwrap(validateConfigInput(config, { registry }), 'config');
 }
 
 function unwrap(result: ConfigResult, source: string): LiterLLMConfig {

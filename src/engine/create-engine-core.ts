@@ -15,7 +15,9 @@ import { createMemoryRateLimitStore } from './limits/create-memory-rate-limit-st
 import { estimateTokens } from './limits/estimate-tokens.js';
 import type { RateLimitStore } from './limits/rate-limit-store.js';
 import { planCandidates } from './plan-candidates.js';
-import type { ProviderFactories } from './provider-factories.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
+import { embedWith } from './embed-with.js';
+import { createProviderFactories, type ProviderFactories } from './provider-factories.js';
 import type { ProviderRuntime } from './provider-runtime.js';
 import { redactErrorSecrets } from './redact-error-secrets.js';
 import { boundResponseModel } from './bound-response-model.js';
@@ -23,8 +25,10 @@ import { resolveModel } from './resolve-model.js';
 import { validateChatRequest, validateEmbedRequest } from './validate-request.js';
 
 export interface EngineCoreOptions {
-  /** Adapter factories by provider type (the package entry point passes the real ones). */
-  providerFactories: ProviderFactories;
+  /** The provider definitions (the package entry point passes the default registry). */
+  providerRegistry?: ProviderRegistry;
+  /** Adapter factories by provider type, over the registry's (tests pass scripted ones). */
+  providerFactories?: ProviderFactories;
   /** Where rate-limit buckets live (memory by default; Redis for shared budgets). */
   rateLimitStore?: RateLimitStore;
   /** Randomness for back-off jitter and weighted routing (tests make it deterministic). */
@@ -46,7 +50,10 @@ interface StreamSession {
 
 export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOptions): ReloadableEngine {
   const store = options.rateLimitStore ?? createMemoryRateLimitStore();
-  let state: EngineState = buildEngineState(config, options.providerFactories, store, options.random).state;
+  // Resolved once: the registry is read when a config is built, never per request.
+  const factories = createProviderFactories(options.providerRegistry, options.providerFactories);
+  const keyVariableOf = (name: string) => options.providerRegistry?.get(name)?.defaults.apiKeyVariables[0];
+  let state: EngineState = buildEngineState(config, factories, store, options.random).state;
   const retired = new Set<ProviderRuntime>();
   let closed = false;
 
@@ -116,7 +123,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
     const deadline = createDeadline(requestOptions?.signal, requestOptions?.timeoutMs, () => `the call to ${model}`);
     const attempts: AttemptRecord[] = [];
     try {
-      const resolved = resolveModel(model, callState.routeNames, callState.providerNames);
+      const resolved = resolveModel(model, callState.routeNames, callState.providerNames, keyVariableOf);
       const skipped: LiterLLMError[] = [];
       const result = await executeCall({
         context,
@@ -195,7 +202,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
       assertOpen();
       validateEmbedRequest(request);
       return runJSONCall('embeddings', request, estimateTokens(request), requestOptions, (runtime, model, input) =>
-        runtime.provider.embed(
+        embedWith(runtime.provider)(
           { ...request, model },
           { signal: input.signal, headers: input.context.headers, onResponse: input.onResponse },
         ),
@@ -224,7 +231,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
 
     reload(next: LiterLLMConfig): void {
       assertOpen();
-      const result = buildEngineState(next, options.providerFactories, store, options.random, state);
+      const result = buildEngineState(next, factories, store, options.random, state);
       state = result.state;
       for (const runtime of result.retired) {
         runtime.retired = true;
@@ -257,7 +264,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
     let finished = false;
     let failure: LiterLLMError | undefined;
     try {
-      const resolved = resolveModel(request.model, callState.routeNames, callState.providerNames);
+      const resolved = resolveModel(request.model, callState.routeNames, callState.providerNames, keyVariableOf);
       const skipped: LiterLLMError[] = [];
       session = await executeCall<StreamSession>({
         context,

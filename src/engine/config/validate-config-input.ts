@@ -1,5 +1,6 @@
 import type { ConfigResult } from './config-issue.js';
-import { configFileSchema } from './config-file-schema.js';
+import { bundledProviderRegistry } from './bundled-provider-registry.js';
+import { createConfigFileSchema } from './config-file-schema.js';
 import { convertConfigKeysToSnake } from './convert-config-keys.js';
 import type { LiterLLMConfigInput } from './liter-llm-config-input.js';
 import type { ValidateConfigObjectOptions } from './validate-config-object.js';
@@ -10,9 +11,11 @@ import { validateConfigValue } from './validate-config-value.js';
  * camelCase paths (`providers.openai.maxConcurrency`). A LiterLLMConfig validates to an equal config.
  */
 export function validateConfigInput(input: LiterLLMConfigInput, options: ValidateConfigObjectOptions = {}): ConfigResult {
-  return validateConfigValue(convertConfigKeysToSnake(removeBuiltParts(input), configFileSchema), {
+  const registry = options.registry ?? bundledProviderRegistry;
+  return validateConfigValue(convertConfigKeysToSnake(removeBuiltParts(input), createConfigFileSchema(registry)), {
     env: options.interpolate === true ? (options.env ?? process.env) : undefined,
     keyStyle: 'camel',
+    registry,
   });
 }
 
