@@ -14,7 +14,7 @@ import {
   sendOpenAIChat,
   sendOpenAIChatStream,
   type OpenAIChatEndpoint,
-} from '../openai/send-openai-chat.js';
+} from '../openai-compatible/send-openai-chat.js';
 import { convertFromHuggingFaceEmbeddings } from './convert-from-huggingface-embeddings.js';
 import { convertFromTGIGenerateResponse } from './convert-from-tgi-generate-response.js';
 import { convertTGIGenerateStream } from './convert-tgi-generate-stream.js';

@@ -6,8 +6,8 @@ import type { EmbedRequest, EmbedResponse } from '../../spec/embed.js';
 import { type CallOptions, type EmbeddingProvider, PROVIDER_SPECIFICATION_VERSION } from '../../spec/provider.js';
 import { convertFromOpenAIEmbedResponse } from './convert-from-openai-embed-response.js';
 import { convertToOpenAIEmbedRequest } from './convert-to-openai-embed-request.js';
-import { mapOpenAIErrorResponse } from './map-openai-error.js';
-import type { OpenAIEmbeddingResponse } from './openai-api.js';
+import { mapOpenAIErrorResponse } from '../openai-compatible/map-openai-error.js';
+import type { OpenAIEmbeddingResponse } from '../openai-compatible/openai-api.js';
 import type { OpenAIProviderSettings } from './openai-provider-settings.js';
 import {
   assignLowerCase,
@@ -16,7 +16,7 @@ import {
   sendOpenAIChatStream,
   throwInBandError,
   type OpenAIChatEndpoint,
-} from './send-openai-chat.js';
+} from '../openai-compatible/send-openai-chat.js';
 import { providerRequest } from '../provider-request.js';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
