@@ -68,6 +68,23 @@ describe('a registered provider type', () => {
     ]);
   });
 
+  it('shares an option key with another type: each value is checked against its own type', () => {
+    const beta: ProviderDefinition = {
+      ...acme,
+      type: 'beta',
+      optionsSchema: z.strictObject({ region: oneOfOption(['north', 'south']) }),
+    };
+    const both = createProviderRegistry([acme, beta]);
+    const text = ['providers:', '  acme: { region: eu }', '  beta: { region: eu }', '  b2: { type: beta, region: south }'].join(
+      '\n',
+    );
+    expect(errorsOf(parseConfig(text, { env: {}, registry: both }))).toEqual([
+      'providers.beta.region: expected one of: north, south, got "eu"',
+    ]);
+    const valid = parseConfig('providers:\n  acme: { region: eu }\n  beta: { region: north }\n', { env: {}, registry: both });
+    expect(valid.ok && [valid.config.providers.acme!.region, valid.config.providers.beta!.region]).toEqual(['eu', 'north']);
+  });
+
   it('gets its default base URL and its options, camelCase, in the built config', () => {
     const result = parseConfig('providers:\n  acme: { region: eu }\n', { env: {}, registry });
     expect(result.ok && result.config.providers.acme).toMatchObject({

@@ -63,7 +63,7 @@ export interface ProviderDefinition {
    * The config keys only this type accepts, snake_case as in a file, every one optional. Their
    * values are checked with paths like every other key (`providers.hf.chat_api: expected one of ...`).
    */
-  readonly optionsSchema: z.ZodObject;
+  readonly optionsSchema: z.ZodObject<Record<string, z.ZodType>, z.core.$strict>;
   readonly capabilities: ProviderCapabilities;
   create(settings: ProviderCreateSettings): Provider;
 }

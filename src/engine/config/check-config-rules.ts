@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import type { ProviderRegistry } from '../../providers/provider-registry.js';
 import { CONFIG_DEFAULTS } from './config-defaults.js';
+import { mapZodIssues } from './map-zod-issues.js';
 import type { PathIssue } from './path-issue.js';
 import { describeUnknownProvider, resolveFallback } from './resolve-fallback.js';
 
@@ -96,7 +98,11 @@ function checkTypeSpecificKeys(
   const issues: PathIssue[] = [];
   const own = registry.get(type)?.optionsSchema.shape ?? {};
   for (const key of Object.keys(settings)) {
-    if (settings[key] === undefined || Object.hasOwn(own, key)) continue;
+    if (settings[key] === undefined) continue;
+    if (Object.hasOwn(own, key)) {
+      issues.push(...checkSharedOption(name, key, settings[key], own[key]!, registry));
+      continue;
+    }
     const owners = registry
       .list()
       .filter((definition) => Object.hasOwn(definition.optionsSchema.shape, key))
@@ -108,6 +114,30 @@ function checkTypeSpecificKeys(
     });
   }
   return issues;
+}
+
+/**
+ * An option that other types declare with another schema is only known to the file schema
+ * (config-file-schema.ts); its value is checked here against the provider's own type.
+ */
+function checkSharedOption(
+  name: string,
+  key: string,
+  value: unknown,
+  schema: z.core.$ZodType,
+  registry: ProviderRegistry,
+): PathIssue[] {
+  const differs = registry.list().some((definition) => {
+    const other = definition.optionsSchema.shape[key];
+    return other !== undefined && other !== schema;
+  });
+  if (!differs) return [];
+  const result = z.safeParse(schema, value, { reportInput: true });
+  if (result.success) return [];
+  return mapZodIssues(result.error.issues, schema, 'snake').map((issue) => ({
+    ...issue,
+    path: ['providers', name, key, ...issue.path],
+  }));
 }
 
 function checkHeaders(provider: string, headers: Record<string, unknown>): PathIssue[] {

@@ -78,7 +78,11 @@ function createProviderFileSchema(registry: ProviderRegistry) {
   const types = registry.types();
   const options: Record<string, z.ZodType> = {};
   for (const definition of registry.list()) {
-    for (const [key, schema] of Object.entries(definition.optionsSchema.shape)) options[key] ??= schema;
+    for (const [key, schema] of Object.entries(definition.optionsSchema.shape)) {
+      // A key two types declare differently (`region` as an enum here, free text there) is checked
+      // against the provider's own type by check-config-rules.ts; here it is only known.
+      options[key] = options[key] === undefined || options[key] === schema ? schema : z.unknown();
+    }
   }
   const type = types.length > 0 ? oneOf(types as readonly [string, ...string[]]) : text();
   // The options are typed loosely: build-config.ts reads them by the definitions' keys.
