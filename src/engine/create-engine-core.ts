@@ -52,7 +52,11 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
   const store = options.rateLimitStore ?? createMemoryRateLimitStore();
   // Resolved once: the registry is read when a config is built, never per request.
   const factories = createProviderFactories(options.providerRegistry, options.providerFactories);
-  const keyVariableOf = (name: string) => options.providerRegistry?.get(name)?.defaults.apiKeyVariables[0];
+  const registry = options.providerRegistry;
+  const keyVariableOf = (name: string) => {
+    const type = registry?.typeFromName(name);
+    return type === undefined ? undefined : registry?.get(type)?.defaults.apiKeyVariables[0];
+  };
   let state: EngineState = buildEngineState(config, factories, store, options.random).state;
   const retired = new Set<ProviderRuntime>();
   let closed = false;
@@ -202,7 +206,8 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
       assertOpen();
       validateEmbedRequest(request);
       return runJSONCall('embeddings', request, estimateTokens(request), requestOptions, (runtime, model, input) =>
-        embedWith(runtime.provider)(
+        embedWith(
+          runtime.provider,
           { ...request, model },
           { signal: input.signal, headers: input.context.headers, onResponse: input.onResponse },
         ),
