@@ -9,7 +9,8 @@ const layer = (files, forbidden, why) => ({
   rules: {
     'no-restricted-imports': [
       'error',
-      { patterns: forbidden.map((group) => ({ group: [group], message: why })) },
+      // One group, so that a negation (`!**/providers/provider-registry.js`) carves a file out of a forbidden folder.
+      { patterns: [{ group: forbidden, message: why }] },
     ],
   },
 });
@@ -44,11 +45,14 @@ export default tseslint.config(
   layer(['src/spec/**/*.ts'], ['../*', '!./*'], 'spec/ has no dependencies: it is the contract everything else builds on.'),
   layer(['src/http/**/*.ts'], ['**/providers/**', '**/engine/**', '**/gateway/**', '**/telemetry/**', '**/host/**', '**/protocol/**', '**/cli/**'], 'http/ depends on spec/ only.'),
   layer(['src/providers/**/*.ts'], ['**/engine/**', '**/gateway/**', '**/telemetry/**', '**/host/**', '**/protocol/**', '**/cli/**'], 'adapters are a mapping plus one HTTP attempt: no engine, gateway or telemetry.'),
-  layer(['src/engine/**/!(*.test).ts'], ['**/providers/**', '**/gateway/**', '**/telemetry/**', '**/host/**', '**/protocol/**', '**/cli/**', '**/http/send-request*'], 'the engine gets adapters injected (ProviderFactories) and never imports telemetry.'),
+  // The provider contract (provider-definition, provider-registry) is the one part of providers/ the engine and the host may name.
+  layer(['src/engine/**/!(*.test).ts'], ['**/providers/**', '!**/providers/provider-definition.js', '!**/providers/provider-registry.js', '**/gateway/**', '**/telemetry/**', '**/host/**', '**/protocol/**', '**/cli/**', '**/http/send-request*'], 'the engine gets a ProviderRegistry injected and never imports an adapter or telemetry.'),
+  // Config validation's default registry: the bundled definitions, named in this one file (docs/decisions/provider-registry.md).
+  layer(['src/engine/config/bundled-provider-registry.ts'], ['**/gateway/**', '**/telemetry/**', '**/host/**', '**/protocol/**', '**/cli/**'], 'only the bundled provider registry may be named here.'),
   layer(['src/telemetry/**/!(*.test).ts'], ['**/gateway/**', '**/host/**', '**/protocol/**', '**/cli/**', '**/providers/**'], 'telemetry observes the engine through diagnostics channels.'),
   // The gateway may use the protocol's schemas and error mapping (/v1/engine/* serves its calls over HTTP); the protocol never imports the gateway.
   layer(['src/gateway/**/!(*.test).ts'], ['**/cli/**', '**/host/**', '**/providers/**'], 'the gateway talks to the engine, not to adapters.'),
-  layer(['src/host/**/!(*.test).ts'], ['**/gateway/**', '**/protocol/**', '**/cli/**', '**/providers/**'], 'the host runs the engine, its config and telemetry for every entry point: serve and engine --stdio start on it, not the other way round.'),
+  layer(['src/host/**/!(*.test).ts'], ['**/gateway/**', '**/protocol/**', '**/cli/**', '**/providers/**', '!**/providers/provider-registry.js'], 'the host runs the engine, its config and telemetry for every entry point: serve and engine --stdio start on it, not the other way round.'),
   {
     // One group, so that the negation carves engine.ts (types) out of the forbidden folders.
     files: ['src/client/**/!(*.test).ts'],

@@ -9,7 +9,8 @@ import type { ConfigResult } from './engine/config/config-issue.js';
 import { validateConfigInput } from './engine/config/validate-config-input.js';
 import { createEngineCore, type EngineCoreOptions, type ReloadableEngine } from './engine/create-engine-core.js';
 import { createSharedLimitStores } from './engine/limits/create-shared-limit-stores.js';
-import { defaultProviderFactories } from './default-provider-factories.js';
+import { defaultProviderRegistry } from './providers/default-provider-registry.js';
+import type { ProviderRegistry } from './providers/provider-registry.js';
 
 export interface CreateEngineOptions extends Partial<EngineCoreOptions> {
   /** Variables for `${VAR}` in a config file (default: process.env). */
@@ -25,7 +26,8 @@ export function createEngine(
   config: string | LiterLLMConfigInput | LiterLLMConfig,
   options: CreateEngineOptions = {},
 ): ReloadableEngine {
-  const resolved = resolveConfig(config, options.env ?? process.env);
+  const providerRegistry = options.providerRegistry ?? defaultProviderRegistry;
+  const resolved = resolveConfig(config, options.env ?? process.env, providerRegistry);
   // limits.store: redis builds the Redis stores (ioredis loads only then), unless the caller brought its own store.
   const shared =
     resolved.limits.store === 'redis' && options.rateLimitStore === undefined
@@ -34,7 +36,7 @@ export function createEngine(
   const engine = createEngineCore(resolved, {
     ...options,
     ...(shared !== undefined && { rateLimitStore: shared.rateLimitStore, concurrencyLeaseStore: shared.leaseStore }),
-    providerFactories: { ...defaultProviderFactories, ...options.providerFactories },
+    providerRegistry,
   });
   if (shared !== undefined) {
     const closeEngine = engine.close.bind(engine);
@@ -49,6 +51,7 @@ export function createEngine(
 function resolveConfig(
   config: string | LiterLLMConfigInput | LiterLLMConfig,
   env: Record<string, string | undefined>,
+  registry: ProviderRegistry,
 ): LiterLLMConfig {
   if (typeof config === 'string') {
     let text: string;
@@ -57,10 +60,10 @@ function resolveConfig(
     } catch (error) {
       throw new InvalidRequestError({ message: describeReadError(config, error) });
     }
-    return unwrap(parseConfig(text, { env, sourceName: config }), config);
+    return unwrap(parseConfig(text, { env, sourceName: config, registry }), config);
   }
   // An already validated config validates to an equal one, so one path serves both shapes.
-  return unwrap(validateConfigInput(config), 'config');
+  return unwrap(validateConfigInput(config, { registry }), 'config');
 }
 
 function unwrap(result: ConfigResult, source: string): LiterLLMConfig {

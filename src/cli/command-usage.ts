@@ -42,6 +42,13 @@ from standard input.
 
 Validates a config file and explains every error with its path; exit 0 when it is valid, 1 when not.`,
 
+  providers: `Usage: liter-llm providers [--json]
+
+Every provider this build knows: its name, type, default base URL, the variable that holds its key,
+what it can do, and whether that variable is set here (then it works with no config). Keys are
+never printed.
+      --json          the same as a JSON array`,
+
   'mock-provider': `Usage: liter-llm mock-provider --provider openai|anthropic|huggingface [--port P] [--host H] [--detached]
          [--fail-rate R] [--status N] [--retry-after S] [--latency-ms N] [--fail-mid-stream[=disconnect|error]]
 

@@ -5,8 +5,11 @@ import { UsageError } from './parse-cli-args.js';
 import { runChatCommand } from './run-chat-command.js';
 import { runCheckConfigCommand } from './run-check-config-command.js';
 import { runEmbedCommand } from './run-embed-command.js';
+import { listKeyVariables } from './list-key-variables.js';
 import { runMockProviderCommand } from './run-mock-provider-command.js';
+import { runProvidersCommand } from './run-providers-command.js';
 import { toleratePipeClose } from './watch-stdout.js';
+import { defaultProviderRegistry } from '../providers/default-provider-registry.js';
 import { readPackageVersion } from '../read-package-version.js';
 import { resolveLogLevel } from '../telemetry/resolve-log-level.js';
 
@@ -15,6 +18,7 @@ const USAGE = `Usage:
   liter-llm chat --model M [--config FILE] [--stream] [--system S] [--max-tokens N] [--temperature T] [PROMPT...]
   liter-llm embed --model M [--config FILE] [--dimensions N] [TEXT...]
   liter-llm check-config FILE
+  liter-llm providers [--json]                              every provider, its defaults and whether it is enabled
   liter-llm engine --stdio [--config FILE]                  the engine process of the Python and Go bindings
   liter-llm mock-provider --provider openai|anthropic|huggingface [--port P] [--fail-rate R] [--status N]
                           [--retry-after S] [--latency-ms N] [--fail-mid-stream[=disconnect|error]]
@@ -22,7 +26,7 @@ const USAGE = `Usage:
   liter-llm COMMAND --help                                  every flag of COMMAND
 
 Models are "provider/model" (openai/gpt-6-luna) or a route name from the config. Without --config,
-providers are enabled from OPENAI_API_KEY, ANTHROPIC_API_KEY, HF_TOKEN (and *_BASE_URL to point
+providers are enabled from ${listKeyVariables(defaultProviderRegistry).join(', ')} (and *_BASE_URL to point
 them at another server).`;
 
 type Command = (args: string[]) => Promise<number>;
@@ -32,6 +36,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   embed: async () => runEmbedCommand,
   'check-config': async () => runCheckConfigCommand,
   'mock-provider': async () => runMockProviderCommand,
+  providers: async () => runProvidersCommand,
   serve: async () => (await import('./run-serve-command.js')).runServeCommand,
   engine: async () => (await import('./run-engine-command.js')).runEngineCommand,
 };

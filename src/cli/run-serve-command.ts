@@ -4,9 +4,11 @@ import { createMetricsEndpoint } from '../gateway/metrics-endpoint.js';
 import { startGateway } from '../gateway/start-gateway.js';
 import { createConfigSource } from '../host/create-config-source.js';
 import { startEngineHost } from '../host/start-engine-host.js';
+import { defaultProviderRegistry } from '../providers/default-provider-registry.js';
 import { capHeapGrowth } from './cap-heap-growth.js';
 import { formatListeningLine } from './format-listening-line.js';
 import { listRestartOnlyChanges } from './list-restart-only-changes.js';
+import { joinWithOr, listKeyVariables } from './list-key-variables.js';
 import { describeOpenGateway } from './describe-open-gateway.js';
 import { parseCLIArgs, UsageError } from './parse-cli-args.js';
 
@@ -60,7 +62,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
   if (open !== undefined) log(`warning: ${open}`);
   if (Object.keys(config.providers).length === 0) {
     process.stdout.write(
-      'no provider is configured: set OPENAI_API_KEY, ANTHROPIC_API_KEY or HF_TOKEN (or *_BASE_URL for a local server), or pass --config FILE\n',
+      `no provider is configured: set ${joinWithOr(listKeyVariables(defaultProviderRegistry))} (or *_BASE_URL for a local server), or pass --config FILE\n`,
     );
   }
 

@@ -15,6 +15,7 @@ const USER = [{ role: 'user' as const, content: 'hi' }];
 function servingModel(served: string): Provider {
   const inner = new ScriptedProvider('local');
   return {
+    specificationVersion: 'v1',
     name: 'local',
     type: 'openai-compatible',
     chat: async (request: ChatRequest, options?: CallOptions) => ({ ...(await inner.chat(request, options)), model: served }),

@@ -17,7 +17,9 @@ import type { ConcurrencyLeaseStore } from './limits/concurrency-lease-store.js'
 import type { RateLimitStore } from './limits/rate-limit-store.js';
 import type { FleetConcurrency } from './limits/shared-limiter-options.js';
 import { planCandidates } from './plan-candidates.js';
-import type { ProviderFactories } from './provider-factories.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
+import { embedWith } from './embed-with.js';
+import { createProviderFactories, type ProviderFactories } from './provider-factories.js';
 import type { ProviderRuntime } from './provider-runtime.js';
 import { redactErrorSecrets } from './redact-error-secrets.js';
 import { boundResponseModel } from './bound-response-model.js';
@@ -25,8 +27,10 @@ import { resolveModel } from './resolve-model.js';
 import { validateChatRequest, validateEmbedRequest } from './validate-request.js';
 
 export interface EngineCoreOptions {
-  /** Adapter factories by provider type (the package entry point passes the real ones). */
-  providerFactories: ProviderFactories;
+  /** The provider definitions (the package entry point passes the default registry). */
+  providerRegistry?: ProviderRegistry;
+  /** Adapter factories by provider type, over the registry's (tests pass scripted ones). */
+  providerFactories?: ProviderFactories;
   /** Where rate-limit buckets live (memory by default; Redis for shared budgets). */
   rateLimitStore?: RateLimitStore;
   /** Where `max_concurrency_global` leases live (Redis); absent: no fleet-wide cap. */
@@ -54,7 +58,14 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
     options.concurrencyLeaseStore === undefined
       ? undefined
       : { leaseStore: options.concurrencyLeaseStore, leaseMs: config.limits.leaseMs };
-  let state: EngineState = buildEngineState(config, options.providerFactories, store, options.random, undefined, fleet).state;
+  // Resolved once: the registry is read when a config is built, never per request.
+  const factories = createProviderFactories(options.providerRegistry, options.providerFactories);
+  const registry = options.providerRegistry;
+  const keyVariableOf = (name: string) => {
+    const type = registry?.typeFromName(name);
+    return type === undefined ? undefined : registry?.get(type)?.defaults.apiKeyVariables[0];
+  };
+  let state: EngineState = buildEngineState(config, factories, store, options.random, undefined, fleet).state;
   const retired = new Set<ProviderRuntime>();
   let closed = false;
 
@@ -124,7 +135,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
     const deadline = createDeadline(requestOptions?.signal, requestOptions?.timeoutMs, () => `the call to ${model}`);
     const attempts: AttemptRecord[] = [];
     try {
-      const resolved = resolveModel(model, callState.routeNames, callState.providerNames);
+      const resolved = resolveModel(model, callState.routeNames, callState.providerNames, keyVariableOf);
       const skipped: LiterLLMError[] = [];
       const result = await executeCall({
         context,
@@ -203,7 +214,8 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
       assertOpen();
       validateEmbedRequest(request);
       return runJSONCall('embeddings', request, estimateTokens(request), requestOptions, (runtime, model, input) =>
-        runtime.provider.embed(
+        embedWith(
+          runtime.provider,
           { ...request, model },
           { signal: input.signal, headers: input.context.headers, onResponse: input.onResponse },
         ),
@@ -232,7 +244,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
 
     reload(next: LiterLLMConfig): void {
       assertOpen();
-      const result = buildEngineState(next, options.providerFactories, store, options.random, state, fleet);
+      const result = buildEngineState(next, factories, store, options.random, state, fleet);
       state = result.state;
       for (const runtime of result.retired) {
         runtime.retired = true;
@@ -265,7 +277,7 @@ export function createEngineCore(config: LiterLLMConfig, options: EngineCoreOpti
     let finished = false;
     let failure: LiterLLMError | undefined;
     try {
-      const resolved = resolveModel(request.model, callState.routeNames, callState.providerNames);
+      const resolved = resolveModel(request.model, callState.routeNames, callState.providerNames, keyVariableOf);
       const skipped: LiterLLMError[] = [];
       session = await executeCall<StreamSession>({
         context,

@@ -94,6 +94,7 @@ describe('asLiterLLMError', () => {
     const result = validateConfigInput({ providers: { a: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:9' } } });
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     const provider: Provider = {
+      specificationVersion: 'v1',
       name: 'a',
       type: 'openai-compatible',
       chat: () => Promise.reject(new Error('unused')),

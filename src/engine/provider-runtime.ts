@@ -69,20 +69,32 @@ export function limiterSettingsOf(config: ProviderConfig): ProviderLimitSettings
   };
 }
 
-/** True when a new config for the same provider needs a new adapter and pool (limits can be resized in place). */
+// What a running provider can change in place: its limiter is resized, its calls read the rest.
+const CHANGEABLE_IN_PLACE = new Set([
+  'name',
+  'maxConcurrency',
+  'rateLimitPerMinute',
+  'tokensPerMinute',
+  'maxQueueWaitMs',
+  'maxRateLimitPauseMs',
+  'timeoutMs',
+  'maxRetries',
+  'models',
+]);
+
+/**
+ * True when a new config for the same provider needs a new adapter and pool (limits can be resized
+ * in place). Every other key counts, a definition's own options included, so a new provider type
+ * needs no line here.
+ */
 export function needsNewAdapter(previous: ProviderConfig, next: ProviderConfig): boolean {
-  return (
-    previous.type !== next.type ||
-    previous.baseURL !== next.baseURL ||
-    previous.apiKey !== next.apiKey ||
-    JSON.stringify(previous.headers) !== JSON.stringify(next.headers) ||
-    previous.maxConnections !== next.maxConnections ||
-    previous.connectTimeoutMs !== next.connectTimeoutMs ||
-    previous.firstByteTimeoutMs !== next.firstByteTimeoutMs ||
-    previous.streamIdleTimeoutMs !== next.streamIdleTimeoutMs ||
-    previous.maxResponseBytes !== next.maxResponseBytes ||
-    previous.defaultMaxTokens !== next.defaultMaxTokens ||
-    previous.chatAPI !== next.chatAPI ||
-    previous.embedAPI !== next.embedAPI
-  );
+  const keys = new Set([...Object.keys(previous), ...Object.keys(next)]);
+  for (const key of keys) {
+    if (CHANGEABLE_IN_PLACE.has(key)) continue;
+    const before = previous[key];
+    const after = next[key];
+    if (before === after) continue;
+    if (typeof before !== 'object' || typeof after !== 'object' || JSON.stringify(before) !== JSON.stringify(after)) return true;
+  }
+  return false;
 }

@@ -7,24 +7,25 @@ export interface ModelTarget {
 
 export type ResolvedModel = { kind: 'route'; route: string } | { kind: 'direct'; target: ModelTarget };
 
-const WELL_KNOWN_PROVIDER_KEYS: Record<string, string> = {
-  openai: 'OPENAI_API_KEY',
-  anthropic: 'ANTHROPIC_API_KEY',
-  huggingface: 'HF_TOKEN',
-};
-
 /**
  * `provider/model` addresses a configured provider directly (the model id may itself contain
  * slashes: `huggingface/meta-llama/Llama-3.1-8B-Instruct`); any other name must be a route.
  * Routes win when a route name and a provider prefix collide, so operators can override.
+ * `keyVariableOf` names the variable that would enable an unconfigured provider (from the provider
+ * registry); it is asked only when the model is not found.
  */
-export function resolveModel(model: string, routes: ReadonlySet<string>, providers: ReadonlySet<string>): ResolvedModel {
+export function resolveModel(
+  model: string,
+  routes: ReadonlySet<string>,
+  providers: ReadonlySet<string>,
+  keyVariableOf: (provider: string) => string | undefined = () => undefined,
+): ResolvedModel {
   if (routes.has(model)) return { kind: 'route', route: model };
   const slash = model.indexOf('/');
   if (slash > 0 && slash < model.length - 1) {
     const provider = model.slice(0, slash);
     if (providers.has(provider)) return { kind: 'direct', target: { provider, model: model.slice(slash + 1) } };
-    const envKey = WELL_KNOWN_PROVIDER_KEYS[provider];
+    const envKey = keyVariableOf(provider);
     const hint = envKey
       ? ` Set ${envKey} or add providers.${provider} to the config.`
       : ` Add providers.${provider} (with a type and base_url) to the config.`;

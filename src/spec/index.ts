@@ -1,7 +1,7 @@
 export type * from './chat-request.js';
 export type * from './chat-response.js';
 export type * from './embed.js';
-export type * from './provider.js';
+export * from './provider.js';
 export type * from './stream-event.js';
 export type * from './warning.js';
 export * from './error-codes.js';

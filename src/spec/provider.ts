@@ -3,7 +3,18 @@ import type { ChatResponse } from './chat-response.js';
 import type { EmbedRequest, EmbedResponse } from './embed.js';
 import type { StreamEvent } from './stream-event.js';
 
-export type ProviderType = 'openai' | 'anthropic' | 'huggingface' | 'openai-compatible';
+/**
+ * A provider type names a definition in the provider registry (`openai`, `anthropic`, `huggingface`,
+ * `openai-compatible` today; any string a registered definition claims).
+ */
+export type ProviderType = string;
+
+/**
+ * The version of this contract. An adapter states the one it implements, so the engine can refuse
+ * (or adapt to) one written against another, as vercel/ai's `LanguageModelV2` does.
+ */
+export const PROVIDER_SPECIFICATION_VERSION = 'v1';
+export type ProviderSpecificationVersion = typeof PROVIDER_SPECIFICATION_VERSION;
 
 /**
  * What a 429 (or a budget reported spent) was about: the model's own budget, or one every model of
@@ -35,6 +46,7 @@ export interface CallOptions {
  * Every failure is thrown as a LiterLLMError.
  */
 export interface Provider {
+  readonly specificationVersion: ProviderSpecificationVersion;
   /** The config key (`openai`, `my-vllm`). Errors and responses carry it. */
   readonly name: string;
   readonly type: ProviderType;
@@ -45,7 +57,8 @@ export interface Provider {
    * (`return()`/`break`) aborts the upstream request.
    */
   chatStream(request: ChatRequest, options?: CallOptions): Promise<AsyncIterable<StreamEvent>>;
-  embed(request: EmbedRequest, options?: CallOptions): Promise<EmbedResponse>;
+  /** Absent when the provider has no embeddings API: the engine answers `invalid_request` for it. */
+  embed?(request: EmbedRequest, options?: CallOptions): Promise<EmbedResponse>;
   /**
    * Which budget a rate-limited response was about, from its headers (names lower-cased): the
    * engine pauses only that model, or the whole provider. Absent: `model`.
@@ -54,3 +67,6 @@ export interface Provider {
   /** Closes pooled connections, letting in-flight requests finish. */
   close(): Promise<void>;
 }
+
+/** A provider whose embed is there: what the OpenAI, Hugging Face and Anthropic factories return. */
+export type EmbeddingProvider = Provider & Required<Pick<Provider, 'embed'>>;

@@ -2,7 +2,7 @@ import type { ChatRequest } from '../spec/chat-request.js';
 import type { ChatResponse } from '../spec/chat-response.js';
 import type { EmbedRequest, EmbedResponse } from '../spec/embed.js';
 import { CancelledError, isLiterLLMError, type LiterLLMError, ProviderUnavailableError } from '../spec/errors.js';
-import type { CallOptions, Provider, ProviderType } from '../spec/provider.js';
+import { type CallOptions, type Provider, PROVIDER_SPECIFICATION_VERSION, type ProviderType } from '../spec/provider.js';
 import type { StreamEvent } from '../spec/stream-event.js';
 
 /** What one scripted call does: answer, fail, or stream events (optionally failing mid-way). */
@@ -23,6 +23,7 @@ export interface ScriptedCall {
  * adapter (the signal's LiterLLMError reason, else CancelledError).
  */
 export class ScriptedProvider implements Provider {
+  readonly specificationVersion = PROVIDER_SPECIFICATION_VERSION;
   readonly type: ProviderType = 'openai-compatible';
   readonly calls: ScriptedCall[] = [];
   inFlight = 0;

@@ -1,11 +1,12 @@
+import type { ProviderRegistry } from '../../providers/provider-registry.js';
 import type { ParsedConfigFile } from './config-file-schema.js';
-import { CONFIG_DEFAULTS, isBuiltInProviderName } from './config-defaults.js';
+import { CONFIG_DEFAULTS } from './config-defaults.js';
+import { convertSnakeToCamel } from './convert-key-case.js';
 import type {
   ConfigSourceConfig,
   LimitsConfig,
   LiterLLMConfig,
   ProviderConfig,
-  ProviderType,
   RouteConfig,
   RouteFallback,
   ServerConfig,
@@ -20,13 +21,13 @@ type RouteFile = NonNullable<ParsedConfigFile['routes']>[string];
  * Applies every default and turns the file's snake_case into the camelCase config. Only called on
  * a config that passed the schema and the cross-field rules, so references are known to resolve.
  */
-export function buildConfig(file: ParsedConfigFile): LiterLLMConfig {
+export function buildConfig(file: ParsedConfigFile, registry: ProviderRegistry): LiterLLMConfig {
   const providerEntries = Object.entries(file.providers ?? {});
   const routeEntries = Object.entries(file.routes ?? {});
   const providerNames = providerEntries.map(([name]) => name);
   const routeNames = routeEntries.map(([name]) => name);
   const config: LiterLLMConfig = {
-    providers: Object.fromEntries(providerEntries.map(([name, provider]) => [name, buildProvider(name, provider)])),
+    providers: Object.fromEntries(providerEntries.map(([name, provider]) => [name, buildProvider(name, provider, registry)])),
     routes: Object.fromEntries(routeEntries.map(([name, route]) => [name, buildRoute(name, route, routeNames, providerNames)])),
     limits: buildLimits(file.limits),
     server: buildServer(file.server),
@@ -75,10 +76,11 @@ function buildLimits(file: ParsedConfigFile['limits']): LimitsConfig {
   return limits;
 }
 
-function buildProvider(name: string, file: ProviderFile): ProviderConfig {
-  // The rules guarantee a type for custom names and a base_url for openai-compatible.
-  const type: ProviderType = file.type ?? (isBuiltInProviderName(name) ? name : 'openai-compatible');
-  const baseURL = file.base_url ?? (type === 'openai-compatible' ? '' : CONFIG_DEFAULTS.baseURL[type]);
+function buildProvider(name: string, file: ProviderFile, registry: ProviderRegistry): ProviderConfig {
+  // The rules guarantee a registered type and a base_url where the definition has no default.
+  const type = file.type ?? registry.typeFromName(name) ?? '';
+  const definition = registry.get(type);
+  const baseURL = file.base_url ?? definition?.defaults.baseURL ?? '';
   const maxConcurrency = file.max_concurrency ?? CONFIG_DEFAULTS.maxConcurrency;
   const timeoutMs = file.timeout_ms ?? CONFIG_DEFAULTS.timeoutMs;
   const provider: ProviderConfig = {
@@ -106,9 +108,11 @@ function buildProvider(name: string, file: ProviderFile): ProviderConfig {
   if (file.max_concurrency_global !== undefined) provider.maxConcurrencyGlobal = file.max_concurrency_global;
   if (file.rate_limit_per_minute !== undefined) provider.rateLimitPerMinute = file.rate_limit_per_minute;
   if (file.tokens_per_minute !== undefined) provider.tokensPerMinute = file.tokens_per_minute;
-  if (file.default_max_tokens !== undefined) provider.defaultMaxTokens = file.default_max_tokens;
-  if (file.chat_api !== undefined) provider.chatAPI = file.chat_api;
-  if (file.embed_api !== undefined) provider.embedAPI = file.embed_api;
+  // The definition's own options, flat and camelCase (chat_api → chatAPI), as the schema checked them.
+  const options = file as Record<string, unknown>;
+  for (const key of Object.keys(definition?.optionsSchema.shape ?? {})) {
+    if (options[key] !== undefined) provider[convertSnakeToCamel(key)] = options[key];
+  }
   return provider;
 }
 

@@ -1,3 +1,4 @@
+import type { ProviderRegistry } from '../../providers/provider-registry.js';
 import type { ConfigEnv } from './path-issue.js';
 import { formatConfigIssues } from './format-config-issues.js';
 import { loadConfigFile } from './load-config-file.js';
@@ -13,8 +14,12 @@ export interface CheckConfigOutput {
  * `liter-llm check-config FILE`: "config OK: 2 providers, 1 route" (plus any warnings), or a count
  * and every error, one per line. The CLI only prints `output` and exits with `exitCode`.
  */
-export async function checkConfigCommand(path: string, env: ConfigEnv = process.env): Promise<CheckConfigOutput> {
-  const result = await loadConfigFile(path, { env });
+export async function checkConfigCommand(
+  path: string,
+  env: ConfigEnv = process.env,
+  registry?: ProviderRegistry,
+): Promise<CheckConfigOutput> {
+  const result = await loadConfigFile(path, { env, ...(registry !== undefined && { registry }) });
   const warnings = result.warnings.map((warning) => `warning: ${formatConfigIssues([warning])}`);
   if (result.ok) {
     const providers = countNoun(Object.keys(result.config.providers).length, 'provider');

@@ -1,4 +1,7 @@
-import { CONFIG_DEFAULTS, isBuiltInProviderName, PROVIDER_TYPES } from './config-defaults.js';
+import { z } from 'zod';
+import type { ProviderRegistry } from '../../providers/provider-registry.js';
+import { CONFIG_DEFAULTS } from './config-defaults.js';
+import { mapZodIssues } from './map-zod-issues.js';
 import type { PathIssue } from './path-issue.js';
 import { describeUnknownProvider, resolveFallback } from './resolve-fallback.js';
 
@@ -10,13 +13,13 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  * routes to providers and to other routes, fallback cycles, redis without a URL. They read the raw
  * (interpolated) object defensively, so they report even when the schema found other mistakes.
  */
-export function checkConfigRules(config: unknown): PathIssue[] {
+export function checkConfigRules(config: unknown, registry: ProviderRegistry): PathIssue[] {
   const root = asRecord(config);
   if (root === undefined) return [];
   const providers = asRecord(root.providers) ?? {};
   const routes = asRecord(root.routes) ?? {};
   return [
-    ...checkProviders(providers),
+    ...checkProviders(providers, registry),
     ...checkRoutes(routes, Object.keys(providers)),
     ...checkLimits(root.limits),
     ...checkGlobalConcurrency(providers, root.limits),
@@ -25,7 +28,7 @@ export function checkConfigRules(config: unknown): PathIssue[] {
   ];
 }
 
-function checkProviders(providers: Record<string, unknown>): PathIssue[] {
+function checkProviders(providers: Record<string, unknown>, registry: ProviderRegistry): PathIssue[] {
   const issues: PathIssue[] = [];
   for (const [name, value] of Object.entries(providers)) {
     if (name === '') issues.push({ path: ['providers', name], message: 'a provider name cannot be empty' });
@@ -38,23 +41,19 @@ function checkProviders(providers: Record<string, unknown>): PathIssue[] {
     const settings = asRecord(value);
     if (settings === undefined) continue;
     const explicitType = settings.type;
-    const type = explicitType ?? (isBuiltInProviderName(name) ? name : undefined);
+    const type = explicitType ?? registry.typeFromName(name);
     if (explicitType === undefined && type === undefined) {
-      issues.push({
-        path: ['providers', name, 'type'],
-        message:
-          `is required: "${name}" is not a built-in provider name (use openai-compatible for Ollama, ` +
-          'vLLM, llama.cpp and similar servers; or openai, anthropic, huggingface)',
-      });
+      issues.push({ path: ['providers', name, 'type'], message: describeMissingType(name, registry) });
     }
-    if (type === 'openai-compatible' && settings.base_url === undefined) {
+    const definition = typeof type === 'string' ? registry.get(type) : undefined;
+    if (definition !== undefined && definition.defaults.baseURL === undefined && settings.base_url === undefined) {
+      const example = definition.defaults.baseURLExample;
       issues.push({
         path: ['providers', name, 'base_url'],
-        message: 'is required for openai-compatible providers (for example http://localhost:11434/v1)',
+        message: `is required for ${definition.type} providers${example === undefined ? '' : ` (for example ${example})`}`,
       });
     }
-    const isKnownType = typeof type === 'string' && (PROVIDER_TYPES as readonly string[]).includes(type);
-    if (isKnownType) issues.push(...checkTypeSpecificKeys(name, type, settings));
+    if (definition !== undefined) issues.push(...checkTypeSpecificKeys(name, definition.type, settings, registry));
     const headers = asRecord(settings.headers);
     if (headers !== undefined) issues.push(...checkHeaders(name, headers));
     if (hasCredentials(settings.base_url)) {
@@ -77,19 +76,70 @@ function hasCredentials(url: unknown): boolean {
   return parsed.username !== '' || parsed.password !== '';
 }
 
-function checkTypeSpecificKeys(name: string, type: string, settings: Record<string, unknown>): PathIssue[] {
+/** `type` is required: which types exist, the ones without a name of their own first with what they are for. */
+function describeMissingType(name: string, registry: ProviderRegistry): string {
+  const generic = registry
+    .list()
+    .filter((definition) => !definition.typeFromName)
+    .map((definition) => `${definition.type}${definition.description === undefined ? '' : ` ${definition.description}`}`);
+  const named = registry
+    .list()
+    .filter((definition) => definition.typeFromName)
+    .map((definition) => definition.type);
+  const choices = generic.length > 0 ? `use ${generic.join('; ')}; or ${named.join(', ')}` : `use ${named.join(', ')}`;
+  return `is required: "${name}" is not a built-in provider name (${choices})`;
+}
+
+/** A definition's own option set on a provider of another type: say which types it is for. */
+function checkTypeSpecificKeys(
+  name: string,
+  type: string,
+  settings: Record<string, unknown>,
+  registry: ProviderRegistry,
+): PathIssue[] {
   const issues: PathIssue[] = [];
-  const onlyFor: Record<string, string> = {
-    default_max_tokens: 'anthropic',
-    chat_api: 'huggingface',
-    embed_api: 'huggingface',
-  };
-  for (const [key, owner] of Object.entries(onlyFor)) {
-    if (settings[key] !== undefined && type !== owner) {
-      issues.push({ path: ['providers', name, key], message: `only applies to ${owner} providers (this one is ${type})` });
+  const own = registry.get(type)?.optionsSchema.shape ?? {};
+  for (const key of Object.keys(settings)) {
+    if (settings[key] === undefined) continue;
+    if (Object.hasOwn(own, key)) {
+      issues.push(...checkSharedOption(name, key, settings[key], own[key]!, registry));
+      continue;
     }
+    const owners = registry
+      .list()
+      .filter((definition) => Object.hasOwn(definition.optionsSchema.shape, key))
+      .map((definition) => definition.type);
+    if (owners.length === 0) continue;
+    issues.push({
+      path: ['providers', name, key],
+      message: `only applies to ${owners.join(' and ')} providers (this one is ${type})`,
+    });
   }
   return issues;
+}
+
+/**
+ * An option that other types declare with another schema is only known to the file schema
+ * (config-file-schema.ts); its value is checked here against the provider's own type.
+ */
+function checkSharedOption(
+  name: string,
+  key: string,
+  value: unknown,
+  schema: z.core.$ZodType,
+  registry: ProviderRegistry,
+): PathIssue[] {
+  const differs = registry.list().some((definition) => {
+    const other = definition.optionsSchema.shape[key];
+    return other !== undefined && other !== schema;
+  });
+  if (!differs) return [];
+  const result = z.safeParse(schema, value, { reportInput: true });
+  if (result.success) return [];
+  return mapZodIssues(result.error.issues, schema, 'snake').map((issue) => ({
+    ...issue,
+    path: ['providers', name, key, ...issue.path],
+  }));
 }
 
 function checkHeaders(provider: string, headers: Record<string, unknown>): PathIssue[] {

@@ -1,13 +1,16 @@
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../../http/default-max-response-bytes.js';
-import type { ProviderType } from './liter-llm-config.js';
+import { bundledProviderRegistry } from './bundled-provider-registry.js';
 
 /** The defaults applied to every omitted key; the README and the example file quote them. */
 export const CONFIG_DEFAULTS = {
-  baseURL: {
-    openai: 'https://api.openai.com/v1',
-    anthropic: 'https://api.anthropic.com',
-    huggingface: 'https://router.huggingface.co',
-  } satisfies Record<Exclude<ProviderType, 'openai-compatible'>, string>,
+  /** Each bundled provider's default base URL, from its definition (src/providers/<name>/). */
+  baseURL: Object.fromEntries(
+    bundledProviderRegistry
+      .list()
+      .flatMap((definition) =>
+        definition.defaults.baseURL === undefined ? [] : [[definition.type, definition.defaults.baseURL]],
+      ),
+  ) as Readonly<Record<string, string>>,
   maxConcurrency: 64,
   maxQueueWaitMs: 0,
   maxRateLimitPauseMs: 60_000,
@@ -48,10 +51,6 @@ export const CONFIG_DEFAULTS = {
   maxConnections: 4096,
 } as const;
 
-export const PROVIDER_TYPES = ['openai', 'anthropic', 'huggingface', 'openai-compatible'] as const;
+/** The bundled provider types; a config accepts those of the registry it is validated with. */
+export const PROVIDER_TYPES: readonly string[] = bundledProviderRegistry.types();
 export const ROUTE_STRATEGIES = ['weighted', 'round-robin', 'least-busy', 'lowest-latency'] as const;
-
-/** Provider names whose type defaults to the name. */
-export function isBuiltInProviderName(name: string): name is Exclude<ProviderType, 'openai-compatible'> {
-  return name === 'openai' || name === 'anthropic' || name === 'huggingface';
-}

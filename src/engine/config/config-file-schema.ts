@@ -1,10 +1,15 @@
 import { z } from 'zod';
+import type { ProviderRegistry } from '../../providers/provider-registry.js';
 import { parseRedisURL } from '../limits/redis/parse-redis-url.js';
-import { PROVIDER_TYPES, ROUTE_STRATEGIES } from './config-defaults.js';
+import { bundledProviderRegistry } from './bundled-provider-registry.js';
+import { ROUTE_STRATEGIES } from './config-defaults.js';
 
 // The file's shape, snake_case, validation only: no defaults and no cross-field rules here
 // (build-config.ts applies defaults, check-config-rules.ts checks references between sections).
 // Every schema carries its own plain-words message; map-zod-issues.ts appends what was found.
+// A provider's `type` and the keys only some types accept come from the provider registry: each
+// definition's optionsSchema adds its keys (createConfigFileSchema), check-config-rules.ts refuses
+// them on the other types.
 
 function integer(message: string, min: number, max?: number) {
   const base = z.number({ error: message }).int({ error: message }).min(min, { error: message });
@@ -58,36 +63,51 @@ function section<T extends z.core.$ZodLooseShape>(shape: T, message = 'expected 
 // Header values are often written bare (`X-Retries: 1`); they are sent as text.
 const headerValue = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string' });
 
-export const providerFileSchema = section(
-  {
-    type: oneOf(PROVIDER_TYPES).optional(),
-    base_url: httpURL().optional(),
-    api_key: text().optional(),
-    headers: mapping(headerValue, 'expected a mapping of header names to values').optional(),
-    max_concurrency: positiveInteger().optional(),
-    // Fleet-wide, with limits.store: redis (check-config-rules.ts).
-    max_concurrency_global: positiveInteger().optional(),
-    max_connections: positiveInteger().optional(),
-    rate_limit_per_minute: positiveInteger().optional(),
-    tokens_per_minute: positiveInteger().optional(),
-    max_queue_wait_ms: nonNegativeInteger().optional(),
-    // At most a day: no header is read as asking for longer (src/http/clamp-wait-ms.ts).
-    max_rate_limit_pause_ms: integer('expected an integer from 1 to 86400000 (a day)', 1, 86_400_000).optional(),
-    timeout_ms: positiveInteger().optional(),
-    connect_timeout_ms: positiveInteger().optional(),
-    first_byte_timeout_ms: positiveInteger().optional(),
-    stream_idle_timeout_ms: positiveInteger().optional(),
-    max_response_bytes: positiveInteger().optional(),
-    max_retries: retryCount().optional(),
-    models: list(nonEmptyText(), 'expected a list of model ids').optional(),
-    // false: routes skip the provider and calls addressed to it fail (a config_source flag, mostly).
-    enabled: z.boolean({ error: 'expected true or false' }).optional(),
-    default_max_tokens: positiveInteger().optional(),
-    chat_api: oneOf(['openai', 'tgi-generate']).optional(),
-    embed_api: oneOf(['tei', 'feature-extraction']).optional(),
-  },
-  'expected a mapping of provider settings',
-);
+const providerFileShape = {
+  base_url: httpURL().optional(),
+  api_key: text().optional(),
+  headers: mapping(headerValue, 'expected a mapping of header names to values').optional(),
+  max_concurrency: positiveInteger().optional(),
+  // Fleet-wide, with limits.store: redis (check-config-rules.ts).
+  max_concurrency_global: positiveInteger().optional(),
+  max_connections: positiveInteger().optional(),
+  rate_limit_per_minute: positiveInteger().optional(),
+  tokens_per_minute: positiveInteger().optional(),
+  max_queue_wait_ms: nonNegativeInteger().optional(),
+  // At most a day: no header is read as asking for longer (src/http/clamp-wait-ms.ts).
+  max_rate_limit_pause_ms: integer('expected an integer from 1 to 86400000 (a day)', 1, 86_400_000).optional(),
+  timeout_ms: positiveInteger().optional(),
+  connect_timeout_ms: positiveInteger().optional(),
+  first_byte_timeout_ms: positiveInteger().optional(),
+  stream_idle_timeout_ms: positiveInteger().optional(),
+  max_response_bytes: positiveInteger().optional(),
+  max_retries: retryCount().optional(),
+  models: list(nonEmptyText(), 'expected a list of model ids').optional(),
+  // false: routes skip the provider and calls addressed to it fail (a config_source flag, mostly).
+  enabled: z.boolean({ error: 'expected true or false' }).optional(),
+};
+
+/** The settings of one provider: `type`, the common keys, then every registered definition's own options. */
+function createProviderFileSchema(registry: ProviderRegistry) {
+  const types = registry.types();
+  const options: Record<string, z.ZodType> = {};
+  for (const definition of registry.list()) {
+    for (const [key, schema] of Object.entries(definition.optionsSchema.shape)) {
+      // A key two types declare differently (`region` as an enum here, free text there) is checked
+      // against the provider's own type by check-config-rules.ts; here it is only known.
+      options[key] = options[key] === undefined || options[key] === schema ? schema : z.unknown();
+    }
+  }
+  const type = types.length > 0 ? oneOf(types as readonly [string, ...string[]]) : text();
+  // The options are typed loosely: build-config.ts reads them by the definitions' keys.
+  return section(
+    { type: type.optional(), ...providerFileShape, ...(options as Record<never, never>) },
+    'expected a mapping of provider settings',
+  );
+}
+
+const providersMessage = 'expected a mapping of provider names to settings';
+const providerFileSchema = createProviderFileSchema(bundledProviderRegistry);
 
 const weight = z.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' });
 
@@ -114,7 +134,7 @@ export const routeFileSchema = section(
 
 export const configFileSchema = section(
   {
-    providers: mapping(providerFileSchema, 'expected a mapping of provider names to settings').optional(),
+    providers: mapping(providerFileSchema, providersMessage).optional(),
     routes: mapping(routeFileSchema, 'expected a mapping of route names to settings').optional(),
     limits: section({
       store: oneOf(['memory', 'redis']).optional(),
@@ -162,6 +182,18 @@ export const configFileSchema = section(
   },
   'expected a mapping at the top level',
 );
+
+const schemas = new WeakMap<ProviderRegistry, typeof configFileSchema>([[bundledProviderRegistry, configFileSchema]]);
+
+/** The file's schema for the provider types of `registry`, built once per registry. */
+export function createConfigFileSchema(registry: ProviderRegistry): typeof configFileSchema {
+  let schema = schemas.get(registry);
+  if (schema === undefined) {
+    schema = configFileSchema.extend({ providers: mapping(createProviderFileSchema(registry), providersMessage).optional() });
+    schemas.set(registry, schema);
+  }
+  return schema;
+}
 
 /** What the schema accepts, as a JS object shaped exactly like the file. */
 export type LiterLLMConfigFile = z.input<typeof configFileSchema>;

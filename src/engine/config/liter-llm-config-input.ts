@@ -46,7 +46,7 @@ export interface LiterLLMConfigInput {
 export interface ProviderConfigInput {
   /** Ignored when equal to the provider's key (a LiterLLMConfig carries it). */
   name?: string;
-  /** Defaults to the provider's name when that is openai, anthropic or huggingface. */
+  /** Defaults to the provider's name when a registered type has it (openai, anthropic, huggingface). */
   type?: ProviderType;
   enabled?: boolean;
   baseURL?: string;
@@ -66,6 +66,8 @@ export interface ProviderConfigInput {
   maxResponseBytes?: number;
   maxRetries?: number;
   models?: string[];
+  // Options of a type's own definition (its optionsSchema), camelCase. A definition with new options
+  // adds them here so code-written configs stay checked by the compiler; validation checks them anyway.
   defaultMaxTokens?: number;
   chatAPI?: 'openai' | 'tgi-generate';
   embedAPI?: 'tei' | 'feature-extraction';

@@ -49,6 +49,12 @@ export interface ProviderConfig {
   maxRetries: number;
   /** Model ids listed by /v1/models; empty when the config does not say. */
   models: string[];
+  /**
+   * The options of the provider's own definition (its `optionsSchema`), camelCase, present when set:
+   * `defaultMaxTokens` (anthropic), `chatAPI` and `embedAPI` (huggingface), and whatever a
+   * registered definition declares.
+   */
+  [option: string]: unknown;
   /** Anthropic only: max_tokens sent when a request has none (Anthropic requires it). */
   defaultMaxTokens?: number;
   /** Hugging Face only: which chat wire API the server speaks. */

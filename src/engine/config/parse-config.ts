@@ -1,4 +1,5 @@
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
+import type { ProviderRegistry } from '../../providers/provider-registry.js';
 import type { ConfigIssue, ConfigResult } from './config-issue.js';
 import { locateYAMLPath } from './locate-yaml-path.js';
 import { maskEnvReferences, unmaskEnvReferences, unmaskText } from './mask-env-references.js';
@@ -10,6 +11,8 @@ export interface ParseConfigOptions {
   env?: ConfigEnv;
   /** A file name for messages about the text as a whole (YAML syntax errors). */
   sourceName?: string;
+  /** The provider types the config may use (default: the bundled ones). */
+  registry?: ProviderRegistry;
 }
 
 /** Parses and validates config text (YAML; JSON is YAML too). Never throws. */
@@ -49,6 +52,7 @@ export function parseConfig(text: string, options: ParseConfigOptions = {}): Con
     env: options.env ?? process.env,
     keyStyle: 'snake',
     locate: (path) => locateYAMLPath(document, lineCounter, path),
+    ...(options.registry !== undefined && { registry: options.registry }),
   });
   return { ...result, warnings: [...warnings, ...result.warnings] };
 }

@@ -1,5 +1,6 @@
 import type { ConfigResult } from './config-issue.js';
-import { configFileSchema } from './config-file-schema.js';
+import { bundledProviderRegistry } from './bundled-provider-registry.js';
+import { createConfigFileSchema } from './config-file-schema.js';
 import { convertConfigKeysToSnake } from './convert-config-keys.js';
 import type { LiterLLMConfigInput } from './liter-llm-config-input.js';
 import type { ValidateConfigObjectOptions } from './validate-config-object.js';
@@ -10,9 +11,11 @@ import { validateConfigValue } from './validate-config-value.js';
  * camelCase paths (`providers.openai.maxConcurrency`). A LiterLLMConfig validates to an equal config.
  */
 export function validateConfigInput(input: LiterLLMConfigInput, options: ValidateConfigObjectOptions = {}): ConfigResult {
-  return validateConfigValue(convertConfigInputToFile(input), {
+  const registry = options.registry ?? bundledProviderRegistry;
+  return validateConfigValue(convertConfigInputToFile(input, registry), {
     env: options.interpolate === true ? (options.env ?? process.env) : undefined,
     keyStyle: 'camel',
+    registry,
   });
 }
 
@@ -21,8 +24,8 @@ export function validateConfigInput(input: LiterLLMConfigInput, options: Validat
  * fallbacks as written, without the names repeated inside entries. A config store overlays this
  * object and validates it as a file (src/host/apply-config-overlay.ts).
  */
-export function convertConfigInputToFile(input: LiterLLMConfigInput): unknown {
-  return convertConfigKeysToSnake(removeBuiltParts(input), configFileSchema);
+export function convertConfigInputToFile(input: LiterLLMConfigInput, registry = bundledProviderRegistry): unknown {
+  return convertConfigKeysToSnake(removeBuiltParts(input), createConfigFileSchema(registry));
 }
 
 /** Drops what building a LiterLLMConfig adds: the name repeated inside an entry, resolved fallbacks. */

@@ -1,3 +1,4 @@
+import type { ProviderRegistry } from '../../providers/provider-registry.js';
 import type { ConfigResult } from './config-issue.js';
 import type { ConfigEnv } from './path-issue.js';
 import { validateConfigValue } from './validate-config-value.js';
@@ -7,6 +8,8 @@ export interface ValidateConfigObjectOptions {
   interpolate?: boolean;
   /** Used when interpolating. Defaults to process.env. */
   env?: ConfigEnv;
+  /** The provider types the config may use (default: the bundled ones). */
+  registry?: ProviderRegistry;
 }
 
 /**
@@ -17,5 +20,6 @@ export function validateConfigObject(object: unknown, options: ValidateConfigObj
   return validateConfigValue(object, {
     env: options.interpolate === true ? (options.env ?? process.env) : undefined,
     keyStyle: 'snake',
+    ...(options.registry !== undefined && { registry: options.registry }),
   });
 }

@@ -1,5 +1,8 @@
+import type { z } from 'zod';
 import type { ConfigIssue, ConfigResult } from './config-issue.js';
-import { configFileSchema } from './config-file-schema.js';
+import type { ProviderRegistry } from '../../providers/provider-registry.js';
+import { bundledProviderRegistry } from './bundled-provider-registry.js';
+import { createConfigFileSchema } from './config-file-schema.js';
 import { checkConfigRules } from './check-config-rules.js';
 import { checkServerAPIKeys } from './check-server-api-keys.js';
 import { buildConfig } from './build-config.js';
@@ -16,10 +19,14 @@ export interface ValidationSettings {
   keyStyle: KeyStyle;
   /** Where a path sits in the source text, when there is one. */
   locate?: (path: ConfigPath) => { line: number; column: number } | undefined;
+  /** The provider types the config may use (default: the bundled ones). */
+  registry?: ProviderRegistry;
 }
 
 /** The one pipeline behind every loader: interpolate, validate shape, check rules, build. */
 export function validateConfigValue(value: unknown, settings: ValidationSettings): ConfigResult {
+  const registry = settings.registry ?? bundledProviderRegistry;
+  const configFileSchema = createConfigFileSchema(registry);
   const prepared = interpolateEnv(value ?? {}, settings.env, configFileSchema);
   const isUnderFailedPath = (issue: PathIssue): boolean =>
     prepared.failedPaths.some((failed) => failed.every((segment, index) => issue.path[index] === segment));
@@ -29,16 +36,21 @@ export function validateConfigValue(value: unknown, settings: ValidationSettings
     ...prepared.errors,
     ...[
       ...shapeIssues,
-      ...checkConfigRules(prepared.value),
+      ...checkConfigRules(prepared.value, registry),
       ...checkServerAPIKeys(value, prepared.value, settings.env, settings.keyStyle),
     ].filter((issue) => !isUnderFailedPath(issue)),
   ];
-  const warnings = finishIssues(prepared.warnings, settings);
-  if (errors.length > 0 || !parsed.success) return { ok: false, errors: finishIssues(errors, settings), warnings };
-  return { ok: true, config: buildConfig(parsed.data), warnings };
+  const warnings = finishIssues(prepared.warnings, settings, configFileSchema);
+  if (errors.length > 0 || !parsed.success)
+    return { ok: false, errors: finishIssues(errors, settings, configFileSchema), warnings };
+  return { ok: true, config: buildConfig(parsed.data, registry), warnings };
 }
 
-function finishIssues(issues: readonly PathIssue[], settings: ValidationSettings): ConfigIssue[] {
+function finishIssues(
+  issues: readonly PathIssue[],
+  settings: ValidationSettings,
+  configFileSchema: z.core.$ZodType,
+): ConfigIssue[] {
   const seen = new Set<string>();
   const finished: ConfigIssue[] = [];
   for (const issue of issues) {

@@ -1,6 +1,7 @@
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
+import type { ProviderRegistry } from '../../providers/provider-registry.js';
 import type { ConfigIssue } from './config-issue.js';
 import type { LiterLLMConfig } from './liter-llm-config.js';
 import { describeReadError } from './load-config-file.js';
@@ -13,6 +14,8 @@ export interface WatchConfigFileOptions {
   /** A new version that is invalid or unreadable; keep using the last good config. */
   onError(issues: ConfigIssue[]): void;
   env?: ConfigEnv;
+  /** The provider types the config may use (default: the bundled ones). */
+  registry?: ProviderRegistry;
   /** Quiet time after the last file-system event before the file is read. */
   debounceMs?: number;
   /** Time between the two reads that must agree before a version is taken (default: debounceMs). */
@@ -84,7 +87,11 @@ export function watchConfigFile(path: string, options: WatchConfigFileOptions): 
       options.onError([{ path: '', message: `config file ${path} is empty` }]);
       return;
     }
-    const result = parseConfig(text, { env: options.env ?? process.env, sourceName: path });
+    const result = parseConfig(text, {
+      env: options.env ?? process.env,
+      sourceName: path,
+      ...(options.registry !== undefined && { registry: options.registry }),
+    });
     if (result.ok) options.onChange(result.config, result.warnings);
     else options.onError(result.errors);
   };

@@ -6,7 +6,7 @@ import type { ChatRequest } from '../../spec/chat-request.js';
 import type { ChatResponse } from '../../spec/chat-response.js';
 import type { EmbedResponse } from '../../spec/embed.js';
 import { InvalidRequestError } from '../../spec/errors.js';
-import type { CallOptions, Provider } from '../../spec/provider.js';
+import { type CallOptions, type EmbeddingProvider, PROVIDER_SPECIFICATION_VERSION } from '../../spec/provider.js';
 import type { StreamEvent } from '../../spec/stream-event.js';
 import type { ProviderSettings } from '../provider-settings.js';
 import type { AnthropicMessagesResponse } from './anthropic-api.js';
@@ -32,7 +32,7 @@ const DEFAULT_MAX_TOKENS = 4096;
  * (`https://api.anthropic.com`); the adapter appends `/v1/messages`. A baseURL that already ends
  * in `/v1` is accepted too, since OpenAI habits make that a common slip.
  */
-export function createAnthropicProvider(settings: AnthropicProviderSettings = {}): Provider {
+export function createAnthropicProvider(settings: AnthropicProviderSettings = {}): EmbeddingProvider {
   const name = settings.name ?? 'anthropic';
   const url = `${resolveBaseURL(settings.baseURL)}/v1/messages`;
   const transport = settings.transport ?? new HTTPTransport(settings.transportOptions);
@@ -56,6 +56,7 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
   }
 
   return {
+    specificationVersion: PROVIDER_SPECIFICATION_VERSION,
     name,
     type: 'anthropic',
     // anthropic-ratelimit-* count per model class (a pause per model is the closest the engine has).

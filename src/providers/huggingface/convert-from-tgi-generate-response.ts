@@ -2,7 +2,7 @@ import type { JSONObject, JSONValue } from '../../spec/chat-request.js';
 import type { ChatResponse, Usage } from '../../spec/chat-response.js';
 import { ProviderUnavailableError } from '../../spec/errors.js';
 import type { Warning } from '../../spec/warning.js';
-import { mapOpenAIFinishReason } from '../openai/map-openai-finish-reason.js';
+import { mapOpenAIFinishReason } from '../openai-compatible/map-openai-finish-reason.js';
 import type { TGIDetails, TGIGenerateResponse } from './huggingface-api.js';
 
 export interface TGIResponseContext {

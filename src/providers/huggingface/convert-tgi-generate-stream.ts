@@ -5,7 +5,7 @@ import type { FinishReason } from '../../spec/chat-response.js';
 import { ProviderUnavailableError } from '../../spec/errors.js';
 import type { StreamEvent } from '../../spec/stream-event.js';
 import type { Warning } from '../../spec/warning.js';
-import { mapOpenAIFinishReason } from '../openai/map-openai-finish-reason.js';
+import { mapOpenAIFinishReason } from '../openai-compatible/map-openai-finish-reason.js';
 import { mapTGIUsage } from './convert-from-tgi-generate-response.js';
 import type { TGIStreamEvent } from './huggingface-api.js';
 import { mapHuggingFaceStreamError } from './map-huggingface-error.js';

@@ -5,7 +5,7 @@ import { sendJSONRequest, sendSSERequest, type ErrorResponse } from '../../http/
 import type { ChatRequest } from '../../spec/chat-request.js';
 import type { ChatResponse } from '../../spec/chat-response.js';
 import type { EmbedRequest, EmbedResponse } from '../../spec/embed.js';
-import type { CallOptions, Provider } from '../../spec/provider.js';
+import { type CallOptions, type EmbeddingProvider, PROVIDER_SPECIFICATION_VERSION } from '../../spec/provider.js';
 import type { StreamEvent } from '../../spec/stream-event.js';
 import type { Warning } from '../../spec/warning.js';
 import {
@@ -14,7 +14,7 @@ import {
   sendOpenAIChat,
   sendOpenAIChatStream,
   type OpenAIChatEndpoint,
-} from '../openai/send-openai-chat.js';
+} from '../openai-compatible/send-openai-chat.js';
 import { convertFromHuggingFaceEmbeddings } from './convert-from-huggingface-embeddings.js';
 import { convertFromTGIGenerateResponse } from './convert-from-tgi-generate-response.js';
 import { convertTGIGenerateStream } from './convert-tgi-generate-stream.js';
@@ -61,7 +61,7 @@ export function resolveEmbedURL(baseURL: string, model: string, api: 'tei' | 'fe
  * providerOptions: `huggingface`, then the provider's name, merged into the chat body (into
  * `parameters` for /generate, into the body for embeddings).
  */
-export function createHuggingFaceProvider(settings: HuggingFaceProviderSettings = {}): Provider {
+export function createHuggingFaceProvider(settings: HuggingFaceProviderSettings = {}): EmbeddingProvider {
   const name = settings.name ?? 'huggingface';
   const baseURL = (settings.baseURL ?? HUGGINGFACE_DEFAULT_BASE_URL).replace(/\/+$/, '');
   const transport = settings.transport ?? new HTTPTransport(settings.transportOptions);
@@ -175,6 +175,7 @@ export function createHuggingFaceProvider(settings: HuggingFaceProviderSettings 
 
   const useGenerate = settings.chatAPI === 'tgi-generate';
   return {
+    specificationVersion: PROVIDER_SPECIFICATION_VERSION,
     name,
     type: 'huggingface',
     chat: useGenerate ? generate : (request, options) => sendOpenAIChat(chatEndpoint, request, options),

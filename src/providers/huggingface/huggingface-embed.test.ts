@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LiterLLMError } from '../../spec/errors.js';
-import type { Provider } from '../../spec/provider.js';
+import type { EmbeddingProvider } from '../../spec/provider.js';
 import { loadFixture, type FixtureExchange } from '../../testing/load-fixture.js';
 import { MockProviderServer } from '../../testing/mock-provider-server.js';
 import { createHuggingFaceProvider } from './create-huggingface-provider.js';
@@ -20,8 +20,8 @@ function average(tokens: number[][]): number[] {
 }
 
 let server: MockProviderServer;
-let hosted: Provider;
-let tei: Provider;
+let hosted: EmbeddingProvider;
+let tei: EmbeddingProvider;
 
 beforeAll(async () => {
   server = await MockProviderServer.start();

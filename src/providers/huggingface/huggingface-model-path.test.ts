@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isLiterLLMError, type LiterLLMError } from '../../spec/errors.js';
-import type { Provider } from '../../spec/provider.js';
+import type { EmbeddingProvider } from '../../spec/provider.js';
 import { MockProviderServer } from '../../testing/mock-provider-server.js';
 import { createHuggingFaceProvider, resolveEmbedURL, resolveTGIGenerateURL } from './create-huggingface-provider.js';
 
@@ -27,7 +27,7 @@ const ESCAPES = [
 ];
 
 let server: MockProviderServer;
-let hosted: Provider;
+let hosted: EmbeddingProvider;
 
 beforeAll(async () => {
   server = await MockProviderServer.start();

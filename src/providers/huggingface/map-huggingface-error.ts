@@ -9,7 +9,7 @@ import {
   parseOpenAIErrorBody,
   type OpenAIErrorClass,
   type OpenAIErrorInfo,
-} from '../openai/map-openai-error.js';
+} from '../openai-compatible/map-openai-error.js';
 import type { HuggingFaceErrorBody } from './huggingface-api.js';
 
 // TGI's validation of `inputs` tokens + `max_new_tokens` against the model's window.

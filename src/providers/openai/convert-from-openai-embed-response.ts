@@ -2,7 +2,7 @@ import type { EmbedResponse } from '../../spec/embed.js';
 import { ProviderUnavailableError, type LiterLLMError } from '../../spec/errors.js';
 import type { Warning } from '../../spec/warning.js';
 import { decodeBase64Embedding } from './decode-base64-embedding.js';
-import type { OpenAIEmbeddingResponse } from './openai-api.js';
+import type { OpenAIEmbeddingResponse } from '../openai-compatible/openai-api.js';
 
 export interface OpenAIEmbedResponseContext {
   provider: string;

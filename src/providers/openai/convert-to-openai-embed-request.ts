@@ -1,5 +1,5 @@
 import type { EmbedRequest } from '../../spec/embed.js';
-import type { OpenAIEmbeddingRequest } from './openai-api.js';
+import type { OpenAIEmbeddingRequest } from '../openai-compatible/openai-api.js';
 
 export interface OpenAIEmbedRequestOptions {
   /** Left out when undefined (the server's default, float). */

@@ -3,11 +3,11 @@ import { HTTPTransport } from '../../http/http-transport.js';
 import { resolveRateLimitScope } from '../../http/resolve-rate-limit-scope.js';
 import { sendJSONRequest } from '../../http/send-request.js';
 import type { EmbedRequest, EmbedResponse } from '../../spec/embed.js';
-import type { CallOptions, Provider } from '../../spec/provider.js';
+import { type CallOptions, type EmbeddingProvider, PROVIDER_SPECIFICATION_VERSION } from '../../spec/provider.js';
 import { convertFromOpenAIEmbedResponse } from './convert-from-openai-embed-response.js';
 import { convertToOpenAIEmbedRequest } from './convert-to-openai-embed-request.js';
-import { mapOpenAIErrorResponse } from './map-openai-error.js';
-import type { OpenAIEmbeddingResponse } from './openai-api.js';
+import { mapOpenAIErrorResponse } from '../openai-compatible/map-openai-error.js';
+import type { OpenAIEmbeddingResponse } from '../openai-compatible/openai-api.js';
 import type { OpenAIProviderSettings } from './openai-provider-settings.js';
 import {
   assignLowerCase,
@@ -16,7 +16,7 @@ import {
   sendOpenAIChatStream,
   throwInBandError,
   type OpenAIChatEndpoint,
-} from './send-openai-chat.js';
+} from '../openai-compatible/send-openai-chat.js';
 import { providerRequest } from '../provider-request.js';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -34,7 +34,7 @@ export const OPENAI_COMPATIBLE_DEFAULT_BASE_URL = 'http://localhost:8000/v1';
  * - providerOptions: `openai` always, then the type (`openai-compatible`), then the provider's name.
  * The API key is sent only when set: local servers usually need none.
  */
-export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Provider {
+export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): EmbeddingProvider {
   const type = settings.type ?? 'openai';
   const name = settings.name ?? type;
   const baseURL = (
@@ -87,6 +87,7 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
   }
 
   return {
+    specificationVersion: PROVIDER_SPECIFICATION_VERSION,
     name,
     type,
     chat: (request, options) => sendOpenAIChat(chatEndpoint, request, options),

@@ -1,14 +1,6 @@
-export * from './convert-from-openai-chat-response.js';
+export * from '../openai-compatible/index.js';
 export * from './convert-from-openai-embed-response.js';
-export * from './convert-openai-chat-stream.js';
-export * from './convert-openai-tool-call.js';
-export * from './convert-to-openai-chat-request.js';
 export * from './convert-to-openai-embed-request.js';
 export * from './decode-base64-embedding.js';
-export * from './map-openai-error.js';
-export * from './map-openai-finish-reason.js';
-export * from './map-openai-usage.js';
-export type * from './openai-api.js';
 export * from './create-openai-provider.js';
 export type * from './openai-provider-settings.js';
-export * from './send-openai-chat.js';

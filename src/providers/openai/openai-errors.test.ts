@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../spec/chat-request.js';
 import type { LiterLLMError } from '../../spec/errors.js';
-import type { Provider } from '../../spec/provider.js';
+import type { EmbeddingProvider, Provider } from '../../spec/provider.js';
 import { loadFixture } from '../../testing/load-fixture.js';
 import { MockProviderServer, type ScriptedResponse } from '../../testing/mock-provider-server.js';
 import { createOpenAIProvider } from './create-openai-provider.js';
@@ -15,8 +15,8 @@ function fixture(path: string): ScriptedResponse {
 }
 
 let server: MockProviderServer;
-let openai: Provider;
-let compatible: Provider;
+let openai: EmbeddingProvider;
+let compatible: EmbeddingProvider;
 
 beforeAll(async () => {
   server = await MockProviderServer.start();

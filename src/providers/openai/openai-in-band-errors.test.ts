@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../spec/chat-request.js';
 import { isLiterLLMError, type LiterLLMError } from '../../spec/errors.js';
-import type { Provider } from '../../spec/provider.js';
+import type { EmbeddingProvider } from '../../spec/provider.js';
 import { createHuggingFaceProvider } from '../huggingface/create-huggingface-provider.js';
 import { loadFixture } from '../../testing/load-fixture.js';
 import { MockProviderServer, type ScriptedResponse } from '../../testing/mock-provider-server.js';
@@ -13,8 +13,8 @@ import { createOpenAIProvider } from './create-openai-provider.js';
 const question: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'hello' }] };
 
 let server: MockProviderServer;
-let vllm: Provider;
-let tgi: Provider;
+let vllm: EmbeddingProvider;
+let tgi: EmbeddingProvider;
 
 beforeAll(async () => {
   server = await MockProviderServer.start();
