@@ -71,17 +71,19 @@ other_suites() {
     (cd "$module" && go test -json "${flags[@]}" ./...) > "$results/go.json" 2> "$results/go.err"
     go_status=$?
     read -r g_passed g_failed g_skipped < <(python3 -c '
-  import json, sys
-  counts = {"pass": 0, "fail": 0, "skip": 0}
-  for line in open(sys.argv[1]):
-      try:
-          event = json.loads(line)
-      except ValueError:
-          continue
-      if event.get("Test") and "/" not in event["Test"] and event.get("Action") in counts:
-          counts[event["Action"]] += 1
-          if event["Action"] == "fail": print("!! go test failed:", event["Test"], file=sys.stderr)
-  print(counts["pass"], counts["fail"], counts["skip"])' "$results/go.json")
+import json, sys
+counts = {"pass": 0, "fail": 0, "skip": 0}
+for line in open(sys.argv[1]):
+    try:
+        event = json.loads(line)
+    except ValueError:
+        continue
+    if event.get("Test") and "/" not in event["Test"] and event.get("Action") in counts:
+        counts[event["Action"]] += 1
+        if event["Action"] == "fail": print("!! go test failed:", event["Test"], file=sys.stderr)
+print(counts["pass"], counts["fail"], counts["skip"])' "$results/go.json")
+    # No counts (the counter itself broke) is a failure, never a silent zero.
+    if [ -z "${g_failed:-}" ]; then g_passed=0 g_failed=1 g_skipped=0; echo "!! go test $module: no counts"; fi
     echo "$g_passed passed, $g_failed failed"
     passed=$((passed + g_passed)); failed=$((failed + g_failed)); skipped=$((skipped + g_skipped))
     # A build failure fails no single test: count it once.
