@@ -1,23 +1,15 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestCertificates } from './create-test-certificates.js';
 import { findFreePort } from './find-free-port.js';
+import { findBinary, requireBinary, startTestServerProcess, type TestServerProcess } from './test-server-process.js';
 
-/** An etcd this process started on 127.0.0.1, for tests. */
-export interface EtcdHandle {
+/** An etcd this process started on 127.0.0.1, for tests; `restart` keeps its ports and data (the keys survive). */
+export interface EtcdHandle extends TestServerProcess {
   /** `http://127.0.0.1:<client port>`. */
   readonly endpoint: string;
-  /** The running server's PID (undefined while stopped). */
-  readonly pid: number | undefined;
-  /** Stops it (SIGTERM, then SIGKILL after 2 s); ports and data stay for `restart`. */
-  stop(): Promise<void>;
-  /** Starts it again on the same ports and data directory (the keys survive). */
-  restart(): Promise<void>;
-  /** Stops it and removes its data directory. Safe to call twice. */
-  close(): Promise<void>;
 }
 
 /** Why an etcd test is skipped; when CI is set the test fails instead. */
@@ -25,9 +17,7 @@ export const ETCD_MISSING = 'etcd is not installed (run scripts/ensure-etcd.sh, 
 
 /** The etcd binary on PATH, or undefined. */
 export function findEtcd(): string | undefined {
-  const found = spawnSync('sh', ['-c', 'command -v etcd'], { encoding: 'utf8' });
-  const path = found.stdout.trim();
-  return found.status === 0 && path !== '' ? path : undefined;
+  return findBinary('etcd');
 }
 
 /**
@@ -35,11 +25,7 @@ export function findEtcd(): string | undefined {
  * etcd throws, so a CI image without it fails loudly instead of skipping every etcd test.
  */
 export function requireEtcd(env: Record<string, string | undefined> = process.env): string | undefined {
-  const binary = findEtcd();
-  if (binary === undefined && env.CI !== undefined && env.CI !== '' && env.CI !== 'false') {
-    throw new Error(`${ETCD_MISSING}; CI is set, so the etcd tests fail rather than skip`);
-  }
-  return binary;
+  return requireBinary('etcd', ETCD_MISSING, env);
 }
 
 /**
@@ -58,71 +44,40 @@ export async function startEtcd(
   // With tls: https on the client port, and clients must present a certificate the CA signed.
   const endpoint = `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
-  let child: ChildProcess | undefined;
-  let output = '';
-  let closed = false;
-
-  const start = async (): Promise<void> => {
-    // etcd 3.4 reads ETCD_* variables too: a stray one in the environment must not change the test.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('ETCD_')));
-    const args = [
-      '--name=test',
-      `--data-dir=${join(directory, 'data')}`,
-      `--listen-client-urls=${endpoint}`,
-      `--advertise-client-urls=${endpoint}`,
-      `--listen-peer-urls=${peer}`,
-      `--initial-advertise-peer-urls=${peer}`,
-      `--initial-cluster=test=${peer}`,
-      ...(tls === undefined
-        ? []
-        : [`--cert-file=${tls.certFile}`, `--key-file=${tls.keyFile}`, `--trusted-ca-file=${tls.caFile}`, '--client-cert-auth']),
-      '--log-level=error',
-      '--logger=zap',
-    ];
-    output = '';
-    const started = spawn(binary, args, { cwd: directory, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child = started;
-    const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
-    started.stdout.on('data', keep);
-    started.stderr.on('data', keep);
-    const deadline = Date.now() + 15_000;
-    while (!(await isHealthy(endpoint, tls))) {
-      if (started.exitCode !== null || Date.now() > deadline) {
-        await stop();
-        throw new Error(`etcd on ${endpoint} did not become healthy:\n${output}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
-
-  const stop = async (): Promise<void> => {
-    const running = child;
-    child = undefined;
-    if (running === undefined || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
-    running.kill('SIGTERM');
-    const killTimer = setTimeout(() => running.kill('SIGKILL'), 2000);
-    await exited;
-    clearTimeout(killTimer);
-  };
-
-  await start();
+  // etcd 3.4 reads ETCD_* variables too: a stray one in the environment must not change the test.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('ETCD_')));
+  const args = [
+    '--name=test',
+    `--data-dir=${join(directory, 'data')}`,
+    `--listen-client-urls=${endpoint}`,
+    `--advertise-client-urls=${endpoint}`,
+    `--listen-peer-urls=${peer}`,
+    `--initial-advertise-peer-urls=${peer}`,
+    `--initial-cluster=test=${peer}`,
+    ...(tls === undefined
+      ? []
+      : [`--cert-file=${tls.certFile}`, `--key-file=${tls.keyFile}`, `--trusted-ca-file=${tls.caFile}`, '--client-cert-auth']),
+    '--log-level=error',
+    '--logger=zap',
+  ];
+  const server = await startTestServerProcess({
+    binary,
+    args,
+    directory,
+    env,
+    isReady: () => isHealthy(endpoint, tls),
+    readyTimeoutMs: 15_000,
+    pollMs: 50,
+    notReadyMessage: `etcd on ${endpoint} did not become healthy`,
+  });
   return {
     endpoint,
     get pid() {
-      return child?.pid;
+      return server.pid;
     },
-    stop,
-    restart: async () => {
-      await stop();
-      await start();
-    },
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await stop();
-      rmSync(directory, { recursive: true, force: true });
-    },
+    stop: server.stop,
+    restart: server.restart,
+    close: server.close,
   };
 }
 

@@ -1,22 +1,15 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findFreePort } from './find-free-port.js';
+import { findBinary, requireBinary, startTestServerProcess, type TestServerProcess } from './test-server-process.js';
 
-/** A redis-server this process started on 127.0.0.1, for tests. */
-export interface RedisServerHandle {
+/** A redis-server this process started on 127.0.0.1, for tests; `restart` brings it back on the same port, empty (nothing is saved). */
+export interface RedisServerHandle extends TestServerProcess {
   readonly port: number;
   /** `redis://127.0.0.1:<port>` (with the password, when one was set). */
   readonly url: string;
-  /** The running server's PID (undefined while stopped). */
-  readonly pid: number | undefined;
-  /** Stops the server (SIGTERM, then SIGKILL after 2 s); the port stays reserved for `restart`. */
-  stop(): Promise<void>;
-  /** Starts it again on the same port (an empty data set: nothing is saved). */
-  restart(): Promise<void>;
-  /** Stops it and removes its temporary directory. Safe to call twice. */
-  close(): Promise<void>;
 }
 
 export interface StartRedisServerOptions {
@@ -32,9 +25,7 @@ export const REDIS_SERVER_MISSING =
 
 /** The redis-server binary on PATH, or undefined. */
 export function findRedisServer(): string | undefined {
-  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
-  const path = found.stdout.trim();
-  return found.status === 0 && path !== '' ? path : undefined;
+  return findBinary('redis-server');
 }
 
 /**
@@ -42,11 +33,7 @@ export function findRedisServer(): string | undefined {
  * missing server throws, so a CI image without Redis fails loudly instead of skipping every shared-limit test.
  */
 export function requireRedisServer(env: Record<string, string | undefined> = process.env): string | undefined {
-  const binary = findRedisServer();
-  if (binary === undefined && env.CI !== undefined && env.CI !== '' && env.CI !== 'false') {
-    throw new Error(`${REDIS_SERVER_MISSING}; CI is set, so the Redis tests fail rather than skip`);
-  }
-  return binary;
+  return requireBinary('redis-server', REDIS_SERVER_MISSING, env);
 }
 
 /**
@@ -61,71 +48,27 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
   const port = await findFreePort();
   const password = options.password;
   const url = password === undefined ? `redis://127.0.0.1:${port}` : `redis://:${encodeURIComponent(password)}@127.0.0.1:${port}`;
-  let child: ChildProcess | undefined;
-  let output = '';
-  let closed = false;
-
-  const start = async (): Promise<void> => {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', directory];
-    if (password !== undefined) args.push('--requirepass', password);
-    output = '';
-    const started = spawn(binary, args, { cwd: directory, stdio: ['ignore', 'pipe', 'pipe'] });
-    child = started;
-    started.stdout.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
-    started.stderr.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
-    const deadline = Date.now() + 10_000;
-    while (!(await answersPing(port, password))) {
-      if (started.exitCode !== null || Date.now() > deadline) {
-        await stop();
-        throw new Error(`redis-server on port ${port} did not answer PING:\n${output}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
-
-  const stop = async (): Promise<void> => {
-    const running = child;
-    child = undefined;
-    if (running === undefined || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
-    running.kill('SIGTERM');
-    const killTimer = setTimeout(() => running.kill('SIGKILL'), 2000);
-    await exited;
-    clearTimeout(killTimer);
-  };
-
-  await start();
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', directory];
+  if (password !== undefined) args.push('--requirepass', password);
+  const server = await startTestServerProcess({
+    binary,
+    args,
+    directory,
+    isReady: () => answersPing(port, password),
+    readyTimeoutMs: 10_000,
+    pollMs: 20,
+    notReadyMessage: `redis-server on port ${port} did not answer PING`,
+  });
   return {
     port,
     url,
     get pid() {
-      return child?.pid;
+      return server.pid;
     },
-    stop,
-    restart: async () => {
-      await stop();
-      await start();
-    },
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await stop();
-      rmSync(directory, { recursive: true, force: true });
-    },
+    stop: server.stop,
+    restart: server.restart,
+    close: server.close,
   };
-}
-
-/** A port the kernel just handed out on 127.0.0.1 (closed again, so redis-server can bind it). */
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** One PING over a raw socket (AUTH first when a password is set): true on +PONG. */
