@@ -6,7 +6,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectCLI, runCLI, spawnCLI, useMockProvider } from './cli-process.js';
+import { collectCLI, runCLI, spawnCLI, useMockProvider, waitForListeningURL } from './cli-process.js';
 
 const mock = useMockProvider(['--provider', 'openai']);
 let hanging: Server;
@@ -74,14 +74,7 @@ describe('an OTLP collector that does not answer', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
     });
     const result = collectCLI(child, 20_000);
-    const url = await new Promise<string>((resolve) => {
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const found = /listening on (http:\/\/\S+)/.exec(output);
-        if (found) resolve(found[1]!);
-      });
-    });
+    const url = await waitForListeningURL(child, 'serve');
     const response = await fetch(`${url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

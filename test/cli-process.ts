@@ -3,7 +3,7 @@
  * need more than test/cli.test.ts's run-to-completion (standard input, a reader that leaves early,
  * timing, `liter-llm mock-provider` with flags).
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { type ChildProcess, type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { afterAll, beforeAll } from 'vitest';
 
 export const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
@@ -60,6 +60,37 @@ export function runCLI(args: string[], options: CLIRunOptions = {}): Promise<CLI
   const result = collectCLI(child, options.timeoutMs);
   child.stdin.end(options.stdin ?? '');
   return result;
+}
+
+/**
+ * Resolves with the URL a `serve` or `mock-provider` child prints on its "listening on" line.
+ * Rejects when the child exits first, or after `timeoutMs` when given, naming `what` and adding
+ * `describeOutput()` (what the child said on stderr, say) to the error.
+ */
+export function waitForListeningURL(
+  child: ChildProcess,
+  what: string,
+  { describeOutput = () => '', timeoutMs }: { describeOutput?: () => string; timeoutMs?: number } = {},
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => reject(new Error(`${what} did not start within ${timeoutMs} ms: ${describeOutput()}`)), timeoutMs);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited with ${code} before listening: ${describeOutput()}`));
+    });
+  });
 }
 
 /**

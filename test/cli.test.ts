@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForListeningURL } from './cli-process.js';
 import { OTLPReceiver } from './telemetry/otlp-receiver.js';
 
 const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
@@ -38,15 +39,7 @@ async function startMock(provider: string): Promise<string> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`mock-provider exited with ${code}`)));
-  });
+  return waitForListeningURL(child, 'mock-provider');
 }
 
 let anthropicURL: string;

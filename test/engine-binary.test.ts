@@ -13,7 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFrameDecoder } from '../src/protocol/create-frame-decoder.js';
 import { encodeFrame } from '../src/protocol/encode-frame.js';
 import { PROTOCOL_VERSION } from '../src/protocol/protocol-version.js';
-import { collectCLI, runCLI, spawnCLI, startMockProvider, stopChild, type CLILauncher } from './cli-process.js';
+import {
+  collectCLI,
+  runCLI,
+  spawnCLI,
+  startMockProvider,
+  stopChild,
+  waitForListeningURL,
+  type CLILauncher,
+} from './cli-process.js';
 import { OTLPReceiver } from './telemetry/otlp-receiver.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -144,15 +152,7 @@ describe('dist/bin/liter-llm without node on PATH', () => {
     const gateway = spawnCLI(['serve', '--port', '0'], openAI(), BINARY);
     const result = collectCLI(gateway);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let output = '';
-        gateway.stdout.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          const match = /listening on (http:\/\/\S+)/.exec(output);
-          if (match) resolve(match[1]!);
-        });
-        gateway.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-      });
+      const url = await waitForListeningURL(gateway, 'serve');
       const response = await fetch(`${url}/v1/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -12,6 +12,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rm
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForListeningURL } from '../cli-process.js';
 import { lastInstruction, parseDockerfile, parseExecForm } from './parse-dockerfile.js';
 import { readContainerEnv, readFleetConfig, ROOT, toSingleMachineConfig } from './read-deploy-files.js';
 
@@ -76,15 +77,7 @@ beforeAll(async () => {
   gateway = child;
   exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1]!.replace(/\/$/, ''));
-    });
-    child.once('exit', (code) => reject(new Error(`the gateway exited (${code}) before listening: ${stderr}`)));
-  });
+  url = (await waitForListeningURL(child, 'the gateway', { describeOutput: () => stderr })).replace(/\/$/, '');
 }, 120_000);
 
 afterAll(() => {

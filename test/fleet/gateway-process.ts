@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { spawnCLI, stopChild } from '../cli-process.js';
+import { spawnCLI, stopChild, waitForListeningURL } from '../cli-process.js';
 
 export interface GatewayProcess {
   readonly url: string;
@@ -30,26 +30,12 @@ export async function startGatewayProcess(config: object, env: Record<string, st
     LITER_LLM_LOG_LEVEL: 'warn',
     ...env,
   });
-  let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start within 10 s: ${stderr}`)), 10_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code} before listening: ${stderr}`));
-    });
-  });
+  // Listened for from the start, so `kill` also returns for a replica that already died by itself.
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await waitForListeningURL(child, 'serve', { describeOutput: () => stderr, timeoutMs: 10_000 });
   return {
     url,
     child,
