@@ -6,5 +6,4 @@ export * from './parse-rate-limit-headers.js';
 export * from './provider-limiter.js';
 export * from './rate-limit-store.js';
 export * from './rate-limit-store-error.js';
-export * from './semaphore.js';
 export * from './token-bucket.js';
