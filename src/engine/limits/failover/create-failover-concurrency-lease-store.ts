@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { RateLimitedError } from '../../../spec/errors.js';
 import type { ConcurrencyLeaseStore, LeaseAttempt } from '../concurrency-lease-store.js';
 import type { FailoverStoreOptions } from './create-failover-rate-limit-store.js';
-import { createStoreFailover, DEFAULT_STORE_PROBE_INTERVAL_MS } from './create-store-failover.js';
+import { createStoreFailover } from './create-store-failover.js';
 
 /** Lease ids handed out while the shared store is away; renew and release skip them. */
 const LOCAL_LEASE = 'local:';
@@ -30,46 +29,25 @@ export function createFailoverConcurrencyLeaseStore(
 
   const acquireLocally = (key: string): LeaseAttempt => {
     if (options.onStoreError === 'fail_open') return { ok: true, leaseId: `${LOCAL_LEASE}${randomUUID()}` };
-    const retryAfterMs = options.probeIntervalMs ?? DEFAULT_STORE_PROBE_INTERVAL_MS;
-    throw new RateLimitedError({
-      message: `${key}: the shared limit store is unavailable and limits.on_store_error is fail_closed, so no call is admitted under max_concurrency_global until it answers again; retry in ${retryAfterMs} ms`,
-      provider: key,
-      origin: 'engine',
-      retryAfterMs,
-    });
+    throw failover.unavailableError(key, 'no call is admitted under max_concurrency_global');
   };
 
   return {
     async tryAcquire(key, limit, leaseMs) {
       if (failover.shouldTry()) {
-        try {
-          const attempt = await primary.tryAcquire(key, limit, leaseMs);
-          failover.succeeded();
-          return attempt;
-        } catch (error) {
-          failover.failed('try_acquire', error);
-        }
+        const answer = await failover.attempt('try_acquire', () => primary.tryAcquire(key, limit, leaseMs));
+        if (answer !== undefined) return answer.value;
       }
       return acquireLocally(key);
     },
     async renew(key, leaseIds, leaseMs) {
       const shared = leaseIds.filter((id) => !id.startsWith(LOCAL_LEASE));
       if (shared.length === 0 || !failover.available) return;
-      try {
-        await primary.renew(key, shared, leaseMs);
-        failover.succeeded();
-      } catch (error) {
-        failover.failed('renew', error);
-      }
+      await failover.attempt('renew', () => primary.renew(key, shared, leaseMs));
     },
     async release(key, leaseId) {
       if (leaseId.startsWith(LOCAL_LEASE) || !failover.available) return;
-      try {
-        await primary.release(key, leaseId);
-        failover.succeeded();
-      } catch (error) {
-        failover.failed('release', error);
-      }
+      await failover.attempt('release', () => primary.release(key, leaseId));
     },
   };
 }

@@ -1,8 +1,7 @@
-import { RateLimitedError } from '../../../spec/errors.js';
 import { createMemoryRateLimitStore } from '../create-memory-rate-limit-store.js';
 import type { RateLimit, RateLimitStore } from '../rate-limit-store.js';
 import type { TakeResult } from '../token-bucket.js';
-import { createStoreFailover, DEFAULT_STORE_PROBE_INTERVAL_MS, type OnStoreError } from './create-store-failover.js';
+import { createStoreFailover, type OnStoreError } from './create-store-failover.js';
 import { describeLocalShare, localShareOf } from './local-share-of.js';
 
 export interface FailoverStoreOptions {
@@ -35,30 +34,18 @@ export function createFailoverRateLimitStore(primary: RateLimitStore, options: F
     ...(options.probeIntervalMs !== undefined && { probeIntervalMs: options.probeIntervalMs }),
     ...(options.now !== undefined && { now: options.now }),
   });
-  const probeIntervalMs = options.probeIntervalMs;
 
   const takeLocally = (key: string, cost: number, limit: RateLimit, now: number): TakeResult => {
     if (options.onStoreError === 'fail_open') return local.takeSync(key, cost, localShareOf(limit, replicas), now);
     const provider = key.slice(0, Math.max(0, key.lastIndexOf(':'))) || key;
-    const retryAfterMs = probeIntervalMs ?? DEFAULT_STORE_PROBE_INTERVAL_MS;
-    throw new RateLimitedError({
-      message: `${provider}: the shared limit store is unavailable and limits.on_store_error is fail_closed, so no call is admitted until it answers again; retry in ${retryAfterMs} ms`,
-      provider,
-      origin: 'engine',
-      retryAfterMs,
-    });
+    throw failover.unavailableError(provider, 'no call is admitted');
   };
 
   return {
     async take(key, cost, limit, now) {
       if (failover.shouldTry()) {
-        try {
-          const result = await primary.take(key, cost, limit, now);
-          failover.succeeded();
-          return result;
-        } catch (error) {
-          failover.failed('take', error);
-        }
+        const answer = await failover.attempt('take', () => primary.take(key, cost, limit, now));
+        if (answer !== undefined) return answer.value;
       }
       return takeLocally(key, cost, limit, now);
     },
@@ -67,23 +54,11 @@ export function createFailoverRateLimitStore(primary: RateLimitStore, options: F
         local.adjustSync(key, delta, localShareOf(limit, replicas), now);
         return;
       }
-      if (!failover.available) return;
-      try {
-        await primary.adjust(key, delta, limit, now);
-        failover.succeeded();
-      } catch (error) {
-        failover.failed('adjust', error);
-      }
+      if (failover.available) await failover.attempt('adjust', () => primary.adjust(key, delta, limit, now));
     },
     async pause(key, untilMs, now) {
       local.pauseSync(key, untilMs, now);
-      if (!failover.available) return;
-      try {
-        await primary.pause(key, untilMs, now);
-        failover.succeeded();
-      } catch (error) {
-        failover.failed('pause', error);
-      }
+      if (failover.available) await failover.attempt('pause', () => primary.pause(key, untilMs, now));
     },
   };
 }

@@ -1,3 +1,4 @@
+import { type LiterLLMError, RateLimitedError } from '../../../spec/errors.js';
 import { engineChannels, type LimitStoreName } from '../../engine-events.js';
 
 /** What a replica does while its shared limit store does not answer (`limits.on_store_error`). */
@@ -18,6 +19,7 @@ export interface StoreFailoverOptions {
 /** The health of one shared store, as seen by one replica: which calls go to it, and the events. */
 export interface StoreFailover {
   readonly available: boolean;
+  readonly probeIntervalMs: number;
   /**
    * Whether this call goes to the store: every call while it answers; while it does not, one call
    * per probe interval (and only one at a time), so a dead Redis costs no call more than its timeout.
@@ -25,6 +27,13 @@ export interface StoreFailover {
   shouldTry(): boolean;
   succeeded(): void;
   failed(operation: string, error: unknown): void;
+  /** Runs `command` on the store and records how it went: its answer, or undefined when it failed. */
+  attempt<T>(operation: string, command: () => Promise<T>): Promise<{ value: T } | undefined>;
+  /**
+   * fail_closed's answer for `provider` (the key's provider) while the store does not answer: a
+   * RateLimitedError saying so, retried after one probe interval. `refused` says what is refused.
+   */
+  unavailableError(provider: string, refused: string): LiterLLMError;
 }
 
 /**
@@ -44,10 +53,11 @@ export function createStoreFailover(options: StoreFailoverOptions): StoreFailove
       engineChannels.limitStoreState.publish({ store: options.store, available, onStoreError: options.onStoreError, message });
   };
 
-  return {
+  const failover: StoreFailover = {
     get available() {
       return available;
     },
+    probeIntervalMs,
     shouldTry() {
       if (available) return true;
       const at = now();
@@ -74,5 +84,24 @@ export function createStoreFailover(options: StoreFailoverOptions): StoreFailove
         `the shared limit store (${options.store}) failed (${cause.message}); ${options.onStoreError}: ${options.fallback} until it answers again (checked every ${probeIntervalMs} ms)`,
       );
     },
+    async attempt(operation, command) {
+      try {
+        const value = await command();
+        failover.succeeded();
+        return { value };
+      } catch (error) {
+        failover.failed(operation, error);
+        return undefined;
+      }
+    },
+    unavailableError(provider, refused) {
+      return new RateLimitedError({
+        message: `${provider}: the shared limit store is unavailable and limits.on_store_error is fail_closed, so ${refused} until it answers again; retry in ${probeIntervalMs} ms`,
+        provider,
+        origin: 'engine',
+        retryAfterMs: probeIntervalMs,
+      });
+    },
   };
+  return failover;
 }
