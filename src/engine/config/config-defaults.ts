@@ -1,4 +1,7 @@
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../../http/default-max-response-bytes.js';
+import { DEFAULT_LEASE_MS } from '../limits/fleet-concurrency-policy.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS } from '../limits/redis/create-redis-command-runner.js';
+import { DEFAULT_REDIS_KEY_PREFIX } from '../limits/redis/create-redis-script-context.js';
 import { bundledProviderRegistry } from './bundled-provider-registry.js';
 
 /** The defaults applied to every omitted key; the README and the example file quote them. */
@@ -24,11 +27,11 @@ export const CONFIG_DEFAULTS = {
   strategy: 'weighted',
   circuitBreaker: { failureThreshold: 5, cooldownMs: 30_000 },
   limitsStore: 'memory',
-  redisKeyPrefix: 'liter-llm:',
+  redisKeyPrefix: DEFAULT_REDIS_KEY_PREFIX,
   onStoreError: 'fail_open',
   expectedReplicas: 1,
-  redisCommandTimeoutMs: 50,
-  leaseMs: 10_000,
+  redisCommandTimeoutMs: DEFAULT_COMMAND_TIMEOUT_MS,
+  leaseMs: DEFAULT_LEASE_MS,
   etcdPrefix: '/liter-llm/',
   consulPrefix: 'liter-llm/',
   // 0.0.0.0, not 127.0.0.1: in a container or a Kubernetes pod the gateway must accept connections
